@@ -1,0 +1,25 @@
+export { testInfra } from './context';
+export {
+  createFreshDatabase,
+  type FreshDatabase,
+  InfraUnavailableError,
+  kafkaAnswers,
+  postgresAnswers,
+  resolveKafka,
+  resolvePostgresServer,
+  withDatabase,
+} from './infra';
+export {
+  type ConsumedMessage,
+  consumeAll,
+  createTopic,
+  kafkaClient,
+  produce,
+  type TestMessage,
+  toConsumed,
+  uniqueName,
+  withAdmin,
+} from './kafka';
+export { freePort, startLocalKafka } from './kafka-local';
+export { freshDatabase } from './postgres';
+export { waitFor } from './wait';

@@ -1,0 +1,3 @@
+import { sharedConfig } from './src/vitest-shared.ts';
+
+export default sharedConfig();
