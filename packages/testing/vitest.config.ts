@@ -1,3 +1,3 @@
-import { sharedConfig } from './src/vitest-shared.ts';
+import { sharedConfig } from './src/vitest-shared.js';
 
 export default sharedConfig();

@@ -1,16 +1,20 @@
 // The one vitest configuration every package and service uses, so that each suite gets the
 // same real Kafka and PostgreSQL from the global setup, whether run from the root or alone.
+// Plain JavaScript on purpose: vite loads config files' package imports with Node itself.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const globalSetup = fileURLToPath(new URL('./global-setup.ts', import.meta.url));
+const summaryReporter = fileURLToPath(new URL('./summary-reporter.ts', import.meta.url));
 
-export function sharedConfig(include: string[] = ['test/**/*.test.ts', 'src/**/*.test.ts']) {
+/** @param {string[]} [include] */
+export function sharedConfig(include = ['test/**/*.test.ts', 'src/**/*.test.ts']) {
   return defineConfig({
     test: {
       include,
       exclude: ['**/node_modules/**', '**/dist/**'],
       globalSetup: [globalSetup],
+      reporters: ['default', summaryReporter],
       testTimeout: 120_000,
       hookTimeout: 180_000,
       pool: 'forks',
