@@ -1,6 +1,7 @@
 // The doubles speak the providers' wire formats: the real SDKs talk to them unchanged.
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import twilio from 'twilio';
+import type { RequestOptions } from 'twilio/lib/base/RequestClient';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SesEmulator, startSesEmulator, startTwilioDouble, type TwilioDouble } from '../src/index';
 
@@ -39,18 +40,22 @@ describe('SES v2 emulator', () => {
   });
 });
 
+/** The SDK aimed at the double the way a proxy setting would be: the API host rewritten. */
+function localTwilio(double: TwilioDouble, authToken: string) {
+  class LocalRequestClient extends twilio.RequestClient {
+    override request<T>(opts: RequestOptions<T>) {
+      return super.request<T>({ ...opts, uri: opts.uri.replace('https://api.twilio.com', double.url) });
+    }
+  }
+  return twilio(double.accountSid, authToken, { httpClient: new LocalRequestClient() });
+}
+
 describe('Twilio Messages API double', () => {
   let double: TwilioDouble;
   let client: ReturnType<typeof twilio>;
   beforeAll(async () => {
     double = await startTwilioDouble();
-    // The SDK is aimed at the double the same way a proxy setting would: rewrite the API host.
-    class LocalRequestClient extends twilio.RequestClient {
-      override request<T>(opts: Parameters<twilio.RequestClient['request']>[0]) {
-        return super.request<T>({ ...opts, uri: opts.uri.replace('https://api.twilio.com', double.url) });
-      }
-    }
-    client = twilio(double.accountSid, double.authToken, { httpClient: new LocalRequestClient() });
+    client = localTwilio(double, double.authToken);
   });
   afterAll(() => double.close());
 
@@ -73,13 +78,7 @@ describe('Twilio Messages API double', () => {
   });
 
   it('refuses a wrong auth token with 20003', async () => {
-    const wrong = twilio(double.accountSid, 'wrong-token', {
-      httpClient: new (class extends twilio.RequestClient {
-        override request<T>(opts: Parameters<twilio.RequestClient['request']>[0]) {
-          return super.request<T>({ ...opts, uri: opts.uri.replace('https://api.twilio.com', double.url) });
-        }
-      })(),
-    });
+    const wrong = localTwilio(double, 'wrong-token');
     const err = await wrong.messages
       .create({ to: '+14155550100', from: '+1415', body: 'x' })
       .catch((e: unknown) => e);
