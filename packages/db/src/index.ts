@@ -1,0 +1,11 @@
+export {
+  type CreateDbOptions,
+  createDb,
+  type Database,
+  type DbHandle,
+  migrateDb,
+  migrationsFolder,
+  selectOne,
+} from './client';
+export { isConnectionError } from './errors';
+export * as schema from './schema';

@@ -1,0 +1,182 @@
+// The tables of the suppression list (DESIGN.md "The list"): the append-only ledger, the current
+// state per (subject key, scope), the encrypted address vault, the changelog outbox, the Do-Not-Sell
+// request log (R-DNS-7), plus the tables senders and the abuse inbox use.
+// Row types here are storage types; wire formats live in @sp/contracts.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * Every accepted event, once (primary key = event id, so a redelivery is a no-op). UPDATE, DELETE and
+ * TRUNCATE are refused by a trigger (migration 0001). `payload` holds no readable address: subjects
+ * appear as keys only (the readable copy lives encrypted in `subject_vault`).
+ */
+export const ledger = pgTable(
+  'ledger',
+  {
+    eventId: uuid('event_id').primaryKey(),
+    /** Recording order; breaks ties between equal `occurredAt` in the audit trail. */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    type: text('type').notNull(),
+    source: text('source').notNull(),
+    occurredAt: tstz('occurred_at').notNull(),
+    recordedAt: tstz('recorded_at').notNull().defaultNow(),
+    /** Every subject key the event concerns (several for a Do-Not-Sell request). */
+    subjectKeys: text('subject_keys').array().notNull(),
+    keyId: text('key_id').notNull(),
+    /** The scopes the event asked to write: [{subjectKey, channel, purpose, topic, suppressed}]. */
+    scopes: jsonb('scopes').notNull(),
+    /** The event data with addresses replaced by subject keys, plus the envelope's evidence. */
+    payload: jsonb('payload').notNull(),
+  },
+  (t) => [
+    index('ledger_subject_keys_idx').using('gin', t.subjectKeys),
+    index('ledger_occurred_idx').on(t.occurredAt),
+  ],
+);
+
+/** Current decision per (subject key, channel, purpose, topic): the newest event wins, suppression on ties. */
+export const suppressionState = pgTable(
+  'suppression_state',
+  {
+    subjectKey: text('subject_key').notNull(),
+    channel: text('channel').notNull(),
+    purpose: text('purpose').notNull(),
+    topic: text('topic').notNull(),
+    suppressed: boolean('suppressed').notNull(),
+    reason: text('reason').notNull(),
+    eventId: uuid('event_id').notNull(),
+    source: text('source').notNull(),
+    occurredAt: tstz('occurred_at').notNull(),
+    /** When the suppression took effect (null when lifted). */
+    since: tstz('since'),
+    /** R-DNS-5: the date from which the person may be asked to opt back in. */
+    askAgainAfter: tstz('ask_again_after'),
+    detail: jsonb('detail'),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.subjectKey, t.channel, t.purpose, t.topic] }),
+    check('suppression_state_channel', sql`${t.channel} in ('email', 'sms', 'any')`),
+    check('suppression_state_purpose', sql`${t.purpose} in ('marketing', 'all', 'sale_share')`),
+  ],
+);
+
+/** Readable addresses, AES-256-GCM encrypted; erasable without touching the list. */
+export const subjectVault = pgTable('subject_vault', {
+  subjectKey: text('subject_key').primaryKey(),
+  subjectType: text('subject_type').notNull(),
+  /** base64 of iv(12) | tag(16) | ciphertext. */
+  ciphertext: text('ciphertext').notNull(),
+  keyId: text('key_id').notNull(),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});
+
+/** Rows waiting for the relay to publish on `suppression.changelog.v1`, in id order per key. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    key: text('key').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    publishedAt: tstz('published_at'),
+  },
+  (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`)],
+);
+
+/**
+ * R-DNS-7: every Do-Not-Sell/Share request: date, what was asked, how, date and nature of the response,
+ * reason for any denial. `retain_until` is never less than 24 months after the request (check constraint).
+ */
+export const dnsRequests = pgTable(
+  'dns_requests',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    requestId: text('request_id').notNull(),
+    eventId: uuid('event_id').notNull().unique(),
+    requestedAt: tstz('requested_at').notNull(),
+    /** What was asked: e.g. ['sale_share'] or ['sale_share', 'email_marketing'] (R-DNS-8). */
+    asked: text('asked').array().notNull(),
+    method: text('method').notNull(),
+    gpc: boolean('gpc').notNull(),
+    combinedForm: boolean('combined_form').notNull(),
+    agent: jsonb('agent'),
+    subjectKeys: text('subject_keys').array().notNull(),
+    respondedAt: tstz('responded_at'),
+    /** Nature of the response: 'honored' | 'denied' | 'pending'. */
+    response: text('response').notNull(),
+    denialReason: text('denial_reason'),
+    retainUntil: tstz('retain_until').notNull(),
+  },
+  (t) => [
+    index('dns_requests_requested_idx').on(t.requestedAt),
+    check(
+      'dns_requests_retention_24_months',
+      sql`${t.retainUntil} >= ${t.requestedAt} + interval '24 months'`,
+    ),
+    check('dns_requests_denial_reason', sql`${t.response} <> 'denied' or ${t.denialReason} is not null`),
+  ],
+);
+
+/** R-DNS-6: subjects known to be minors (never sold/shared without opt-in). */
+export const subjectFlags = pgTable('subject_flags', {
+  subjectKey: text('subject_key').primaryKey(),
+  minor: boolean('minor').notNull().default(false),
+  /** The event that set the flag, for check reasons. */
+  eventId: uuid('event_id'),
+  source: text('source'),
+  since: tstz('since'),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
+/** Senders' claim-then-send record (no double send on redelivery). */
+export const deliveryLog = pgTable(
+  'delivery_log',
+  {
+    messageId: text('message_id').primaryKey(),
+    channel: text('channel').notNull(),
+    templateId: text('template_id'),
+    category: text('category'),
+    subjectKey: text('subject_key'),
+    status: text('status').notNull(),
+    reasons: jsonb('reasons'),
+    providerMessageId: text('provider_message_id'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: tstz('next_attempt_at'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('delivery_log_status', sql`${t.status} in ('claimed', 'sent', 'suppressed', 'deferred', 'failed')`),
+    index('delivery_log_next_attempt_idx').on(t.nextAttemptAt),
+  ],
+);
+
+/** R-AB-2: spam reports that could not be attributed, kept (encrypted) for an operator. */
+export const abuseQuarantine = pgTable('abuse_quarantine', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  receivedAt: tstz('received_at').notNull().defaultNow(),
+  reason: text('reason').notNull(),
+  messageId: text('message_id'),
+  /** base64 of the encrypted raw report. */
+  rawEncrypted: text('raw_encrypted').notNull(),
+  keyId: text('key_id').notNull(),
+  releasedAt: tstz('released_at'),
+});
