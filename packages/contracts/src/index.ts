@@ -1,0 +1,5 @@
+export * from './catalog';
+export * from './common';
+export * from './errors';
+export * from './events';
+export { generateJsonSchemas } from './json-schema';
