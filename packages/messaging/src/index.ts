@@ -1,0 +1,30 @@
+export { encodeValue } from './codec';
+export { createKafkaBus, type KafkaBusOptions } from './kafka';
+export { createMemoryBus, type MemoryBus } from './memory';
+export {
+  type OutboxRelay,
+  type OutboxRelayOptions,
+  type OutboxRow,
+  type OutboxSource,
+  startOutboxRelay,
+} from './relay';
+export { dlqMessage, isValidationError, type RawMessage } from './runner';
+export {
+  type Bus,
+  type ConsumerHandle,
+  type ConsumerMetrics,
+  type ConsumerOptions,
+  type CounterLike,
+  type Delivered,
+  DLQ_HEADERS,
+  dlqTopicOf,
+  type GaugeLike,
+  type HandlerResult,
+  type Logger,
+  type OutgoingMessage,
+  PoisonMessages,
+  silentLogger,
+  type TopicSpec,
+  type ValidationResult,
+  type Validator,
+} from './types';

@@ -1,0 +1,239 @@
+// The Bus on Apache Kafka through kafkajs. kafkajs is imported nowhere else (but the test
+// helpers), so the client can be swapped by rewriting this file.
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  type Message,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+import { encodeValue } from './codec';
+import { type BatchContext, processBatch, type RawMessage } from './runner';
+import {
+  type Bus,
+  type ConsumerHandle,
+  type ConsumerOptions,
+  dlqTopicOf,
+  type Logger,
+  type OutgoingMessage,
+  silentLogger,
+  type TopicSpec,
+} from './types';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  logger?: Logger;
+}
+
+export function toRecord(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = first.toString();
+  }
+  return out;
+}
+
+function toKafkaMessage(m: OutgoingMessage): Message {
+  return { key: m.key, value: encodeValue(m.value), headers: m.headers };
+}
+
+function toRaw(topic: string, partition: number, m: KafkaMessage): RawMessage {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key?.toString() ?? null,
+    headers: toRecord(m.headers),
+    value: m.value,
+  };
+}
+
+export function createKafkaBus(opts: KafkaBusOptions): Bus {
+  const log = opts.logger ?? silentLogger;
+  const kafka = new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, ...rest } = entry;
+        const obj = { kafkajs: true, ...rest };
+        if (level === logLevel.ERROR) log.error(obj, message);
+        else if (level === logLevel.WARN) log.warn(obj, message);
+      },
+  });
+
+  let producerReady: Promise<Producer> | undefined;
+  let adminReady: Promise<Admin> | undefined;
+  const handles = new Set<ConsumerHandle>();
+  let closed = false;
+
+  const getProducer = () => {
+    producerReady ??= (async () => {
+      // One request in flight keeps the order of messages of one key even across retries.
+      const p = kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+        maxInFlightRequests: 1,
+      });
+      await p.connect();
+      return p;
+    })().catch((err) => {
+      producerReady = undefined;
+      throw err;
+    });
+    return producerReady;
+  };
+
+  const getAdmin = () => {
+    adminReady ??= (async () => {
+      const a = kafka.admin();
+      await a.connect();
+      return a;
+    })().catch((err) => {
+      adminReady = undefined;
+      throw err;
+    });
+    return adminReady;
+  };
+
+  const publish = async (topic: string, messages: OutgoingMessage[]) => {
+    if (messages.length === 0) return;
+    const p = await getProducer();
+    await p.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
+  };
+
+  const ensureTopics = async (specs: TopicSpec[]) => {
+    const a = await getAdmin();
+    const wanted = new Map<string, TopicSpec>();
+    for (const s of specs) {
+      wanted.set(s.topic, s);
+      if ((s.dlq ?? true) && !s.topic.endsWith('.dlq')) {
+        const d = dlqTopicOf(s.topic);
+        if (!wanted.has(d)) wanted.set(d, { topic: d, partitions: 1 });
+      }
+    }
+    const existing = new Set(await a.listTopics());
+    const missing = [...wanted.values()].filter((s) => !existing.has(s.topic));
+    if (missing.length === 0) return;
+    await a.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.partitions ?? -1,
+        replicationFactor: -1,
+        configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      })),
+    });
+  };
+
+  const consume = async <T>(copts: ConsumerOptions<T>): Promise<ConsumerHandle> => {
+    if (closed) throw new Error('bus is closed');
+    // The source topics must exist (no auto-creation); their DLQs are made here if missing.
+    await ensureTopics(
+      copts.topics.filter((t) => !t.endsWith('.dlq')).map((t) => ({ topic: dlqTopicOf(t), partitions: 1 })),
+    );
+    const consumer: Consumer = kafka.consumer({
+      groupId: copts.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 15_000,
+      heartbeatInterval: 1_000,
+    });
+    let joined = false;
+    let paused = false;
+    let stopping = false;
+    let stopped: Promise<void> | undefined;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      joined = true;
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      joined = false;
+      log.error({ group: copts.groupId, err: String(e.payload.error) }, 'consumer crashed');
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: copts.topics, fromBeginning: copts.fromBeginning ?? true });
+    const maxBatch = Math.max(1, copts.maxBatchSize ?? 500);
+
+    const eachBatch = async (p: EachBatchPayload) => {
+      const { batch } = p;
+      const ctx: BatchContext = {
+        heartbeat: () => p.heartbeat(),
+        abandoned: () => stopping || !p.isRunning() || p.isStale(),
+        publish,
+        setPaused: (v) => {
+          paused = v;
+        },
+      };
+      for (let i = 0; i < batch.messages.length; i += maxBatch) {
+        if (i > 0 && ctx.abandoned()) return;
+        const raws = batch.messages.slice(i, i + maxBatch).map((m) => toRaw(batch.topic, batch.partition, m));
+        const done = await processBatch(copts, ctx, raws);
+        for (const r of raws.slice(0, done)) p.resolveOffset(r.offset);
+        if (done > 0) await p.commitOffsetsIfNecessary(p.uncommittedOffsets());
+        const last = raws[done - 1];
+        if (last && copts.metrics?.lag) {
+          const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
+          copts.metrics.lag.set(
+            { group: copts.groupId, topic: batch.topic, partition: String(batch.partition) },
+            Number(lag < 0n ? 0n : lag),
+          );
+        }
+        if (done < raws.length) return;
+        await p.heartbeat();
+      }
+    };
+
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+
+    const handle: ConsumerHandle = {
+      stop: () => {
+        stopped ??= (async () => {
+          stopping = true;
+          // disconnect() waits for the batch in hand (which commits), then leaves the group.
+          await consumer.disconnect();
+          joined = false;
+          handles.delete(handle);
+        })();
+        return stopped;
+      },
+      ready: () => joined && !paused && !stopping,
+    };
+    handles.add(handle);
+    return handle;
+  };
+
+  return {
+    publish,
+    consume,
+    ensureTopics,
+    async healthy() {
+      try {
+        const a = await getAdmin();
+        await a.describeCluster();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...handles].map((h) => h.stop()));
+      await Promise.all([
+        producerReady?.then((p) => p.disconnect()).catch(() => {}),
+        adminReady?.then((a) => a.disconnect()).catch(() => {}),
+      ]);
+      producerReady = undefined;
+      adminReady = undefined;
+    },
+  };
+}

@@ -1,0 +1,342 @@
+// The behaviour every Bus adapter must show, run against Kafka (real broker) and the
+// in-process bus with the same handlers.
+import { randomUUID } from 'node:crypto';
+import { waitFor } from '@sp/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Bus,
+  type ConsumerHandle,
+  type ConsumerOptions,
+  type Delivered,
+  DLQ_HEADERS,
+  dlqTopicOf,
+  type OutboxRow,
+  PoisonMessages,
+  startOutboxRelay,
+} from '../src/index';
+
+export interface Harness {
+  bus: Bus;
+  /** A fresh topic of its own (unique name). */
+  topic(prefix: string, opts?: { partitions?: number; compacted?: boolean }): Promise<string>;
+  /** Next offset committed by a group on partition 0 of a topic, or undefined. */
+  committed(groupId: string, topic: string): Promise<number | undefined>;
+  close(): Promise<void>;
+}
+
+export interface Ping {
+  id: string;
+  type: 'test.ping';
+  data: { n: number };
+}
+
+/** A hand-written validator in the shape of @sp/contracts' parseMessage. */
+export function validatePing(
+  _topic: string,
+  raw: Buffer | null,
+): { ok: true; value: Ping } | { ok: false; error: string } {
+  if (raw === null) return { ok: false, error: 'empty message' };
+  let v: unknown;
+  try {
+    v = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { ok: false, error: 'invalid JSON' };
+  }
+  if (typeof v !== 'object' || v === null) return { ok: false, error: 'expected an object' };
+  const o = v as Record<string, unknown>;
+  if (o.type !== 'test.ping')
+    return { ok: false, error: `type: unknown event type ${JSON.stringify(o.type)}` };
+  const data = o.data as Record<string, unknown> | undefined;
+  if (typeof data?.n !== 'number') return { ok: false, error: 'data.n: expected number' };
+  if (typeof o.id !== 'string') return { ok: false, error: 'id: expected string' };
+  return { ok: true, value: o as unknown as Ping };
+}
+
+export const ping = (n: number, key: string | null = 'k'): { key: string | null; value: Ping } => ({
+  key,
+  value: { id: randomUUID(), type: 'test.ping', data: { n } },
+});
+
+class TestValidationError extends Error {
+  override readonly name = 'ValidationError';
+}
+class OutageError extends Error {}
+
+const group = () => `g-${randomUUID()}`;
+const fast = { initialMs: 20, maxMs: 200 };
+
+export function busContract(name: string, makeHarness: () => Promise<Harness>): void {
+  describe(`Bus contract: ${name}`, () => {
+    let h: Harness;
+    const handles: ConsumerHandle[] = [];
+    beforeAll(async () => {
+      h = await makeHarness();
+    });
+    afterAll(async () => {
+      await Promise.all(handles.map((x) => x.stop()));
+      await h?.close();
+    });
+    const consume = async <T>(opts: ConsumerOptions<T>) => {
+      const handle = await h.bus.consume(opts);
+      handles.push(handle);
+      return handle;
+    };
+    /** Reads a DLQ (or any topic) raw, without validation. */
+    const readAll = async (topic: string, count: number) => {
+      const got: Delivered<Buffer | null>[] = [];
+      const c = await consume({
+        groupId: group(),
+        topics: [topic],
+        validate: (_t, raw) => ({ ok: true, value: raw }),
+        handle: async (batch) => {
+          got.push(...batch);
+        },
+      });
+      await waitFor(`${count} messages on ${topic}`, () => got.length >= count);
+      await c.stop();
+      return got;
+    };
+
+    it('publishes and delivers with keys, values and trace headers intact', async () => {
+      const topic = await h.topic('roundtrip');
+      const got: Delivered<Ping>[] = [];
+      await consume({
+        groupId: group(),
+        topics: [topic],
+        validate: validatePing,
+        handle: async (batch) => void got.push(...batch),
+      });
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const sent = [ping(1, 'a'), ping(2, 'b'), ping(3, 'a')];
+      await h.bus.publish(
+        topic,
+        sent.map((m) => ({ ...m, headers: { traceparent } })),
+      );
+      await waitFor('3 deliveries', () => got.length === 3);
+      expect(got.map((d) => d.value.data.n).sort()).toEqual([1, 2, 3]);
+      for (const d of got) {
+        expect(d.topic).toBe(topic);
+        expect(d.headers.traceparent).toBe(traceparent);
+        expect(d.key).toBe(sent.find((s) => s.value.id === d.value.id)?.key);
+      }
+    });
+
+    it('dead-letters bad JSON, wrong schema and unknown types with reason headers; neighbours are handled', async () => {
+      const topic = await h.topic('dlq');
+      const handled: number[] = [];
+      await consume({
+        groupId: group(),
+        topics: [topic],
+        validate: validatePing,
+        handle: async (batch) => void handled.push(...batch.map((d) => d.value.data.n)),
+      });
+      await h.bus.publish(topic, [
+        { ...ping(1) },
+        { key: 'k', value: '{"type": "test.ping", "data": ', headers: { traceparent: 'tp-1' } },
+        { ...ping(2) },
+        { key: 'k', value: { id: randomUUID(), type: 'test.ping', data: { n: 'two' } } },
+        { key: 'k', value: { id: randomUUID(), type: 'test.unknown', data: { n: 3 } } },
+        { ...ping(3) },
+      ]);
+      await waitFor('the good messages', () => handled.length === 3);
+      expect(handled).toEqual([1, 2, 3]);
+      const dead = await readAll(dlqTopicOf(topic), 3);
+      expect(dead.map((d) => d.headers[DLQ_HEADERS.error])).toEqual([
+        'invalid JSON',
+        'data.n: expected number',
+        'type: unknown event type "test.unknown"',
+      ]);
+      expect(dead.map((d) => d.headers[DLQ_HEADERS.offset])).toEqual(['1', '3', '4']);
+      for (const d of dead) {
+        expect(d.headers[DLQ_HEADERS.sourceTopic]).toBe(topic);
+        expect(d.headers[DLQ_HEADERS.partition]).toBe('0');
+        expect(Number.isNaN(Date.parse(d.headers[DLQ_HEADERS.at] ?? ''))).toBe(false);
+        expect(d.key).toBe('k');
+      }
+      // The original bytes and headers travel along.
+      expect(dead[0]?.value?.toString()).toBe('{"type": "test.ping", "data": ');
+      expect(dead[0]?.headers.traceparent).toBe('tp-1');
+    });
+
+    it('lets a handler reject single messages (PoisonMessages, ValidationError) and applies the rest', async () => {
+      const topic = await h.topic('poison');
+      const applied: number[] = [];
+      await consume({
+        groupId: group(),
+        topics: [topic],
+        validate: validatePing,
+        retry: fast,
+        handle: async (batch) => {
+          const bad = batch.filter((d) => d.value.data.n === 2);
+          if (bad.length)
+            throw new PoisonMessages(bad.map((message) => ({ message, error: 'n=2 is refused' })));
+          if (batch.some((d) => d.value.data.n === 4)) throw new TestValidationError('n=4 is invalid');
+          applied.push(...batch.map((d) => d.value.data.n));
+        },
+      });
+      await h.bus.publish(topic, [ping(1), ping(2), ping(3), ping(4), ping(5)]);
+      const dead = await readAll(dlqTopicOf(topic), 2);
+      await waitFor('the rest applied', () => new Set(applied).size >= 3);
+      expect([...new Set(applied)].sort()).toEqual([1, 3, 5]);
+      expect(dead.map((d) => d.headers[DLQ_HEADERS.error]).sort()).toEqual([
+        'n=2 is refused',
+        'n=4 is invalid',
+      ]);
+    });
+
+    it('retries a transient handler error without committing, then applies each message once', async () => {
+      const topic = await h.topic('transient');
+      const groupId = group();
+      const applied = new Map<string, number>();
+      let failures = 0;
+      const committedWhileFailing: (number | undefined)[] = [];
+      await consume({
+        groupId,
+        topics: [topic],
+        validate: validatePing,
+        retry: fast,
+        handle: async (batch) => {
+          if (failures < 3) {
+            failures++;
+            committedWhileFailing.push(await h.committed(groupId, topic));
+            throw new Error('deadlock detected (transient)');
+          }
+          // Stands for the database transaction: all of the batch or nothing.
+          for (const d of batch) applied.set(d.value.id, (applied.get(d.value.id) ?? 0) + 1);
+        },
+      });
+      const sent = [ping(1), ping(2), ping(3)];
+      await h.bus.publish(topic, sent);
+      await waitFor('all applied', () => applied.size === 3);
+      await waitFor('offsets committed', async () => (await h.committed(groupId, topic)) === 3);
+      expect(committedWhileFailing).toEqual([undefined, undefined, undefined]);
+      expect([...applied.values()]).toEqual([1, 1, 1]);
+      expect([...applied.keys()].sort()).toEqual(sent.map((s) => s.value.id).sort());
+    });
+
+    it('pauses during an outage (not ready), probes, and resumes when the dependency is back', async () => {
+      const topic = await h.topic('outage');
+      let dbUp = false;
+      let probes = 0;
+      const applied: number[] = [];
+      const handle = await consume({
+        groupId: group(),
+        topics: [topic],
+        validate: validatePing,
+        retry: fast,
+        isOutage: (err) => err instanceof OutageError,
+        probe: async () => {
+          probes++;
+          if (!dbUp) throw new OutageError('connection refused');
+        },
+        handle: async (batch) => {
+          if (!dbUp) throw new OutageError('connection refused');
+          applied.push(...batch.map((d) => d.value.data.n));
+        },
+      });
+      await h.bus.publish(topic, [ping(1), ping(2)]);
+      await waitFor('paused and probing', () => !handle.ready() && probes >= 2);
+      expect(applied).toEqual([]);
+      dbUp = true;
+      await waitFor('applied after the outage', () => applied.length === 2);
+      await waitFor('ready again', () => handle.ready());
+      expect(applied).toEqual([1, 2]);
+    });
+
+    it('stop() mid-stream finishes the batch in hand, commits it; the next runner continues after it', async () => {
+      const topic = await h.topic('stop');
+      const groupId = group();
+      const sent = Array.from({ length: 20 }, (_, i) => ping(i));
+      await h.bus.publish(topic, sent);
+      const first: number[] = [];
+      let stopping: Promise<void> | undefined;
+      let firstHandle!: Promise<ConsumerHandle>;
+      firstHandle = h.bus.consume({
+        groupId,
+        topics: [topic],
+        validate: validatePing,
+        maxBatchSize: 5,
+        handle: async (batch) => {
+          // SIGTERM arrives while this batch is in hand.
+          stopping ??= firstHandle.then((x) => x.stop());
+          await new Promise((r) => setImmediate(r));
+          first.push(...batch.map((d) => d.value.data.n));
+        },
+      });
+      await waitFor('SIGTERM during the first batch', () => stopping !== undefined);
+      await stopping;
+      expect(first).toEqual([0, 1, 2, 3, 4]);
+      expect(await h.committed(groupId, topic)).toBe(5);
+
+      const second: number[] = [];
+      await consume({
+        groupId,
+        topics: [topic],
+        validate: validatePing,
+        handle: async (batch) => void second.push(...batch.map((d) => d.value.data.n)),
+      });
+      await waitFor('the rest', () => second.length >= 15);
+      expect(second).toEqual(Array.from({ length: 15 }, (_, i) => i + 5));
+    });
+
+    it('outbox relay: publishes in order per key, marks rows only after the ack, repeats rather than loses', async () => {
+      const topic = await h.topic('changelog', { partitions: 3, compacted: true });
+      const rows: OutboxRow[] = Array.from({ length: 30 }, (_, i) => ({
+        id: String(i).padStart(4, '0'),
+        topic,
+        key: `subject-${i % 4}:marketing`,
+        value: JSON.stringify({ seq: i }),
+        headers: { traceparent: `tp-${i}` },
+      }));
+      const published = new Set<string>();
+      const acked = new Set<string>();
+      let markFailures = 1;
+      let marksBeforeAck = 0;
+      const bus: Bus = {
+        ...h.bus,
+        publish: async (t, messages) => {
+          await h.bus.publish(t, messages);
+          for (const m of messages) acked.add(String(m.value));
+        },
+      };
+      const relay = startOutboxRelay({
+        bus,
+        batchSize: 7,
+        intervalMs: 10_000,
+        source: {
+          fetch: async (limit) => rows.filter((r) => !published.has(r.id)).slice(0, limit),
+          markPublished: async (ids) => {
+            for (const id of ids) {
+              if (!acked.has(rows[Number(id)]?.value ?? '')) marksBeforeAck++;
+            }
+            // A crash after the ack, before the mark: these rows go out again.
+            if (markFailures-- > 0) throw new Error('connection lost while marking');
+            for (const id of ids) published.add(id);
+          },
+        },
+      });
+      await expect(relay.drain()).rejects.toThrow('connection lost');
+      await relay.drain();
+      await relay.stop();
+      expect(published.size).toBe(30);
+      expect(marksBeforeAck).toBe(0);
+
+      const got = await readAll(topic, 30 + 7);
+      const seqs = new Map<string, number[]>();
+      for (const d of got) {
+        const k = d.key ?? '';
+        seqs.set(k, [...(seqs.get(k) ?? []), JSON.parse(d.value?.toString() ?? '{}').seq]);
+      }
+      const all = new Set([...seqs.values()].flat());
+      expect(all.size).toBe(30);
+      for (const [k, list] of seqs) {
+        const firstSeen = [...new Set(list)];
+        // In order per key; a repeat is the batch sent again after the failed mark.
+        expect(firstSeen, k).toEqual([...firstSeen].sort((a, b) => a - b));
+        const i = Number(k.split('-')[1]?.split(':')[0]);
+        expect(firstSeen.every((s) => s % 4 === i)).toBe(true);
+      }
+      expect(got.find((d) => d.value?.toString() === rows[5]?.value)?.headers.traceparent).toBe('tp-5');
+    });
+  });
+}
