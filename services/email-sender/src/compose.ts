@@ -1,0 +1,84 @@
+// The mail for one prepared request. Marketing mail carries the one-click headers (R-OC-1), a
+// visible unsubscribe link and the postal address (CAN-SPAM); every mail carries our recipient
+// token so a forwarded or redacted spam report can still be attributed (R-AB-1/2).
+import type { EmailSendRequestData } from '@sp/contracts';
+import { kindOf, type Prepared, render } from '@sp/delivery';
+import type { createSealer } from '@sp/identity';
+import type { OutgoingMail } from './transport';
+
+export type Sealer = ReturnType<typeof createSealer>;
+
+export interface ComposeSettings {
+  from: string;
+  /** e.g. https://shop.example (no trailing slash). */
+  publicBaseUrl: string;
+  unsubscribeDomain: string;
+  postalAddress: string;
+}
+
+export const RECIPIENT_TOKEN_HEADER = 'X-SP-Recipient-Token';
+export const MESSAGE_ID_HEADER = 'X-SP-Message-Id';
+
+/** Variables the sender fills itself; templates may place them (else a footer carries them). */
+export const SENDER_VARIABLES = ['unsubscribeUrl', 'postalAddress'];
+
+export function unsubscribeLinks(token: string, s: ComposeSettings): { https: string; mailto: string } {
+  return {
+    https: `${s.publicBaseUrl}/u/${token}`,
+    mailto: `mailto:unsubscribe+${token}@${s.unsubscribeDomain}`,
+  };
+}
+
+const escapeHtml = (x: string) =>
+  x.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function composeEmail(
+  p: Prepared<EmailSendRequestData>,
+  sealer: Sealer,
+  s: ComposeSettings,
+): OutgoingMail {
+  const marketing = kindOf(p.template) === 'marketing';
+  const token = sealer.seal({
+    email: p.subject.value,
+    ...(p.topic ? { topic: p.topic } : {}),
+    ...(p.request.campaignId ? { campaignId: p.request.campaignId } : {}),
+  });
+  const links = unsubscribeLinks(token, s);
+  const rendered = render(p.template, {
+    ...p.request.variables,
+    unsubscribeUrl: marketing ? links.https : '',
+    postalAddress: s.postalAddress,
+  });
+  let text = rendered.text;
+  let html = rendered.html;
+  const headers = [
+    { name: RECIPIENT_TOKEN_HEADER, value: token },
+    { name: MESSAGE_ID_HEADER, value: p.request.messageId },
+  ];
+  if (marketing) {
+    // R-OC-1: https first, then mailto; angle brackets, comma-separated.
+    headers.push(
+      { name: 'List-Unsubscribe', value: `<${links.https}>, <${links.mailto}>` },
+      { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+    );
+    if (!text.includes(links.https)) text += `\n\n--\nUnsubscribe: ${links.https}`;
+    if (!text.includes(s.postalAddress)) text += `\n${s.postalAddress}`;
+    if (html !== undefined) {
+      const footer: string[] = [];
+      if (!html.includes(escapeHtml(links.https))) {
+        footer.push(`<a href="${escapeHtml(links.https)}">Unsubscribe</a>`);
+      }
+      if (!html.includes(escapeHtml(s.postalAddress))) footer.push(escapeHtml(s.postalAddress));
+      if (footer.length > 0) html += `\n<p style="font-size:12px;color:#666">${footer.join('<br>')}</p>`;
+    }
+  }
+  return {
+    from: s.from,
+    to: p.request.to.trim(),
+    subject: rendered.subject ?? p.template.id,
+    text,
+    html,
+    headers,
+    tags: [{ name: 'category', value: p.template.category }],
+  };
+}
