@@ -1,0 +1,12 @@
+export type { CountryCode } from 'libphonenumber-js';
+export * from './errors';
+export { createKeyer, generateSecret, type Keyer } from './keyer';
+export {
+  normalizeEmail,
+  normalizeOpaqueId,
+  normalizePhone,
+  type Subject,
+  toRegion,
+  toSubject,
+} from './normalize';
+export { createSealer, type Sealer, type SealerOptions, type UnsubscribeClaims } from './sealer';
