@@ -1,0 +1,105 @@
+// The edge as a fastify instance that does not listen: main.ts listens with the Kafka bus, the
+// standalone process mounts the same instance with the in-process bus.
+import { randomBytes } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import { ValidationError } from '@sp/contracts';
+import { createMetrics } from '@sp/observability';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Ctx, EdgeDeps } from './deps';
+import { registerDoNotSell } from './routes/do-not-sell';
+import { registerSns } from './routes/sns';
+import { registerTwilio } from './routes/twilio';
+import { registerUnsubscribe } from './routes/unsubscribe';
+import { httpsCertificateFetcher } from './sns-verify';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Per-response nonce allowed by the CSP for the page's inline style and script. */
+    cspNonce: string;
+  }
+}
+
+export function buildEdge(deps: EdgeDeps): FastifyInstance {
+  const ctx: Ctx = {
+    bus: deps.bus,
+    sealer: deps.sealer,
+    keyer: deps.keyer,
+    config: deps.config,
+    logger: deps.logger,
+    clock: deps.clock ?? { now: () => new Date() },
+    metrics: deps.metrics ?? createMetrics('edge'),
+    fetchCertificate: deps.fetchCertificate ?? httpsCertificateFetcher(),
+    httpGet: deps.httpGet ?? (async (url) => ({ status: (await fetch(url, { redirect: 'error' })).status })),
+  };
+  const { config } = ctx;
+  const app = Fastify({
+    bodyLimit: config.bodyLimitBytes,
+    // Sealed tokens carry the address (up to 320 chars) encrypted: far past fastify's default 100.
+    routerOptions: { maxParamLength: 2048 },
+    trustProxy: config.trustProxy,
+    // No request logs (they would carry tokens and IPs); handlers log what matters, by subject key.
+    logger: false,
+  });
+
+  const https = config.publicBaseUrl.startsWith('https:');
+  app.decorateReply('cspNonce', '');
+  app.addHook('onRequest', async (_req, reply) => {
+    const nonce = randomBytes(16).toString('base64');
+    reply.cspNonce = nonce;
+    reply.header(
+      'content-security-policy',
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    );
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+    reply.header('cache-control', 'no-store');
+    if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  });
+
+  void app.register(formbody);
+  // One-click POSTs may come as multipart/form-data (RFC 8058); fields only, no files.
+  void app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { files: 0, fields: 20, fieldSize: 4096, parts: 20 },
+  });
+  void app.register(rateLimit, {
+    global: false,
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowMs,
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    // One mapper (STYLE.md 7): contract violations are the client's (400), fastify's own 4xx pass
+    // through, and anything unknown (Kafka down, ...) is a 503 so Twilio, SNS or a person retries.
+    const status =
+      err instanceof ValidationError
+        ? 400
+        : err.statusCode && err.statusCode >= 400 && err.statusCode < 500
+          ? err.statusCode
+          : 503;
+    const log = status === 503 ? ctx.logger.error.bind(ctx.logger) : ctx.logger.warn.bind(ctx.logger);
+    log({ route: req.routeOptions.url, status, err: { name: err.name } }, 'request failed');
+    return sendError(
+      reply,
+      status,
+      status === 503 ? 'Temporarily unavailable, please try again.' : 'Bad request.',
+    );
+  });
+
+  const publicLimit = { rateLimit: { max: config.rateLimit.max, timeWindow: config.rateLimit.windowMs } };
+  registerUnsubscribe(app, ctx, publicLimit);
+  registerDoNotSell(app, ctx, publicLimit);
+  registerTwilio(app, ctx);
+  registerSns(app, ctx);
+  return app;
+}
+
+function sendError(reply: FastifyReply, status: number, message: string) {
+  return reply.code(status).type('text/plain; charset=utf-8').send(message);
+}

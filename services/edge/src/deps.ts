@@ -1,0 +1,98 @@
+// The small bag of resources the edge's handlers get (STYLE.md 2), and the one way they publish:
+// an envelope validated by its contract, keyed by the subject key, acked before the answer.
+import { newEnvelope, parseEvent, type TopicName, ValidationError } from '@sp/contracts';
+import type { createKeyer, createSealer } from '@sp/identity';
+import { toSubject } from '@sp/identity';
+import type { Bus } from '@sp/messaging';
+import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
+import type { EdgeConfig } from './config';
+
+export type Sealer = ReturnType<typeof createSealer>;
+export type Keyer = ReturnType<typeof createKeyer>;
+export type SubjectType = 'email' | 'phone' | 'customer' | 'device';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Fetches the PEM text of an SNS signing certificate (tests inject one that trusts their CA). */
+export type CertificateFetcher = (url: URL) => Promise<string>;
+
+export interface EdgeDeps {
+  bus: Bus;
+  sealer: Sealer;
+  keyer: Keyer;
+  config: EdgeConfig;
+  logger: Logger;
+  clock?: Clock;
+  metrics?: Metrics;
+  /** SNS signing-certificate download; default: HTTPS GET with the system CAs. */
+  fetchCertificate?: CertificateFetcher;
+  /** HTTP GET used to confirm SNS subscriptions; default: global fetch. */
+  httpGet?: (url: string) => Promise<{ status: number }>;
+}
+
+export interface Ctx {
+  bus: Bus;
+  sealer: Sealer;
+  keyer: Keyer;
+  config: EdgeConfig;
+  logger: Logger;
+  clock: Clock;
+  metrics: Metrics;
+  fetchCertificate: CertificateFetcher;
+  httpGet: (url: string) => Promise<{ status: number }>;
+}
+
+/** The subject key of a raw identifier, or null when it does not normalize. */
+export function subjectKey(ctx: Ctx, type: SubjectType, raw: string): string | null {
+  try {
+    return ctx.keyer.keyOf(toSubject(type, raw, { defaultRegion: ctx.config.smsDefaultRegion }));
+  } catch {
+    return null;
+  }
+}
+
+export interface Outgoing {
+  topic: string;
+  type: string;
+  key: string | null;
+  data: unknown;
+  evidence?: Record<string, unknown>;
+  occurredAt?: Date | string;
+}
+
+/**
+ * Publishes events in one acked batch per topic; resolves only once Kafka acknowledged them
+ * (acks from all in-sync replicas), so the caller answers after the event is safe.
+ */
+export async function publish(ctx: Ctx, events: Outgoing[]): Promise<string[]> {
+  const byTopic = new Map<
+    string,
+    { key: string | null; value: unknown; headers: Record<string, string> }[]
+  >();
+  const ids: string[] = [];
+  for (const e of events) {
+    const envelope = newEnvelope(e.type as never, 'edge', e.data as never, {
+      ...(e.evidence ? { evidence: e.evidence } : {}),
+      occurredAt: toIso(e.occurredAt ?? ctx.clock.now()),
+    });
+    // The contract is checked here, at our edge, so a malformed event is a 400, never a DLQ entry.
+    const checked = parseEvent(e.type as TopicName, envelope);
+    if (!checked.ok) throw new ValidationError(`${e.type}: ${checked.error}`);
+    ids.push(envelope.id);
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'event-type': e.type };
+    injectTraceHeaders(headers);
+    const list = byTopic.get(e.topic) ?? [];
+    list.push({ key: e.key, value: envelope, headers });
+    byTopic.set(e.topic, list);
+  }
+  await Promise.all([...byTopic].map(([topic, messages]) => ctx.bus.publish(topic, messages)));
+  for (const e of events)
+    ctx.metrics.counter('edge_events_published_total', 'Events published', ['type']).inc({ type: e.type });
+  return ids;
+}
+
+function toIso(d: Date | string): string {
+  return typeof d === 'string' ? d : d.toISOString();
+}

@@ -1,0 +1,43 @@
+// Composition root of the edge: config, Kafka bus, identity, the HTTP app and the ops server.
+import { createKeyer, createSealer } from '@sp/identity';
+import { createKafkaBus } from '@sp/messaging';
+import { createLogger, createMetrics, startOpsServer } from '@sp/observability';
+import { buildEdge } from './app';
+import { loadConfig } from './config';
+
+const config = loadConfig();
+const logger = createLogger({ service: 'edge', level: config.logLevel });
+const metrics = createMetrics('edge');
+const bus = createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+const app = buildEdge({
+  bus,
+  sealer: createSealer(config.tokenKeys),
+  keyer: createKeyer({
+    peppers: config.subjectPeppers.keys,
+    currentKeyId: config.subjectPeppers.currentKeyId,
+  }),
+  config,
+  logger,
+  metrics,
+});
+const ops = await startOpsServer({
+  port: config.opsPort,
+  registries: [metrics.registry],
+  checks: [{ name: 'kafka', check: () => bus.healthy() }],
+});
+await app.listen({ port: config.port, host: config.host });
+logger.info({ port: config.port, opsPort: ops.port }, 'edge listening');
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'edge stopping');
+  // Stop taking requests first (in-flight ones finish and are acked), then the bus.
+  await app.close();
+  await bus.close();
+  await ops.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,0 +1,220 @@
+// Do-Not-Sell/Share: the page and its form (R-DNS-8 combined form), the browser's GPC signal
+// (R-DNS-2: honored without a question), and the API for phone, email and agent requests
+// (R-DNS-3, R-DNS-4). No identity verification is asked for (R-DNS-1).
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { type Ctx, publish, type SubjectType, subjectKey } from '../deps';
+import { doNotSellDonePage, doNotSellPage } from '../pages';
+
+const COOKIE = 'sp_did';
+const PAGE = '/privacy/do-not-sell';
+
+export const DnsApiRequest = z.object({
+  requestId: z.string().min(1).max(200).optional(),
+  subjects: z
+    .object({
+      email: z.string().optional(),
+      phone: z.string().optional(),
+      customerId: z.string().optional(),
+      deviceId: z.string().optional(),
+    })
+    .refine(
+      (s) => Boolean(s.email || s.phone || s.customerId || s.deviceId),
+      'at least one subject is required',
+    ),
+  method: z.enum(['phone', 'email', 'authorized-agent', 'api']),
+  agent: z.object({ name: z.string().min(1), permissionRef: z.string().min(1) }).optional(),
+  combinedForm: z.boolean().default(false),
+  minor: z.boolean().optional(),
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type DnsApiRequest = z.infer<typeof DnsApiRequest>;
+
+const DnsForm = z.object({
+  email: z.string().trim().max(320).default(''),
+  phone: z.string().trim().max(40).default(''),
+  gpc: z.string().optional(),
+});
+
+type Subjects = { email?: string; phone?: string; customerId?: string; deviceId?: string };
+const SUBJECT_ORDER: [keyof Subjects, SubjectType][] = [
+  ['email', 'email'],
+  ['phone', 'phone'],
+  ['customerId', 'customer'],
+  ['deviceId', 'device'],
+];
+
+/** The Kafka key: the subject key of the first identifier given. */
+function firstKey(ctx: Ctx, s: Subjects): string | null {
+  for (const [field, type] of SUBJECT_ORDER) {
+    const v = s[field];
+    if (v) return subjectKey(ctx, type, v);
+  }
+  return null;
+}
+
+function cookie(req: FastifyRequest, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      const v = part.slice(i + 1).trim();
+      return /^[A-Za-z0-9_-]{16,64}$/.test(v) ? v : undefined;
+    }
+  }
+  return undefined;
+}
+
+function gpcHeader(req: FastifyRequest): boolean {
+  return req.headers['sec-gpc'] === '1';
+}
+
+function html(reply: FastifyReply, status: number, page: string) {
+  return reply.code(status).type('text/html; charset=utf-8').send(page);
+}
+
+function bearerMatches(header: string | undefined, expected: string): boolean {
+  const got = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(expected);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object) {
+  const brand = { brandName: ctx.config.brandName, supportEmail: ctx.config.supportEmail };
+  const secure = ctx.config.publicBaseUrl.startsWith('https:');
+
+  /** The opaque device id of this browser, set on the page when absent. */
+  function deviceId(req: FastifyRequest, reply: FastifyReply): string {
+    const existing = cookie(req, COOKIE);
+    if (existing) return existing;
+    const id = randomBytes(18).toString('base64url');
+    reply.header(
+      'set-cookie',
+      `${COOKIE}=${id}; Path=/; Max-Age=${2 * 365 * 24 * 3600}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`,
+    );
+    return id;
+  }
+
+  async function record(req: FastifyRequest, subjects: Subjects, fields: Record<string, unknown>) {
+    const requestId = randomUUID();
+    const key = firstKey(ctx, subjects);
+    await publish(ctx, [
+      {
+        topic: ctx.config.topics.doNotSell,
+        type: 'privacy.do-not-sell.v1',
+        key,
+        data: { requestId, subjects, ...fields },
+        evidence: { ip: req.ip, userAgent: req.headers['user-agent'] ?? null, gpcHeader: gpcHeader(req) },
+      },
+    ]);
+    ctx.logger.info({ subjectKey: key, requestId, method: fields.method }, 'do-not-sell published');
+    return requestId;
+  }
+
+  app.get(PAGE, { config: limit }, async (req, reply) => {
+    const did = deviceId(req, reply);
+    const gpc = gpcHeader(req);
+    // R-DNS-2: the signal alone is the opt-out for this browser; nothing is asked.
+    if (gpc) await record(req, { deviceId: did }, { method: 'gpc', gpc: true, combinedForm: false });
+    return html(reply, 200, doNotSellPage(brand, PAGE, { gpcHonored: gpc }, reply.cspNonce));
+  });
+
+  app.post(PAGE, { config: limit }, async (req, reply) => {
+    const did = deviceId(req, reply);
+    const form = DnsForm.safeParse(req.body ?? {});
+    const gpc = gpcHeader(req) || (form.success && form.data.gpc === '1');
+    if (!form.success) {
+      return html(
+        reply,
+        400,
+        doNotSellPage(brand, PAGE, { gpcHonored: gpc, error: 'The form could not be read.' }, reply.cspNonce),
+      );
+    }
+    const { email, phone } = form.data;
+    if (email && subjectKey(ctx, 'email', email) === null) {
+      return html(
+        reply,
+        400,
+        doNotSellPage(
+          brand,
+          PAGE,
+          { gpcHonored: gpc, error: 'This email address does not look right.', email, phone },
+          reply.cspNonce,
+        ),
+      );
+    }
+    if (phone && subjectKey(ctx, 'phone', phone) === null) {
+      return html(
+        reply,
+        400,
+        doNotSellPage(
+          brand,
+          PAGE,
+          { gpcHonored: gpc, error: 'This phone number does not look right.', email, phone },
+          reply.cspNonce,
+        ),
+      );
+    }
+    const subjects: Subjects = { ...(email ? { email } : {}), ...(phone ? { phone } : {}), deviceId: did };
+    const requestId = await record(req, subjects, { method: 'web-form', gpc, combinedForm: true });
+    return html(
+      reply,
+      200,
+      doNotSellDonePage(
+        brand,
+        { requestId, email: Boolean(email), phone: Boolean(phone), gpc },
+        reply.cspNonce,
+      ),
+    );
+  });
+
+  app.post('/v1/privacy/do-not-sell', async (req, reply) => {
+    if (!bearerMatches(req.headers.authorization, ctx.config.dnsApiToken)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+    }
+    const parsed = DnsApiRequest.safeParse(req.body);
+    if (!parsed.success) {
+      return reply.code(400).send({
+        error: 'invalid request',
+        issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
+      });
+    }
+    const r = parsed.data;
+    // R-DNS-4: an agent's request names the agent and the consumer's permission.
+    if (r.method === 'authorized-agent' && !r.agent) {
+      return reply
+        .code(400)
+        .send({ error: 'authorized-agent requests need agent.name and agent.permissionRef' });
+    }
+    for (const [field, type] of SUBJECT_ORDER) {
+      const v = r.subjects[field];
+      if (v && (type === 'email' || type === 'phone') && subjectKey(ctx, type, v) === null) {
+        return reply.code(400).send({ error: `subjects.${field} is not a valid ${type}` });
+      }
+    }
+    const requestId = r.requestId ?? randomUUID();
+    const key = firstKey(ctx, r.subjects);
+    const [eventId] = await publish(ctx, [
+      {
+        topic: ctx.config.topics.doNotSell,
+        type: 'privacy.do-not-sell.v1',
+        key,
+        data: {
+          requestId,
+          subjects: r.subjects,
+          method: r.method,
+          gpc: false,
+          combinedForm: r.combinedForm,
+          ...(r.agent ? { agent: r.agent } : {}),
+          ...(r.minor !== undefined ? { minor: r.minor } : {}),
+        },
+        ...(r.occurredAt ? { occurredAt: r.occurredAt } : {}),
+        evidence: { channel: 'api', ip: req.ip },
+      },
+    ]);
+    ctx.logger.info({ subjectKey: key, requestId, method: r.method }, 'do-not-sell published');
+    return reply.code(202).send({ requestId, eventId });
+  });
+}

@@ -1,0 +1,97 @@
+// GET /u/:token shows the choice (R-OC-3, R-EM-2, R-EM-3); POST /u/:token opts out: the RFC 8058
+// one-click body (R-OC-2) or the page's own form (scope=topic|all).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Ctx, publish, subjectKey } from '../deps';
+import { invalidLinkPage, oneClickDonePage, unsubscribeChoicePage, unsubscribeDonePage } from '../pages';
+
+type Opened = { email: string; topic?: string; campaignId?: string; issuedAt?: unknown };
+
+function open(ctx: Ctx, token: string): Opened | null {
+  try {
+    return ctx.sealer.open(token) as Opened;
+  } catch (err) {
+    // TokenError subclasses (malformed, tampered, unknown key, expired) all mean "not valid".
+    ctx.metrics
+      .counter('edge_invalid_tokens_total', 'Unsubscribe links that did not open', ['reason'])
+      .inc({ reason: (err as Error).name });
+    return null;
+  }
+}
+
+function field(body: unknown, name: string): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const v = (body as Record<string, unknown>)[name];
+  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function evidence(req: FastifyRequest, extra: Record<string, unknown> = {}) {
+  return { ip: req.ip, userAgent: req.headers['user-agent'] ?? null, ...extra };
+}
+
+function html(reply: FastifyReply, status: number, page: string) {
+  return reply.code(status).type('text/html; charset=utf-8').send(page);
+}
+
+export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx, limit: object) {
+  const brand = { brandName: ctx.config.brandName, supportEmail: ctx.config.supportEmail };
+
+  app.get<{ Params: { token: string } }>('/u/:token', { config: limit }, async (req, reply) => {
+    const opened = open(ctx, req.params.token);
+    if (!opened) return html(reply, 400, invalidLinkPage(brand, reply.cspNonce));
+    return html(
+      reply,
+      200,
+      unsubscribeChoicePage(
+        brand,
+        `/u/${encodeURIComponent(req.params.token)}`,
+        opened.topic,
+        reply.cspNonce,
+      ),
+    );
+  });
+
+  app.post<{ Params: { token: string } }>('/u/:token', { config: limit }, async (req, reply) => {
+    const opened = open(ctx, req.params.token);
+    if (!opened) return html(reply, 400, invalidLinkPage(brand, reply.cspNonce));
+    const oneClick = field(req.body, 'List-Unsubscribe') === 'One-Click';
+    const scope = field(req.body, 'scope');
+    if (!oneClick && scope !== 'topic' && scope !== 'all') {
+      return html(
+        reply,
+        400,
+        unsubscribeChoicePage(
+          brand,
+          `/u/${encodeURIComponent(req.params.token)}`,
+          opened.topic,
+          reply.cspNonce,
+        ),
+      );
+    }
+    // One-click unsubscribes from the list the message came from (its topic, or everything when
+    // the link names none); the page's "all" choice drops the topic.
+    const topic = oneClick || scope === 'topic' ? opened.topic : undefined;
+    const key = subjectKey(ctx, 'email', opened.email);
+    await publish(ctx, [
+      {
+        topic: ctx.config.topics.emailOptOut,
+        type: 'consent.email-optout.v1',
+        key,
+        data: {
+          email: opened.email,
+          ...(topic ? { topic } : {}),
+          ...(opened.campaignId ? { campaignId: opened.campaignId } : {}),
+          method: oneClick ? 'one-click' : 'link',
+        },
+        evidence: evidence(req),
+      },
+    ]);
+    ctx.logger.info(
+      { subjectKey: key, method: oneClick ? 'one-click' : 'link', scoped: Boolean(topic) },
+      'email opt-out published',
+    );
+    // R-OC-2: 200, no redirect, no cookie.
+    if (oneClick) return html(reply, 200, oneClickDonePage(brand, reply.cspNonce));
+    return html(reply, 200, unsubscribeDonePage(brand, topic, reply.cspNonce));
+  });
+}

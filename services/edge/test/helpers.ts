@@ -1,0 +1,105 @@
+// Starts a real edge (HTTP on loopback, real Kafka bus) on topics of its own.
+import { createKeyer, createSealer, generateSecret } from '@sp/identity';
+import { createKafkaBus } from '@sp/messaging';
+import { silentLogger } from '@sp/observability';
+import { type ConsumedMessage, consumeAll, createTopic, testInfra } from '@sp/testing';
+import { buildEdge } from '../src/app';
+import { loadConfig } from '../src/config';
+import type { EdgeDeps } from '../src/deps';
+
+export interface TestEdge {
+  url: string;
+  topics: { emailOptOut: string; smsInbound: string; doNotSell: string; complaint: string; bounce: string };
+  sealer: ReturnType<typeof createSealer>;
+  keyer: ReturnType<typeof createKeyer>;
+  twilioAuthToken: string;
+  dnsApiToken: string;
+  brokers: string;
+  close(): Promise<void>;
+}
+
+export async function startEdge(
+  env: Record<string, string> = {},
+  extra: Pick<EdgeDeps, 'fetchCertificate' | 'httpGet'> = {},
+): Promise<TestEdge> {
+  const brokers = testInfra().kafkaBrokers;
+  const [emailOptOut, smsInbound, doNotSell, complaint, bounce] = await Promise.all(
+    ['optout', 'sms', 'dns', 'complaint', 'bounce'].map((p) => createTopic(brokers, `edge-${p}`)),
+  );
+  const topics = {
+    emailOptOut: emailOptOut!,
+    smsInbound: smsInbound!,
+    doNotSell: doNotSell!,
+    complaint: complaint!,
+    bounce: bounce!,
+  };
+  const tokenKeys = `k1:${generateSecret()}`;
+  const peppers = `p1:${generateSecret()}`;
+  const twilioAuthToken = generateSecret();
+  const dnsApiToken = generateSecret();
+  const config = loadConfig({
+    KAFKA_BROKERS: brokers,
+    TOKEN_KEYS: tokenKeys,
+    SUBJECT_PEPPERS: peppers,
+    TWILIO_AUTH_TOKEN: twilioAuthToken,
+    DNS_API_TOKEN: dnsApiToken,
+    BRAND_NAME: 'Ink Corner',
+    SUPPORT_EMAIL: 'support@ink.example',
+    RATE_LIMIT_MAX: '1000',
+    TOPIC_EMAIL_OPTOUT: topics.emailOptOut,
+    TOPIC_SMS_INBOUND: topics.smsInbound,
+    TOPIC_DO_NOT_SELL: topics.doNotSell,
+    TOPIC_COMPLAINT: topics.complaint,
+    TOPIC_BOUNCE: topics.bounce,
+    ...env,
+  });
+  const sealer = createSealer(config.tokenKeys);
+  const keyer = createKeyer({
+    peppers: config.subjectPeppers.keys,
+    currentKeyId: config.subjectPeppers.currentKeyId,
+  });
+  const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'edge-test' });
+  const app = buildEdge({ bus, sealer, keyer, config, logger: silentLogger(), ...extra });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: address,
+    topics,
+    sealer,
+    keyer,
+    twilioAuthToken,
+    dnsApiToken,
+    brokers,
+    close: async () => {
+      await app.close();
+      await bus.close();
+    },
+  };
+}
+
+export interface Envelope<T = Record<string, unknown>> {
+  id: string;
+  type: string;
+  source: string;
+  occurredAt: string;
+  data: T;
+  evidence?: Record<string, unknown>;
+}
+
+export function envelope<T = Record<string, unknown>>(m: ConsumedMessage): Envelope<T> {
+  return JSON.parse(m.value ?? 'null') as Envelope<T>;
+}
+
+/** Reads `count` events of a topic (fails the test when fewer arrive). */
+export async function events<T = Record<string, unknown>>(
+  edge: TestEdge,
+  topic: string,
+  count: number,
+): Promise<{ key: string | null; event: Envelope<T> }[]> {
+  const got = await consumeAll(edge.brokers, topic, count, 30_000);
+  if (got.length < count) throw new Error(`expected ${count} events on ${topic}, got ${got.length}`);
+  return got.map((m) => ({ key: m.key, event: envelope<T>(m) }));
+}
+
+export function uniqueEmail(tag: string): string {
+  return `${tag}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}@example.com`;
+}

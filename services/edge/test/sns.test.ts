@@ -1,0 +1,240 @@
+// SES notifications through SNS (R-AB-3, R-AB-4): messages signed like SNS signs them, with a
+// certificate this test made and serves over HTTPS on loopback; subscription confirmation hits
+// a local HTTP server standing in for SNS's SubscribeURL.
+import { execFileSync } from 'node:child_process';
+import { createSign, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpsCertificateFetcher } from '../src/sns-verify';
+import { events, startEdge, type TestEdge, uniqueEmail } from './helpers';
+
+const ARN = 'arn:aws:sns:us-east-1:123456789012:ses-feedback';
+const OTHER_ARN = 'arn:aws:sns:us-east-1:123456789012:someone-else';
+
+let dir: string;
+let keyPem: string;
+let certPem: string;
+let certServer: Server;
+let certUrl: string;
+let confirmServer: Server;
+let confirmBase: string;
+const confirmHits: string[] = [];
+let edge: TestEdge;
+
+function listen(server: Server, host: string): Promise<number> {
+  return new Promise((resolve) =>
+    server.listen(0, host, () => resolve((server.address() as AddressInfo).port)),
+  );
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sp-sns-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
+  certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  // One self-signed certificate plays both parts: the HTTPS server's and SNS's signing cert.
+  certServer = createHttpsServer({ key: keyPem, cert: certPem }, (req, res) => {
+    if (req.url === '/SimpleNotificationService-test.pem') res.writeHead(200).end(certPem);
+    else res.writeHead(404).end();
+  });
+  certUrl = `https://localhost:${await listen(certServer, 'localhost')}/SimpleNotificationService-test.pem`;
+  confirmServer = createHttpServer((req, res) => {
+    confirmHits.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'text/xml' }).end('<ConfirmSubscriptionResponse/>');
+  });
+  confirmBase = `http://127.0.0.1:${await listen(confirmServer, '127.0.0.1')}`;
+  edge = await startEdge(
+    { SNS_TOPIC_ARNS: ARN, SNS_CERT_HOST_PATTERN: '^localhost$' },
+    { fetchCertificate: httpsCertificateFetcher({ ca: certPem }) },
+  );
+});
+
+afterAll(async () => {
+  await edge?.close();
+  certServer?.close();
+  confirmServer?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type Sns = Record<string, string>;
+
+function sign(m: Sns, version: '1' | '2' = '2'): Sns {
+  const keys =
+    m.Type === 'Notification'
+      ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+      : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
+  const canonical = keys
+    .filter((k) => m[k] !== undefined)
+    .map((k) => `${k}\n${m[k]}\n`)
+    .join('');
+  const signature = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256')
+    .update(canonical)
+    .sign(keyPem, 'base64');
+  return {
+    ...m,
+    SignatureVersion: version,
+    Signature: signature,
+    SigningCertURL: m.SigningCertURL ?? certUrl,
+  };
+}
+
+function notification(message: object, topicArn = ARN, extra: Sns = {}): Sns {
+  return {
+    Type: 'Notification',
+    MessageId: randomUUID(),
+    TopicArn: topicArn,
+    Message: JSON.stringify(message),
+    Timestamp: new Date().toISOString(),
+    SigningCertURL: certUrl,
+    ...extra,
+  };
+}
+
+function bounce(email: string, bounceType = 'Permanent') {
+  return {
+    notificationType: 'Bounce',
+    bounce: {
+      bounceType,
+      bounceSubType: 'General',
+      bouncedRecipients: [
+        {
+          emailAddress: email,
+          action: 'failed',
+          status: '5.1.1',
+          diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+        },
+      ],
+      timestamp: '2026-11-20T10:00:00.000Z',
+      feedbackId: 'bounce-feedback-1',
+      reportingMTA: 'dsn; a1.example.com',
+    },
+    mail: { messageId: 'ses-msg-1', destination: [email], someFutureField: true },
+  };
+}
+
+function complaint(emails: string[]) {
+  return {
+    eventType: 'Complaint',
+    complaint: {
+      complainedRecipients: emails.map((emailAddress) => ({ emailAddress })),
+      complaintFeedbackType: 'abuse',
+      userAgent: 'Yahoo!-Mail-Feedback/2.0',
+      feedbackId: 'complaint-feedback-1',
+      timestamp: '2026-11-20T11:00:00.000Z',
+      arrivalDate: '2026-11-20T10:59:00.000Z',
+    },
+    mail: { messageId: 'ses-msg-2', tags: { campaign: ['black-friday'] } },
+  };
+}
+
+async function post(body: object) {
+  return fetch(`${edge.url}/aws/sns`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('SES via SNS', () => {
+  it('R-AB-4: refuses a bad signature, a cert URL off an SNS host or over http, and an unexpected TopicArn; R-AB-3: a signed Permanent bounce and a complaint become events, one per recipient', async () => {
+    const refusedEmail = uniqueEmail('refused');
+    const tampered = sign(notification(bounce(refusedEmail)));
+    tampered.Message = JSON.stringify(bounce(uniqueEmail('swapped')));
+    expect((await post(tampered)).status).toBe(403);
+    expect(
+      (
+        await post(
+          sign(
+            notification(bounce(refusedEmail), ARN, {
+              SigningCertURL: 'https://evil.example.com/SimpleNotificationService-x.pem',
+            }),
+          ),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await post(
+          sign(
+            notification(bounce(refusedEmail), ARN, { SigningCertURL: certUrl.replace('https:', 'http:') }),
+          ),
+        )
+      ).status,
+    ).toBe(403);
+    expect((await post(sign(notification(bounce(refusedEmail), OTHER_ARN)))).status).toBe(403);
+
+    const bounced = uniqueEmail('bounced');
+    const ok = await post(sign(notification(bounce(bounced)), '1'));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ published: 1 });
+
+    const c1 = uniqueEmail('complainer');
+    const c2 = uniqueEmail('complainer2');
+    const okc = await post(sign(notification(complaint([c1, c2]))));
+    expect(okc.status).toBe(200);
+
+    const bounces = await events<Record<string, unknown>>(edge, edge.topics.bounce, 1);
+    expect(bounces[0]!.event.type).toBe('email.bounce.v1');
+    expect(bounces[0]!.event.data).toEqual({
+      email: bounced,
+      bounceType: 'Permanent',
+      bounceSubType: 'General',
+      diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+      feedbackId: 'bounce-feedback-1',
+    });
+    expect(bounces[0]!.event.occurredAt).toBe('2026-11-20T10:00:00.000Z');
+    expect(bounces[0]!.key).toBe(edge.keyer.keyOf({ type: 'email', value: bounced }));
+
+    const complaints = await events<Record<string, unknown>>(edge, edge.topics.complaint, 2);
+    expect(complaints.map((c) => c.event.data.email)).toEqual([c1, c2]);
+    expect(complaints[0]!.event.data).toMatchObject({
+      kind: 'ses',
+      feedbackType: 'abuse',
+      campaignId: 'black-friday',
+    });
+  });
+
+  it('R-AB-4: SubscriptionConfirmation is confirmed for the expected topic only', async () => {
+    const confirmation = (arn: string, token: string): Sns => ({
+      Type: 'SubscriptionConfirmation',
+      MessageId: randomUUID(),
+      Token: token,
+      TopicArn: arn,
+      Message: `You have chosen to subscribe to the topic ${arn}.`,
+      SubscribeURL: `${confirmBase}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(arn)}&Token=${token}`,
+      Timestamp: new Date().toISOString(),
+    });
+    const refused = await post(sign(confirmation(OTHER_ARN, 'tok-other')));
+    expect(refused.status).toBe(403);
+    expect(confirmHits.some((u) => u.includes('tok-other'))).toBe(false);
+
+    const ok = await post(sign(confirmation(ARN, 'tok-expected')));
+    expect(ok.status).toBe(200);
+    expect(confirmHits.filter((u) => u.includes('tok-expected'))).toHaveLength(1);
+  });
+});
