@@ -1,0 +1,265 @@
+// apply(): one transaction per batch — ledger rows, state rows, outbox rows, vault copies, flags and
+// the Do-Not-Sell request log, or none of them. Idempotent on event id; the state of each scope
+// follows the newest occurredAt with suppression winning ties (DESIGN.md "The list").
+import type { ChangelogEntry } from '@sp/contracts';
+import { schema } from '@sp/db';
+import { sql } from 'drizzle-orm';
+import { now, type SuppressionContext } from './context';
+import { type ListEvent, validateListEvent } from './events';
+import { addMonths, type Plan, planEvent, type Write } from './plan';
+import { sealAddress } from './vault';
+
+export const CHANGELOG_TOPIC = 'suppression.changelog.v1';
+
+export type { ChangelogEntry };
+
+export interface ApplyResult {
+  /** Event ids newly recorded. */
+  applied: string[];
+  /** Event ids already in the ledger (or repeated in the batch): nothing changed for them. */
+  duplicates: string[];
+  /** State rows that changed, in the order their changelog rows were queued. */
+  changes: ChangelogEntry[];
+}
+
+interface Ranked {
+  occurredAt: Date;
+  suppressed: boolean;
+  eventId: string;
+}
+
+/** The order that decides a scope: newer occurredAt, then suppression, then event id (deterministic). */
+export function compareRank(a: Ranked, b: Ranked): number {
+  const t = a.occurredAt.getTime() - b.occurredAt.getTime();
+  if (t !== 0) return t;
+  if (a.suppressed !== b.suppressed) return a.suppressed ? 1 : -1;
+  const x = a.eventId.toLowerCase();
+  const y = b.eventId.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export const scopeKey = (r: { subjectKey: string; channel: string; purpose: string; topic: string }) =>
+  `${r.subjectKey}|${r.channel}|${r.purpose}|${r.topic}`;
+
+export async function apply(ctx: SuppressionContext, events: ListEvent[]): Promise<ApplyResult> {
+  // Validate everything first: one invalid event -> ValidationError naming it, nothing written.
+  const plans: Plan[] = events.map((e) => planEvent(ctx, validateListEvent(e)));
+  const seen = new Set<string>();
+  const unique: Plan[] = [];
+  const repeated: string[] = [];
+  for (const p of plans) {
+    if (seen.has(p.eventId)) repeated.push(p.eventId);
+    else {
+      seen.add(p.eventId);
+      unique.push(p);
+    }
+  }
+  if (unique.length === 0) return { applied: [], duplicates: repeated, changes: [] };
+  const at = now(ctx);
+
+  return ctx.db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(schema.ledger)
+      .values(
+        unique.map((p) => ({
+          eventId: p.eventId,
+          type: p.type,
+          source: p.source,
+          occurredAt: p.occurredAt,
+          recordedAt: at,
+          subjectKeys: p.subjects.map((s) => s.key),
+          keyId: ctx.keyer.currentKeyId,
+          scopes: p.writes.map((w) => ({
+            subjectKey: w.subjectKey,
+            channel: w.channel,
+            purpose: w.purpose,
+            topic: w.topic,
+            suppressed: w.suppressed,
+            reason: w.reason,
+          })),
+          payload: p.payload,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ eventId: schema.ledger.eventId });
+    const fresh = new Set(inserted.map((r) => r.eventId));
+    const applied = unique.filter((p) => fresh.has(p.eventId));
+    const duplicates = [...unique.filter((p) => !fresh.has(p.eventId)).map((p) => p.eventId), ...repeated];
+    if (applied.length === 0) return { applied: [], duplicates, changes: [] };
+
+    // State: reduce the batch to its winner per scope, then a conditional upsert against the stored row.
+    const winners = new Map<string, Write & { plan: Plan }>();
+    for (const p of applied) {
+      for (const w of p.writes) {
+        const k = scopeKey(w);
+        const cur = winners.get(k);
+        const cand = { ...w, plan: p };
+        if (
+          !cur ||
+          compareRank(
+            { occurredAt: p.occurredAt, suppressed: w.suppressed, eventId: p.eventId },
+            { occurredAt: cur.plan.occurredAt, suppressed: cur.suppressed, eventId: cur.plan.eventId },
+          ) > 0
+        ) {
+          winners.set(k, cand);
+        }
+      }
+    }
+    let changes: ChangelogEntry[] = [];
+    if (winners.size > 0) {
+      const s = schema.suppressionState;
+      const rows = [...winners.values()]
+        .sort((a, b) => (scopeKey(a) < scopeKey(b) ? -1 : 1))
+        .map((w) => ({
+          subjectKey: w.subjectKey,
+          channel: w.channel,
+          purpose: w.purpose,
+          topic: w.topic,
+          suppressed: w.suppressed,
+          reason: w.reason,
+          eventId: w.plan.eventId,
+          source: w.plan.source,
+          occurredAt: w.plan.occurredAt,
+          since: w.suppressed ? w.plan.occurredAt : null,
+          askAgainAfter: w.askAgainAfter,
+          detail: w.detail,
+          updatedAt: at,
+        }));
+      const excluded = (c: string) => sql.raw(`excluded.${c}`);
+      const changed = await tx
+        .insert(s)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: [s.subjectKey, s.channel, s.purpose, s.topic],
+          set: {
+            suppressed: excluded('suppressed'),
+            reason: excluded('reason'),
+            eventId: excluded('event_id'),
+            source: excluded('source'),
+            occurredAt: excluded('occurred_at'),
+            since: excluded('since'),
+            askAgainAfter: excluded('ask_again_after'),
+            detail: excluded('detail'),
+            updatedAt: excluded('updated_at'),
+          },
+          setWhere: sql`(excluded.occurred_at, excluded.suppressed, excluded.event_id) > (${s.occurredAt}, ${s.suppressed}, ${s.eventId})`,
+        })
+        .returning();
+      changed.sort((a, b) => (scopeKey(a) < scopeKey(b) ? -1 : 1));
+      if (changed.length > 0) {
+        const queued = await tx
+          .insert(schema.outbox)
+          .values(
+            changed.map((r) => ({
+              topic: CHANGELOG_TOPIC,
+              key: scopeKey(r),
+              payload: {
+                subjectKey: r.subjectKey,
+                channel: r.channel,
+                purpose: r.purpose,
+                topic: r.topic,
+                suppressed: r.suppressed,
+                reason: r.reason,
+                eventId: r.eventId,
+                source: r.source,
+                occurredAt: r.occurredAt.toISOString(),
+                since: r.since ? r.since.toISOString() : null,
+              },
+            })),
+          )
+          .returning({ id: schema.outbox.id, payload: schema.outbox.payload });
+        changes = queued
+          .sort((a, b) => a.id - b.id)
+          .map((q) => ({ ...(q.payload as Omit<ChangelogEntry, 'seq'>), seq: q.id }) as ChangelogEntry);
+      }
+    }
+
+    // R-DNS-6: minor flags; the earliest event that said so stays the reason.
+    const minors = new Map<string, Plan>();
+    for (const p of applied) {
+      for (const k of p.minorKeys) {
+        const cur = minors.get(k);
+        if (!cur || compareRank({ ...p, suppressed: true }, { ...cur, suppressed: true }) < 0)
+          minors.set(k, p);
+      }
+    }
+    if (minors.size > 0) {
+      const f = schema.subjectFlags;
+      await tx
+        .insert(f)
+        .values(
+          [...minors].map(([subjectKey, p]) => ({
+            subjectKey,
+            minor: true,
+            eventId: p.eventId,
+            source: p.source,
+            since: p.occurredAt,
+            updatedAt: at,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: f.subjectKey,
+          set: {
+            minor: sql`true`,
+            eventId: sql.raw('excluded.event_id'),
+            source: sql.raw('excluded.source'),
+            since: sql.raw('excluded.since'),
+            updatedAt: sql.raw('excluded.updated_at'),
+          },
+          setWhere: sql`${f.minor} = false or ${f.since} is null or excluded.since < ${f.since}`,
+        });
+    }
+
+    // The readable copies, encrypted, apart from the list.
+    const vault = ctx.vault;
+    if (vault) {
+      const copies = new Map<string, { type: string; value: string }>();
+      for (const p of applied) for (const s of p.subjects) copies.set(s.key, s.subject);
+      if (copies.size > 0) {
+        await tx
+          .insert(schema.subjectVault)
+          .values(
+            [...copies].map(([subjectKey, s]) => ({
+              subjectKey,
+              subjectType: s.type,
+              ciphertext: sealAddress(vault.key, subjectKey, s.value),
+              keyId: vault.keyId,
+              createdAt: at,
+            })),
+          )
+          .onConflictDoNothing();
+      }
+    }
+
+    // R-DNS-7: every Do-Not-Sell request, with the date and nature of the response.
+    const retention = Math.max(24, ctx.dnsRetentionMonths ?? 24);
+    const dns = applied.filter((p) => p.dns);
+    if (dns.length > 0) {
+      await tx
+        .insert(schema.dnsRequests)
+        .values(
+          dns.map((p) => {
+            const d = p.dns!;
+            return {
+              requestId: d.requestId,
+              eventId: p.eventId,
+              requestedAt: p.occurredAt,
+              asked: d.asked,
+              method: d.method,
+              gpc: d.gpc,
+              combinedForm: d.combinedForm,
+              agent: d.agent,
+              subjectKeys: p.subjects.map((s) => s.key),
+              respondedAt: at,
+              response: d.response,
+              denialReason: d.denialReason,
+              retainUntil: addMonths(p.occurredAt, retention),
+            };
+          }),
+        )
+        .onConflictDoNothing();
+    }
+
+    return { applied: applied.map((p) => p.eventId), duplicates, changes };
+  });
+}

@@ -1,0 +1,36 @@
+export { type ApplyResult, apply, CHANGELOG_TOPIC, type ChangelogEntry } from './apply';
+export {
+  type DnsRequestRecord,
+  fetchOutbox,
+  type HistoryEntry,
+  history,
+  listDnsRequests,
+  markOutboxPublished,
+  type OutboxMessage,
+} from './audit';
+export {
+  type CheckKind,
+  type CheckQuery,
+  type CheckReason,
+  type CheckResult,
+  check,
+  checkMany,
+} from './check';
+export type { Keyer, SuppressionContext } from './context';
+export {
+  type AdminAction,
+  type Bounce,
+  type Complaint,
+  type DoNotSell,
+  type EmailOptOut,
+  type EmailResubscribe,
+  LIST_EVENT_TYPES,
+  type ListEvent,
+  type SmsInbound,
+  type SmsIntent,
+  validateListEvent,
+} from './events';
+export { addMonths, type EntryReason } from './plan';
+export type { SubjectInput, SubjectType } from './subjects';
+export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
+export { eraseAddress, revealAddress } from './vault';

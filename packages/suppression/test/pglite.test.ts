@@ -1,0 +1,54 @@
+// `standalone` runs the list on PGlite: the same verbs must work there (raw SQL of checkMany included).
+import { randomBytes } from 'node:crypto';
+import { createDb, type DbHandle, migrateDb } from '@sp/db';
+import { createKeyer } from '@sp/identity';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  apply,
+  checkMany,
+  fetchOutbox,
+  history,
+  listDnsRequests,
+  type SuppressionContext,
+} from '../src/index';
+import { email, ev, PEPPERS, phone } from './helpers';
+
+let h: DbHandle;
+let ctx: SuppressionContext;
+beforeAll(async () => {
+  h = await createDb({ pglite: 'memory://' });
+  await migrateDb(h);
+  ctx = {
+    db: h.db,
+    keyer: createKeyer({ peppers: PEPPERS, currentKeyId: 'p1' }),
+    vault: { keyId: 'v1', key: randomBytes(32) },
+    defaultRegion: 'US',
+  };
+});
+afterAll(async () => h?.close());
+
+it('apply, checkMany, history, outbox and the DNS log work on PGlite too (R-EM-1, R-SMS-1, R-DNS-5, R-DNS-7)', async () => {
+  const e = email();
+  const p = phone();
+  const r = await apply(ctx, [
+    ev.optOut(e, '2026-03-01T10:00:00Z', { topic: 'ink' }),
+    ev.sms(p, 'opt-out', '2026-03-01T10:00:00Z'),
+    ev.dns({ email: e }, '2026-03-01T10:00:00Z', { minor: true }),
+  ]);
+  expect(r.applied).toHaveLength(3);
+  const [ink, other, sms, sale] = await checkMany(ctx, [
+    { subject: { type: 'email', value: e }, channel: 'email', kind: 'marketing', topic: 'ink' },
+    { subject: { type: 'email', value: e }, channel: 'email', kind: 'marketing', topic: 'tips' },
+    { subject: { type: 'phone', value: p }, channel: 'sms', kind: 'transactional' },
+    { subject: { type: 'email', value: e }, channel: 'email', kind: 'sale_share' },
+  ]);
+  expect([ink!.allowed, other!.allowed, sms!.allowed, sale!.allowed]).toEqual([false, true, false, false]);
+  expect(ink!.reasons[0]!.since).toBe('2026-03-01T10:00:00.000Z');
+  expect(sale!.reasons.map((x) => x.reason).sort()).toEqual(['do-not-sell', 'minor']);
+  expect(sale!.reasons.find((x) => x.reason === 'do-not-sell')!.askAgainAfter).toBe(
+    '2027-03-01T10:00:00.000Z',
+  );
+  expect(await history(ctx, { type: 'email', value: e })).toHaveLength(2);
+  expect(await fetchOutbox(ctx, 10)).toHaveLength(3);
+  expect(await listDnsRequests(ctx)).toHaveLength(1);
+});
