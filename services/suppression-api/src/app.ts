@@ -1,0 +1,274 @@
+// buildApi(): the fastify instance of the internal API, NOT listening (main.ts or the standalone
+// process mounts it). Registers exactly the routes of spec.ts; handlers are thin (parse, call a
+// verb of @sp/suppression or a query of ./queries, answer).
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { selectOne } from '@sp/db';
+import { type Sealer, toSubject } from '@sp/identity';
+import { createMetrics, type Logger, type Metrics } from '@sp/observability';
+import type { SuppressionContext } from '@sp/suppression';
+import { checkMany, history } from '@sp/suppression';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { z } from 'zod';
+import { adminAction, subjectKeyOf } from './admin';
+import type { ApiConfig, Scope } from './config';
+import { badRequest, HttpError, toHttp } from './errors';
+import { importText } from './importer';
+import { buildOpenApi } from './openapi';
+import { decodeCursor, iterateEntries, listEntries, stats } from './queries';
+import { EXPORT_CSV_COLUMNS, type ListedEntry, MAX_BATCH } from './schemas';
+import { type RouteSpec, routes } from './spec';
+import { subjectOf } from './subject';
+
+export interface ApiDeps {
+  ctx: SuppressionContext;
+  sealer: Sealer;
+  config: ApiConfig;
+  logger: Logger;
+  metrics?: Metrics;
+  clock?: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    scopes: Set<Scope>;
+  }
+  interface FastifyInstance {
+    /** Every route registered, as "METHOD url" (the OpenAPI test compares it with the document). */
+    registeredRoutes: string[];
+  }
+}
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+type Handler<R extends RouteSpec> = (
+  input: { query: Infer<R['query']>; body: R['body'] extends object ? unknown : undefined },
+  req: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<unknown>;
+
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const { ctx, config, logger } = deps;
+  const metrics = deps.metrics ?? createMetrics('suppression-api');
+  const clock = deps.clock ?? (() => new Date());
+  const requests = metrics.counter('api_requests_total', 'HTTP requests by route and status', [
+    'route',
+    'status',
+  ]);
+  const checked = metrics.counter('api_checks_total', 'Check answers', ['channel', 'kind', 'allowed']);
+  const duration = metrics.histogram('api_request_seconds', 'Request duration', ['route']);
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Request lines would carry query strings such as ?email=...: we log our own, without PII.
+    logController: new LogController({ disableRequestLogging: true }),
+    exposeHeadRoutes: false,
+    bodyLimit: 1024 * 1024,
+  });
+  // Compared by digest so a token is never a map key in memory dumps of the request path.
+  const tokens = new Map([...config.tokens].map(([t, s]) => [digest(t), s]));
+  const registered: string[] = [];
+  app.decorate('registeredRoutes', registered);
+  app.decorateRequest('scopes');
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) registered.push(`${m} ${r.url}`);
+  });
+  app.addContentTypeParser(
+    ['text/csv', 'application/x-ndjson', 'text/plain'],
+    { parseAs: 'string', bodyLimit: config.importBodyLimit },
+    (_req, body, done) => done(null, body),
+  );
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body, unexpected } = toHttp(err);
+    if (unexpected) req.log.error({ err, route: req.routeOptions.url }, 'request failed');
+    void reply.code(status).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    void reply.code(404).send({ error: 'not_found', message: 'no such route' });
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    requests.inc({ route, status: String(reply.statusCode) });
+    duration.observe({ route }, reply.elapsedTime / 1000);
+    req.log.info(
+      { route, method: req.method, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  function authorize(scope: Scope) {
+    return async (req: FastifyRequest) => {
+      const h = req.headers.authorization;
+      const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+      const scopes = m ? tokens.get(digest(m[1]!)) : undefined;
+      if (!scopes) throw new HttpError(401, 'unauthorized', 'a valid bearer token is needed');
+      if (!scopes.has(scope)) throw new HttpError(403, 'forbidden', `this token lacks the '${scope}' scope`);
+      req.scopes = scopes;
+    };
+  }
+
+  function register<R extends RouteSpec>(spec: R, handler: Handler<R>): void {
+    app.route({
+      method: spec.method,
+      url: spec.url,
+      ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
+      ...(spec.scope ? { onRequest: authorize(spec.scope) } : {}),
+      handler: async (req, reply) => {
+        let query: unknown;
+        if (spec.query) {
+          const r = spec.query.safeParse(req.query ?? {});
+          if (!r.success) throw badRequest(r.error.issues, 'query');
+          query = r.data;
+        }
+        return handler({ query, body: req.body } as Parameters<Handler<R>>[0], req, reply);
+      },
+    });
+  }
+
+  function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+    const r = schema.safeParse(body);
+    if (!r.success) throw badRequest(r.error.issues, 'body');
+    return r.data;
+  }
+
+  const reveal = (req: FastifyRequest) => (req.scopes?.has('admin') ? ctx.vault : undefined);
+
+  register(routes.check, async ({ body }) => {
+    const q = parseBody(routes.check.body['application/json'], body);
+    const [r] = await checkMany(ctx, [
+      { subject: subjectOf(q), channel: q.channel, kind: q.kind, topic: q.topic },
+    ]);
+    checked.inc({ channel: q.channel, kind: q.kind, allowed: String(r!.allowed) });
+    return r;
+  });
+
+  register(routes.checkBatch, async ({ body }) => {
+    const queries = (body as { queries?: unknown } | null)?.queries;
+    if (Array.isArray(queries) && queries.length > MAX_BATCH) {
+      throw new HttpError(413, 'too_large', `at most ${MAX_BATCH} queries per batch, got ${queries.length}`);
+    }
+    const b = parseBody(routes.checkBatch.body['application/json'], body);
+    const results = await checkMany(
+      ctx,
+      b.queries.map((q) => ({ subject: subjectOf(q), channel: q.channel, kind: q.kind, topic: q.topic })),
+    );
+    for (const r of results) checked.inc({ channel: 'batch', kind: 'batch', allowed: String(r.allowed) });
+    return { results };
+  });
+
+  register(routes.addEntry, async ({ body }, _req, reply) => {
+    const e = parseBody(routes.addEntry.body['application/json'], body);
+    reply.code(201);
+    return adminAction(ctx, 'suppress', e, clock());
+  });
+
+  register(routes.liftEntry, async ({ body }, _req, reply) => {
+    const e = parseBody(routes.liftEntry.body['application/json'], body);
+    reply.code(201);
+    return adminAction(ctx, 'lift', e, clock());
+  });
+
+  register(routes.listEntries, async ({ query }, req) => {
+    const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+    if (query.cursor && !cursor)
+      throw new HttpError(400, 'invalid_request', 'query.cursor: not a cursor of this API');
+    return listEntries(ctx.db, { ...query, cursor, reveal: reveal(req) });
+  });
+
+  register(routes.history, async ({ query }) => {
+    const subject = subjectOf(query);
+    const entries = await history(ctx, subject);
+    return { subjectKey: subjectKeyOf(ctx, subject), entries };
+  });
+
+  register(routes.importEntries, async ({ query, body }, req) => {
+    if (typeof body !== 'string') {
+      throw new HttpError(415, 'unsupported_media_type', 'send text/csv or application/x-ndjson');
+    }
+    const contentType = String(req.headers['content-type'] ?? '');
+    const format = query.format ?? (contentType.includes('ndjson') ? 'ndjson' : 'csv');
+    return importText(ctx, body, {
+      format,
+      firstLine: query.firstLine,
+      actor: query.actor,
+      batchSize: config.importBatchSize,
+      now: clock(),
+    });
+  });
+
+  register(routes.exportEntries, async ({ query }, req, reply) => {
+    const rows = iterateEntries(ctx.db, {
+      channel: query.channel,
+      purpose: query.purpose,
+      reveal: reveal(req),
+    });
+    const lines =
+      query.format === 'csv'
+        ? (async function* () {
+            yield `${EXPORT_CSV_COLUMNS.join(',')}\n`;
+            for await (const row of rows) yield `${csvRow(row)}\n`;
+          })()
+        : (async function* () {
+            for await (const row of rows) yield `${JSON.stringify(row)}\n`;
+          })();
+    reply.type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+    reply.header('content-disposition', `attachment; filename="suppressions.${query.format}"`);
+    return reply.send(Readable.from(lines));
+  });
+
+  register(routes.stats, async ({ query }) =>
+    stats(ctx.db, { windowDays: query.days ?? config.complaintWindowDays, now: clock() }),
+  );
+
+  register(routes.unsubscribeLinks, async ({ body }) => {
+    const b = parseBody(routes.unsubscribeLinks.body['application/json'], body);
+    const email = toSubject('email', b.email, { defaultRegion: ctx.defaultRegion }).value;
+    const token = deps.sealer.seal({
+      email,
+      ...(b.topic ? { topic: b.topic } : {}),
+      ...(b.campaignId ? { campaignId: b.campaignId } : {}),
+    });
+    return {
+      url: `${config.publicBaseUrl}/u/${token}`,
+      mailto: `mailto:unsubscribe+${token}@${config.unsubscribeDomain}`,
+    };
+  });
+
+  register(routes.healthz, async () => ({ status: 'ok' }));
+
+  register(routes.readyz, async (_input, _req, reply) => {
+    const db = await selectOne(ctx.db).then(
+      () => true,
+      () => false,
+    );
+    reply.code(db ? 200 : 503);
+    return { status: db ? 'ready' : 'not ready', checks: { db } };
+  });
+
+  register(routes.metrics, async (_input, _req, reply) => {
+    reply.type('text/plain; version=0.0.4');
+    return metrics.registry.metrics();
+  });
+
+  const document = buildOpenApi();
+  register(routes.openapi, async () => document);
+
+  return app;
+}
+
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function csvRow(row: ListedEntry): string {
+  return EXPORT_CSV_COLUMNS.map((c) => csvField(row[c])).join(',');
+}

@@ -1,0 +1,118 @@
+// The API's configuration: the only module that reads process.env (STYLE.md 8).
+import { flag, keyRing, parseEnv, port } from '@sp/config';
+import { z } from 'zod';
+
+export type Scope = 'check' | 'admin';
+
+/**
+ * API_TOKENS: comma-separated `token:scope[+scope]` pairs, e.g.
+ * `API_TOKENS="s3nder-token-0123456789:check,ops-token-0123456789:check+admin"`.
+ * Scopes: `check` (check, batch check, unsubscribe links, listing keys, stats) and `admin`
+ * (add/lift, import, export, history, readable addresses in the listing). `admin` does not imply
+ * `check`; give both when a token needs both. Tokens are at least 16 characters.
+ */
+export const apiTokens = z.string().transform((s, ctx) => {
+  const tokens = new Map<string, Set<Scope>>();
+  for (const part of s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    const i = part.lastIndexOf(':');
+    const token = i > 0 ? part.slice(0, i) : '';
+    const scopes = i > 0 ? part.slice(i + 1).split('+') : [];
+    if (token.length < 16 || scopes.length === 0 || scopes.some((x) => x !== 'check' && x !== 'admin')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected "token:check[+admin],..." with tokens of 16+ characters and scopes check|admin',
+      });
+      return z.NEVER;
+    }
+    tokens.set(token, new Set(scopes as Scope[]));
+  }
+  if (tokens.size === 0) {
+    ctx.addIssue({ code: 'custom', message: 'at least one token is needed' });
+    return z.NEVER;
+  }
+  return tokens;
+});
+
+/** "kid:base64-of-32-bytes" for the AES-256-GCM vault of readable addresses. */
+const vaultKey = z.string().transform((s, ctx) => {
+  const i = s.indexOf(':');
+  const key = i > 0 ? Buffer.from(s.slice(i + 1), 'base64') : Buffer.alloc(0);
+  if (key.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'expected "keyId:<base64 of 32 bytes>"' });
+    return z.NEVER;
+  }
+  return { keyId: s.slice(0, i), key };
+});
+
+export const ApiEnv = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: port.default(8081),
+  LOG_LEVEL: z.string().default('info'),
+  DATABASE_URL: z.string().min(1),
+  /** Run the SQL migrations before listening (off in production, where a job migrates). */
+  MIGRATE_ON_START: flag.default(false),
+  API_TOKENS: apiTokens,
+  /** Peppers of the subject keys "kid:secret,...", the first one is current. */
+  SUBJECT_PEPPERS: keyRing,
+  /** Sealed-token keys "kid:secret,...", the first one seals (unsubscribe links). */
+  TOKEN_KEYS: keyRing,
+  /** Optional: lets admins see readable addresses in the listing and the export. */
+  VAULT_KEY: vaultKey.optional(),
+  DEFAULT_REGION: z.string().length(2).default('US'),
+  /** The edge's public URL: unsubscribe links are PUBLIC_BASE_URL/u/<token>. */
+  PUBLIC_BASE_URL: z.url(),
+  /** mailto unsubscribe addresses are unsubscribe+<token>@UNSUBSCRIBE_DOMAIN (the abuse inbox). */
+  UNSUBSCRIBE_DOMAIN: z.string().min(3),
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
+  /** Largest import body in bytes (the CLI sends files in batches well below it). */
+  IMPORT_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  /** R-OC-5: the window of the spam-complaint rate, in days. */
+  COMPLAINT_WINDOW_DAYS: z.coerce.number().int().positive().default(30),
+});
+export type ApiEnv = z.infer<typeof ApiEnv>;
+
+export interface ApiConfig {
+  host: string;
+  port: number;
+  logLevel: string;
+  databaseUrl: string;
+  migrateOnStart: boolean;
+  tokens: Map<string, Set<Scope>>;
+  subjectPeppers: { currentKeyId: string; keys: Record<string, string> };
+  tokenKeys: { currentKeyId: string; keys: Record<string, string> };
+  vault?: { keyId: string; key: Buffer };
+  defaultRegion: string;
+  publicBaseUrl: string;
+  unsubscribeDomain: string;
+  importBatchSize: number;
+  importBodyLimit: number;
+  complaintWindowDays: number;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
+  const e = parseEnv(ApiEnv, env);
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    migrateOnStart: e.MIGRATE_ON_START,
+    tokens: e.API_TOKENS,
+    subjectPeppers: e.SUBJECT_PEPPERS,
+    tokenKeys: e.TOKEN_KEYS,
+    ...(e.VAULT_KEY ? { vault: e.VAULT_KEY } : {}),
+    defaultRegion: e.DEFAULT_REGION,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    unsubscribeDomain: e.UNSUBSCRIBE_DOMAIN,
+    importBatchSize: e.IMPORT_BATCH_SIZE,
+    importBodyLimit: e.IMPORT_BODY_LIMIT,
+    complaintWindowDays: e.COMPLAINT_WINDOW_DAYS,
+  };
+}

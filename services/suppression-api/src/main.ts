@@ -1,0 +1,47 @@
+// Composition root of the standalone API process: config, database (postgres via DATABASE_URL),
+// optional migration, the fastify app, and one stop() on SIGTERM/SIGINT.
+import { createDb, migrateDb } from '@sp/db';
+import { createKeyer, createSealer } from '@sp/identity';
+import { createLogger } from '@sp/observability';
+import { buildApi } from './app';
+import { loadConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ service: 'suppression-api', level: config.logLevel });
+  const handle = await createDb({ url: config.databaseUrl });
+  if (config.migrateOnStart) {
+    await migrateDb(handle);
+    logger.info('migrations applied');
+  }
+  const ctx = {
+    db: handle.db,
+    keyer: createKeyer({
+      peppers: config.subjectPeppers.keys,
+      currentKeyId: config.subjectPeppers.currentKeyId,
+    }),
+    defaultRegion: config.defaultRegion,
+    ...(config.vault ? { vault: config.vault } : {}),
+  };
+  const sealer = createSealer({ keys: config.tokenKeys.keys, currentKeyId: config.tokenKeys.currentKeyId });
+  const app = buildApi({ ctx, sealer, config, logger });
+  await app.listen({ host: config.host, port: config.port });
+  logger.info({ port: config.port }, 'suppression-api listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await app.close(); // stops accepting, lets in-flight requests finish
+    await handle.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

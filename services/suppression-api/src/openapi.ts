@@ -1,0 +1,107 @@
+// The OpenAPI 3.1 document, generated from the route table and its zod schemas (z.toJSONSchema,
+// JSON Schema 2020-12, which OpenAPI 3.1 uses as its schema dialect).
+import { z } from 'zod';
+import { ErrorBody } from './schemas';
+import { type RouteSpec, routes } from './spec';
+
+type JsonSchema = Record<string, unknown>;
+
+function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const s = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  delete s.$schema;
+  return s;
+}
+
+function queryParameters(schema: z.ZodType): unknown[] {
+  const s = toSchema(schema, 'input');
+  const props = (s.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((s.required as string[] | undefined) ?? []);
+  return Object.entries(props).map(([name, p]) => ({
+    name,
+    in: 'query',
+    required: required.has(name),
+    ...(typeof p.description === 'string' ? { description: p.description } : {}),
+    schema: p,
+  }));
+}
+
+const errorContent = () => ({ 'application/json': { schema: toSchema(ErrorBody, 'output') } });
+
+function operation(r: RouteSpec): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const [status, res] of Object.entries(r.responses)) {
+    responses[status] = {
+      description: res.description,
+      ...(res.content
+        ? {
+            content: Object.fromEntries(
+              Object.entries(res.content).map(([type, schema]) => [
+                type,
+                { schema: toSchema(schema, 'output') },
+              ]),
+            ),
+          }
+        : {}),
+    };
+  }
+  const standard: Array<[number, string, boolean]> = [
+    [400, 'The request does not parse (the message says which field).', !!(r.body || r.query)],
+    [401, 'No token, or an unknown one.', r.scope !== null],
+    [403, `The token lacks the '${r.scope}' scope.`, r.scope !== null],
+    [413, 'The body is too large.', !!r.body],
+    [415, 'The body has an unsupported media type.', !!r.body],
+    [500, 'An unexpected error (details are in the logs, never in the answer).', true],
+    [503, 'The database cannot be reached; retry later.', r.scope !== null],
+  ];
+  for (const [status, description, applies] of standard) {
+    if (applies && !responses[String(status)])
+      responses[String(status)] = { description, content: errorContent() };
+  }
+  return {
+    operationId: r.operationId,
+    summary: r.summary,
+    ...(r.description ? { description: r.description } : {}),
+    ...(r.scope ? { security: [{ bearer: [r.scope] }], tags: [r.scope] } : { security: [], tags: ['ops'] }),
+    ...(r.query ? { parameters: queryParameters(r.query) } : {}),
+    ...(r.body
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              Object.entries(r.body).map(([type, schema]) => [type, { schema: toSchema(schema, 'input') }]),
+            ),
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+export function buildOpenApi(opts: { serverUrl?: string } = {}): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of Object.values(routes) as RouteSpec[]) {
+    const item = paths[r.url] ?? {};
+    item[r.method.toLowerCase()] = operation(r);
+    paths[r.url] = item;
+  }
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'Suppression API (internal)',
+      version: '1.0.0',
+      description:
+        'Who must not be emailed, texted, or have their data sold or shared — and why. Internal: senders ' +
+        'and campaign tools check here; operators add, lift, import and export entries. Every write is an ' +
+        'event in the append-only ledger. Authentication: `Authorization: Bearer <token>`; tokens carry ' +
+        'the scopes check and/or admin (API_TOKENS="token:check,token2:check+admin").',
+    },
+    ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Scopes: check, admin.' },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,201 @@
+// Read-only queries of the API that the domain package does not offer: the paged listing, the
+// export stream and the statistics. Drizzle over @sp/db's schema; nothing here writes.
+import { createDecipheriv } from 'node:crypto';
+import { type Database, schema } from '@sp/db';
+import { and, asc, count, countDistinct, eq, gte, sql } from 'drizzle-orm';
+import { COMPLAINT_RATE_ALERT, COMPLAINT_RATE_TARGET, type ListedEntry, type StatsResponse } from './schemas';
+
+export interface Vault {
+  keyId: string;
+  key: Buffer;
+}
+
+interface Cursor {
+  k: string;
+  c: string;
+  p: string;
+  t: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.k, c.c, c.p, c.t])).toString('base64url');
+}
+
+/** null when the cursor is not one we made. */
+export function decodeCursor(raw: string): Cursor | null {
+  try {
+    const v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(v) || v.length !== 4 || !v.every((x) => typeof x === 'string')) return null;
+    const [k, c, p, t] = v as [string, string, string, string];
+    return { k, c, p, t };
+  } catch {
+    return null;
+  }
+}
+
+// The vault's sealed format (packages/suppression vault.ts): base64 of iv(12) | tag(16) | ciphertext,
+// AES-256-GCM with the subject key as additional data. Opened here in bulk for a page or an export.
+function openVaultCopy(
+  vault: Vault,
+  subjectKey: string,
+  keyId: string | null,
+  sealed: string | null,
+): string | null {
+  if (!sealed || keyId !== vault.keyId) return null;
+  try {
+    const buf = Buffer.from(sealed, 'base64');
+    const d = createDecipheriv('aes-256-gcm', vault.key, buf.subarray(0, 12));
+    d.setAAD(Buffer.from(subjectKey));
+    d.setAuthTag(buf.subarray(12, 28));
+    return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+export interface PageOptions {
+  limit: number;
+  cursor?: Cursor | null;
+  channel?: string | undefined;
+  purpose?: string | undefined;
+  /** Decrypt readable addresses with this vault key (admin callers only). */
+  reveal?: Vault | undefined;
+}
+
+/** One page of active suppressions in key order (keyset pagination: stable under concurrent writes). */
+export async function listEntries(
+  db: Database,
+  opts: PageOptions,
+): Promise<{ entries: ListedEntry[]; nextCursor: string | null }> {
+  const s = schema.suppressionState;
+  const v = schema.subjectVault;
+  const conds = [eq(s.suppressed, true)];
+  if (opts.channel) conds.push(eq(s.channel, opts.channel));
+  if (opts.purpose) conds.push(eq(s.purpose, opts.purpose));
+  const c = opts.cursor;
+  if (c) {
+    conds.push(
+      sql`(${s.subjectKey}, ${s.channel}, ${s.purpose}, ${s.topic}) > (${c.k}, ${c.c}, ${c.p}, ${c.t})`,
+    );
+  }
+  const rows = await db
+    .select({
+      subjectKey: s.subjectKey,
+      channel: s.channel,
+      purpose: s.purpose,
+      topic: s.topic,
+      reason: s.reason,
+      source: s.source,
+      eventId: s.eventId,
+      since: s.since,
+      detail: s.detail,
+      subjectType: v.subjectType,
+      ciphertext: v.ciphertext,
+      keyId: v.keyId,
+    })
+    .from(s)
+    .leftJoin(v, eq(v.subjectKey, s.subjectKey))
+    .where(and(...conds))
+    .orderBy(asc(s.subjectKey), asc(s.channel), asc(s.purpose), asc(s.topic))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  const entries = page.map((r) => ({
+    subjectKey: r.subjectKey,
+    subjectType: r.subjectType ?? null,
+    ...(opts.reveal ? { address: openVaultCopy(opts.reveal, r.subjectKey, r.keyId, r.ciphertext) } : {}),
+    channel: r.channel,
+    purpose: r.purpose,
+    topic: r.topic,
+    reason: r.reason,
+    source: r.source,
+    eventId: r.eventId,
+    since: r.since ? r.since.toISOString() : null,
+    detail: (r.detail ?? null) as Record<string, unknown> | null,
+  }));
+  return {
+    entries,
+    nextCursor:
+      rows.length > opts.limit && last
+        ? encodeCursor({ k: last.subjectKey, c: last.channel, p: last.purpose, t: last.topic })
+        : null,
+  };
+}
+
+/** Every active suppression, page by page (for the streaming export). */
+export async function* iterateEntries(
+  db: Database,
+  opts: Omit<PageOptions, 'cursor' | 'limit'> & { pageSize?: number },
+): AsyncGenerator<ListedEntry> {
+  let cursor: Cursor | null = null;
+  for (;;) {
+    const page = await listEntries(db, { ...opts, limit: opts.pageSize ?? 1000, cursor });
+    yield* page.entries;
+    if (!page.nextCursor) return;
+    cursor = decodeCursor(page.nextCursor);
+  }
+}
+
+const COMPLAINT_TYPE = 'abuse.complaint.v1';
+
+/** Counts per reason and channel, and the R-OC-5 spam-complaint rate over the last `windowDays`. */
+export async function stats(db: Database, opts: { windowDays: number; now: Date }): Promise<StatsResponse> {
+  const s = schema.suppressionState;
+  const l = schema.ledger;
+  const d = schema.deliveryLog;
+  const from = new Date(opts.now.getTime() - opts.windowDays * 86_400_000);
+  const [groups, subjects, complaints, sent] = await Promise.all([
+    db
+      .select({ reason: s.reason, channel: s.channel, purpose: s.purpose, count: count() })
+      .from(s)
+      .where(eq(s.suppressed, true))
+      .groupBy(s.reason, s.channel, s.purpose)
+      .orderBy(asc(s.reason), asc(s.channel), asc(s.purpose)),
+    db
+      .select({ n: countDistinct(s.subjectKey) })
+      .from(s)
+      .where(eq(s.suppressed, true)),
+    db
+      .select({ n: count() })
+      .from(l)
+      .where(and(eq(l.type, COMPLAINT_TYPE), gte(l.occurredAt, from))),
+    // Sent marketing email: the senders' delivery log (category 'marketing', status 'sent').
+    db
+      .select({ n: count() })
+      .from(d)
+      .where(
+        and(
+          eq(d.channel, 'email'),
+          eq(d.category, 'marketing'),
+          eq(d.status, 'sent'),
+          gte(d.createdAt, from),
+        ),
+      ),
+  ]);
+  const nComplaints = Number(complaints[0]?.n ?? 0);
+  const nSent = Number(sent[0]?.n ?? 0);
+  const rate = nSent > 0 ? nComplaints / nSent : null;
+  const status =
+    rate === null
+      ? 'no-data'
+      : rate >= COMPLAINT_RATE_ALERT
+        ? 'alert'
+        : rate >= COMPLAINT_RATE_TARGET
+          ? 'above-target'
+          : 'ok';
+  return {
+    suppressedSubjects: Number(subjects[0]?.n ?? 0),
+    entries: groups.map((g) => ({ ...g, count: Number(g.count) })),
+    complaintRate: {
+      windowDays: opts.windowDays,
+      from: from.toISOString(),
+      to: opts.now.toISOString(),
+      complaints: nComplaints,
+      sentMarketingEmail: nSent,
+      rate,
+      target: COMPLAINT_RATE_TARGET,
+      alertThreshold: COMPLAINT_RATE_ALERT,
+      status,
+    },
+  };
+}

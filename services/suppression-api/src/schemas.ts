@@ -1,0 +1,299 @@
+// The wire formats of the API: every request is parsed with these (safeParse at the edge) and the
+// OpenAPI document is generated from the same schemas (z.toJSONSchema), so the two cannot drift.
+import { z } from 'zod';
+
+export const MAX_BATCH = 10_000;
+export const MAX_PAGE = 1_000;
+
+export const Channel = z.enum(['email', 'sms']);
+export const ScopeChannel = z.enum(['email', 'sms', 'any']);
+export const Purpose = z.enum(['marketing', 'all', 'sale_share']);
+export const Kind = z.enum(['marketing', 'transactional', 'sale_share']);
+export const IdType = z.enum(['customer', 'device']);
+
+/** One subject: exactly one of email, phone or id (an opaque customer or device id). */
+const subjectFields = {
+  email: z.string().min(1).max(320).optional().describe('An email address (normalized by the API).'),
+  phone: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('A phone number; without +country code the default region applies.'),
+  id: z.string().min(1).max(256).optional().describe('An opaque customer or device id.'),
+  idType: IdType.optional().describe("What `id` is; default 'customer'."),
+};
+const oneSubject = (v: { email?: string | undefined; phone?: string | undefined; id?: string | undefined }) =>
+  [v.email, v.phone, v.id].filter((x) => x !== undefined).length === 1;
+const oneSubjectMessage = { message: 'give exactly one of email, phone or id' };
+
+export const CheckRequest = z
+  .object({
+    ...subjectFields,
+    channel: Channel,
+    kind: Kind.describe(
+      'The kind of the message as the SENDER classifies it. Only templates registered as one of the five ' +
+        'CAN-SPAM transactional types (R-EM-5) may be checked as transactional; the API answers for the kind asked.',
+    ),
+    topic: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Newsletter or program name; absent means all ('*')."),
+  })
+  .refine(oneSubject, oneSubjectMessage);
+export type CheckRequest = z.infer<typeof CheckRequest>;
+
+export const CheckReason = z.object({
+  eventId: z.string(),
+  reason: z.string(),
+  source: z.string(),
+  since: z.string(),
+  channel: z.string(),
+  purpose: z.string(),
+  topic: z.string(),
+  askAgainAfter: z.string().nullable().optional(),
+  detail: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+export type CheckReason = z.infer<typeof CheckReason>;
+
+export const CheckResponse = z.object({
+  allowed: z.boolean(),
+  subjectKey: z.string(),
+  reasons: z.array(CheckReason),
+});
+export type CheckResponse = z.infer<typeof CheckResponse>;
+
+export const BatchCheckRequest = z.object({
+  queries: z.array(CheckRequest).min(1).max(MAX_BATCH),
+});
+export type BatchCheckRequest = z.infer<typeof BatchCheckRequest>;
+
+export const BatchCheckResponse = z.object({
+  /** In the order of the queries. */
+  results: z.array(CheckResponse),
+});
+export type BatchCheckResponse = z.infer<typeof BatchCheckResponse>;
+
+export const EntryRequest = z
+  .object({
+    ...subjectFields,
+    channel: ScopeChannel,
+    purpose: Purpose,
+    topic: z.string().min(1).max(200).default('*'),
+    actor: z.string().min(1).max(200).describe('Who asks (a person or a tool), kept in the ledger.'),
+    reason: z.string().min(1).max(2000).describe('Why, kept in the ledger.'),
+  })
+  .refine(oneSubject, oneSubjectMessage);
+export type EntryRequest = z.infer<typeof EntryRequest>;
+
+export const EntryChange = z.object({
+  channel: z.string(),
+  purpose: z.string(),
+  topic: z.string(),
+  suppressed: z.boolean(),
+  reason: z.string(),
+});
+
+export const EntryResponse = z.object({
+  eventId: z.string(),
+  action: z.enum(['suppress', 'lift']),
+  subjectKey: z.string(),
+  /** False when this exact event was already recorded. */
+  applied: z.boolean(),
+  /** The state rows the event changed (empty when an older or equal entry already decided). */
+  changes: z.array(EntryChange),
+});
+export type EntryResponse = z.infer<typeof EntryResponse>;
+
+export const SubjectQuery = z
+  .object({
+    email: subjectFields.email,
+    phone: subjectFields.phone,
+    id: subjectFields.id,
+    idType: subjectFields.idType,
+  })
+  .refine(oneSubject, oneSubjectMessage);
+export type SubjectQuery = z.infer<typeof SubjectQuery>;
+
+export const HistoryEntry = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  source: z.string(),
+  occurredAt: z.string(),
+  recordedAt: z.string(),
+  scopes: z.array(
+    z.object({
+      subjectKey: z.string(),
+      channel: z.string(),
+      purpose: z.string(),
+      topic: z.string(),
+      suppressed: z.boolean(),
+      reason: z.string(),
+    }),
+  ),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+export const HistoryResponse = z.object({
+  subjectKey: z.string(),
+  entries: z.array(HistoryEntry),
+});
+export type HistoryResponse = z.infer<typeof HistoryResponse>;
+
+export const EntriesQuery = z.object({
+  cursor: z.string().min(1).optional().describe('`nextCursor` of the previous page.'),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+  channel: ScopeChannel.optional(),
+  purpose: Purpose.optional(),
+});
+export type EntriesQuery = z.infer<typeof EntriesQuery>;
+
+export const ListedEntry = z.object({
+  subjectKey: z.string(),
+  subjectType: z.string().nullable(),
+  /** Only for admin tokens, and only when the vault holds a readable copy. */
+  address: z.string().nullable().optional(),
+  channel: z.string(),
+  purpose: z.string(),
+  topic: z.string(),
+  reason: z.string(),
+  source: z.string(),
+  eventId: z.string(),
+  since: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+export type ListedEntry = z.infer<typeof ListedEntry>;
+
+export const EntriesResponse = z.object({
+  entries: z.array(ListedEntry),
+  nextCursor: z.string().nullable(),
+});
+export type EntriesResponse = z.infer<typeof EntriesResponse>;
+
+export const ImportFormat = z.enum(['csv', 'ndjson']);
+
+export const ImportQuery = z.object({
+  format: ImportFormat.optional().describe(
+    'Default: from the Content-Type (text/csv or application/x-ndjson).',
+  ),
+  firstLine: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe(
+      'Line number of the body’s first line in the whole file (for reports of files sent in batches).',
+    ),
+  actor: z.string().min(1).max(200).default('import'),
+});
+export type ImportQuery = z.infer<typeof ImportQuery>;
+
+/** One NDJSON import line (CSV: identifier,channel,purpose,topic,reason). */
+export const ImportRecord = z
+  .object({
+    ...subjectFields,
+    channel: ScopeChannel.optional(),
+    purpose: Purpose.optional(),
+    topic: z.string().min(1).max(200).optional(),
+    reason: z.string().min(1).max(2000),
+  })
+  .refine(oneSubject, oneSubjectMessage);
+export type ImportRecord = z.infer<typeof ImportRecord>;
+
+export const MAX_REPORTED_REJECTIONS = 1_000;
+
+export const ImportReport = z.object({
+  /** Lines read, including skipped ones. */
+  lines: z.number().int(),
+  accepted: z.number().int(),
+  /** Entries the list already had from an earlier import, or repeated in this one. */
+  duplicates: z.number().int(),
+  rejected: z.number().int(),
+  /** Blank lines, # comments and a CSV header. */
+  skipped: z.number().int(),
+  rejections: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  /** True when more than MAX_REPORTED_REJECTIONS lines were rejected and only the first are listed. */
+  rejectionsTruncated: z.boolean(),
+});
+export type ImportReport = z.infer<typeof ImportReport>;
+
+export const ExportQuery = z.object({
+  format: ImportFormat.default('ndjson'),
+  channel: ScopeChannel.optional(),
+  purpose: Purpose.optional(),
+});
+export type ExportQuery = z.infer<typeof ExportQuery>;
+
+export const ExportRow = ListedEntry;
+export const EXPORT_CSV_COLUMNS = [
+  'subjectKey',
+  'subjectType',
+  'address',
+  'channel',
+  'purpose',
+  'topic',
+  'reason',
+  'source',
+  'since',
+] as const;
+
+export const StatsQuery = z.object({
+  days: z.coerce.number().int().min(1).max(3650).optional().describe('Window of the complaint rate in days.'),
+});
+export type StatsQuery = z.infer<typeof StatsQuery>;
+
+export const COMPLAINT_RATE_TARGET = 0.001;
+export const COMPLAINT_RATE_ALERT = 0.003;
+
+export const StatsResponse = z.object({
+  /** Subjects with at least one active suppression. */
+  suppressedSubjects: z.number().int(),
+  /** Active suppressions per reason, channel and purpose. */
+  entries: z.array(
+    z.object({ reason: z.string(), channel: z.string(), purpose: z.string(), count: z.number().int() }),
+  ),
+  complaintRate: z.object({
+    windowDays: z.number().int(),
+    from: z.string(),
+    to: z.string(),
+    complaints: z.number().int(),
+    sentMarketingEmail: z.number().int(),
+    /** complaints / sent marketing email; null when nothing was sent. */
+    rate: z.number().nullable(),
+    target: z.number(),
+    alertThreshold: z.number(),
+    status: z.enum(['ok', 'above-target', 'alert', 'no-data']),
+  }),
+});
+export type StatsResponse = z.infer<typeof StatsResponse>;
+
+export const UnsubscribeLinkRequest = z.object({
+  email: z.string().min(1).max(320),
+  topic: z.string().min(1).max(200).optional(),
+  campaignId: z.string().min(1).max(200).optional(),
+});
+export type UnsubscribeLinkRequest = z.infer<typeof UnsubscribeLinkRequest>;
+
+export const UnsubscribeLinkResponse = z.object({
+  url: z.string().describe('For List-Unsubscribe and the footer link: PUBLIC_BASE_URL/u/<token>.'),
+  mailto: z.string().describe('For List-Unsubscribe: mailto:unsubscribe+<token>@UNSUBSCRIBE_DOMAIN.'),
+});
+export type UnsubscribeLinkResponse = z.infer<typeof UnsubscribeLinkResponse>;
+
+export const ErrorBody = z.object({
+  error: z.string(),
+  message: z.string(),
+  details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const Health = z.object({ status: z.string() });
+export const Ready = z.object({ status: z.string(), checks: z.record(z.string(), z.boolean()) });
+
+/** Text bodies, documented as strings. */
+export const TextBody = z.string();
+export const ImportCsvBody = z.string().describe('CSV lines: identifier,channel,purpose,topic,reason');
+export const ExportCsv = z.string().describe(`CSV with the header line ${EXPORT_CSV_COLUMNS.join(',')}`);
+export const AnyObject = z.record(z.string(), z.unknown());

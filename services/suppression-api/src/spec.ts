@@ -1,0 +1,209 @@
+// The route table: method, path, scope, input and output schemas of every route. app.ts registers
+// exactly these routes and openapi.ts documents exactly these, from the same zod schemas.
+import type { z } from 'zod';
+import type { Scope } from './config';
+import * as S from './schemas';
+
+export interface ResponseSpec {
+  description: string;
+  /** media type -> schema of the body (for application/x-ndjson: the schema of one line). */
+  content?: Record<string, z.ZodType>;
+}
+
+export interface RouteSpec {
+  operationId: string;
+  method: 'GET' | 'POST';
+  url: string;
+  /** null: no token needed (probes, metrics, the document itself). */
+  scope: Scope | null;
+  summary: string;
+  description?: string;
+  query?: z.ZodType;
+  /** media type -> schema (text bodies are documented as strings). */
+  body?: Record<string, z.ZodType>;
+  bodyLimit?: number;
+  responses: Record<number, ResponseSpec>;
+}
+
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': schema });
+
+function spec<const T extends RouteSpec>(s: T): T {
+  return s;
+}
+
+export const routes = {
+  check: spec({
+    operationId: 'check',
+    method: 'POST',
+    url: '/v1/check',
+    scope: 'check',
+    summary: 'May this message go to this subject on this channel?',
+    description:
+      'Answers for the kind asked. Senders, not callers, decide the kind: a message is transactional only ' +
+      'when its template is registered as one of the five CAN-SPAM transactional types (R-EM-5); checking ' +
+      'an unregistered template as transactional is a misuse. Transactional email is blocked only by ' +
+      'email/all entries (hard bounces, admin); every SMS is blocked by sms/all (TCPA).',
+    body: json(S.CheckRequest),
+    responses: {
+      200: { description: 'The decision with every matching reason.', content: json(S.CheckResponse) },
+    },
+  }),
+  checkBatch: spec({
+    operationId: 'checkBatch',
+    method: 'POST',
+    url: '/v1/check/batch',
+    scope: 'check',
+    summary: `Up to ${S.MAX_BATCH} checks in one database round trip`,
+    description: `More than ${S.MAX_BATCH} queries: 413. Results are in the order of the queries.`,
+    body: json(S.BatchCheckRequest),
+    bodyLimit: 16 * 1024 * 1024,
+    responses: {
+      200: { description: 'One result per query.', content: json(S.BatchCheckResponse) },
+      413: {
+        description: `More than ${S.MAX_BATCH} queries, or a body too large.`,
+        content: json(S.ErrorBody),
+      },
+    },
+  }),
+  addEntry: spec({
+    operationId: 'addEntry',
+    method: 'POST',
+    url: '/v1/entries',
+    scope: 'admin',
+    summary: 'Suppress a subject in one scope (an admin action, recorded in the ledger)',
+    description:
+      "Published as a 'suppression.admin.v1' event and applied like any other event: the ledger keeps the actor and reason.",
+    body: json(S.EntryRequest),
+    responses: { 201: { description: 'Recorded.', content: json(S.EntryResponse) } },
+  }),
+  liftEntry: spec({
+    operationId: 'liftEntry',
+    method: 'POST',
+    url: '/v1/entries/lift',
+    scope: 'admin',
+    summary: 'Lift a suppression in one scope (an admin action, recorded in the ledger)',
+    description: 'Lifts only when newer than the entry it lifts (the newest event decides a scope).',
+    body: json(S.EntryRequest),
+    responses: { 201: { description: 'Recorded.', content: json(S.EntryResponse) } },
+  }),
+  listEntries: spec({
+    operationId: 'listEntries',
+    method: 'GET',
+    url: '/v1/entries',
+    scope: 'check',
+    summary: 'Active suppressions, a page at a time',
+    description:
+      'Keys, scope, reason and since. Readable addresses are decrypted from the vault only for tokens with ' +
+      'the admin scope, and only when the vault holds a copy.',
+    query: S.EntriesQuery,
+    responses: { 200: { description: 'One page.', content: json(S.EntriesResponse) } },
+  }),
+  history: spec({
+    operationId: 'history',
+    method: 'GET',
+    url: '/v1/history',
+    scope: 'admin',
+    summary: 'The audit trail of one subject (every event of the ledger, oldest first)',
+    query: S.SubjectQuery,
+    responses: { 200: { description: 'The trail.', content: json(S.HistoryResponse) } },
+  }),
+  importEntries: spec({
+    operationId: 'importEntries',
+    method: 'POST',
+    url: '/v1/import',
+    scope: 'admin',
+    summary: 'Import suppressions from CSV or NDJSON, with a validation report',
+    description:
+      'CSV lines are `identifier,channel,purpose,topic,reason` (an optional header line starting with ' +
+      '`identifier`); an identifier is an email, a phone number, or `customer:<id>` / `device:<id>`. NDJSON ' +
+      'lines are objects `{email|phone|id, idType?, channel?, purpose?, topic?, reason}`. Empty scope columns ' +
+      'default to email/marketing/* for emails, sms/all/* for phones and any/sale_share/* for ids. Bad lines ' +
+      'are reported with their line numbers and never stop the import. An entry already imported earlier ' +
+      '(same subject and scope) is a duplicate: importing a file twice changes nothing.',
+    query: S.ImportQuery,
+    body: { 'text/csv': S.ImportCsvBody, 'application/x-ndjson': S.ImportRecord },
+    responses: { 200: { description: 'The validation report.', content: json(S.ImportReport) } },
+  }),
+  exportEntries: spec({
+    operationId: 'exportEntries',
+    method: 'GET',
+    url: '/v1/export',
+    scope: 'admin',
+    summary: 'Stream the active suppressions (CSV or NDJSON)',
+    description:
+      'R-EM-4: this export is ONLY for processors that send on our behalf, so that they do not contact ' +
+      'suppressed subjects. The list is never sold, leased, exchanged or transferred for any other purpose. ' +
+      'Addresses are included when the vault holds a readable copy.',
+    query: S.ExportQuery,
+    responses: {
+      200: {
+        description: 'CSV with a header line, or one JSON object per line.',
+        content: { 'text/csv': S.ExportCsv, 'application/x-ndjson': S.ExportRow },
+      },
+    },
+  }),
+  stats: spec({
+    operationId: 'stats',
+    method: 'GET',
+    url: '/v1/stats',
+    scope: 'check',
+    summary: 'Counts of active suppressions and the spam-complaint rate',
+    description:
+      'R-OC-5: complaint rate = spam complaints / marketing email sent over the window. Target under 0.1%; ' +
+      "status 'alert' at 0.3% or more.",
+    query: S.StatsQuery,
+    responses: { 200: { description: 'Statistics.', content: json(S.StatsResponse) } },
+  }),
+  unsubscribeLinks: spec({
+    operationId: 'unsubscribeLinks',
+    method: 'POST',
+    url: '/v1/unsubscribe-links',
+    scope: 'check',
+    summary: 'The List-Unsubscribe https link and mailto address for one recipient',
+    description:
+      "Campaign templates embed both (R-OC-1). The https link is the edge's GET/POST /u/:token; the mailto " +
+      "address reaches the abuse inbox's unsubscribe+token@ address. Tokens are sealed (R-OC-4).",
+    body: json(S.UnsubscribeLinkRequest),
+    responses: {
+      200: { description: 'The link and the address.', content: json(S.UnsubscribeLinkResponse) },
+    },
+  }),
+  healthz: spec({
+    operationId: 'healthz',
+    method: 'GET',
+    url: '/healthz',
+    scope: null,
+    summary: 'The process answers',
+    responses: { 200: { description: 'Alive.', content: json(S.Health) } },
+  }),
+  readyz: spec({
+    operationId: 'readyz',
+    method: 'GET',
+    url: '/readyz',
+    scope: null,
+    summary: 'The database answers',
+    responses: {
+      200: { description: 'Ready.', content: json(S.Ready) },
+      503: { description: 'Not ready.', content: json(S.Ready) },
+    },
+  }),
+  metrics: spec({
+    operationId: 'metrics',
+    method: 'GET',
+    url: '/metrics',
+    scope: null,
+    summary: 'Prometheus metrics',
+    responses: { 200: { description: 'Prometheus text format.', content: { 'text/plain': S.TextBody } } },
+  }),
+  openapi: spec({
+    operationId: 'openapi',
+    method: 'GET',
+    url: '/openapi.json',
+    scope: null,
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1.', content: json(S.AnyObject) } },
+  }),
+} as const;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;

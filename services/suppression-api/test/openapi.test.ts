@@ -1,0 +1,102 @@
+// The OpenAPI document matches the implementation: the same routes both ways, and real answers of
+// every operation validate against the documented schemas (the harness checks each answer).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApi } from '../src/openapi';
+import { startTestApi, type TestApi, uniqueEmail } from './harness';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
+};
+
+describe('OpenAPI 3.1 document', () => {
+  it('is served at /openapi.json and is the generated one', async () => {
+    const r = await api.call('GET', '/openapi.json', { token: null });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(JSON.parse(JSON.stringify(buildOpenApi())));
+    expect(r.body.openapi).toBe('3.1.0');
+  });
+
+  it('documents every route fastify registered, and nothing else', () => {
+    const doc = buildOpenApi() as Doc;
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    expect([...api.app.registeredRoutes].sort()).toEqual(documented);
+  });
+
+  it('states that the export is only for processors that send on our behalf (R-EM-4) and who decides the kind', () => {
+    const doc = buildOpenApi() as Doc & { paths: Record<string, Record<string, { description?: string }>> };
+    expect(doc.paths['/v1/export']?.get?.description).toMatch(/R-EM-4.*processors that send on our behalf/);
+    expect(doc.paths['/v1/check']?.post?.description).toMatch(/Senders, not callers, decide the kind/);
+  });
+
+  it('every documented success answer is produced by a real request and matches its schema', async () => {
+    const email = uniqueEmail('oa');
+    const calls: Array<[string, string, Parameters<TestApi['call']>[2]]> = [
+      ['GET', '/healthz', { token: null }],
+      ['GET', '/readyz', { token: null }],
+      ['GET', '/metrics', { token: null }],
+      ['GET', '/openapi.json', { token: null }],
+      [
+        'POST',
+        '/v1/entries',
+        { json: { email, channel: 'email', purpose: 'marketing', actor: 'a', reason: 'r' } },
+      ],
+      [
+        'POST',
+        '/v1/entries/lift',
+        { json: { email, channel: 'email', purpose: 'marketing', actor: 'a', reason: 'r' } },
+      ],
+      [
+        'POST',
+        '/v1/entries',
+        { json: { email, channel: 'any', purpose: 'sale_share', actor: 'a', reason: 'r' } },
+      ],
+      ['POST', '/v1/check', { json: { email, channel: 'email', kind: 'sale_share' } }],
+      ['POST', '/v1/check/batch', { json: { queries: [{ email, channel: 'sms', kind: 'marketing' }] } }],
+      ['GET', '/v1/entries?limit=5', {}],
+      ['GET', `/v1/history?email=${encodeURIComponent(email)}`, {}],
+      ['POST', '/v1/import', { text: `${uniqueEmail('oa')},email,marketing,*,r\n` }],
+      ['GET', '/v1/export?format=csv', {}],
+      ['GET', '/v1/export?format=ndjson', {}],
+      ['GET', '/v1/stats', {}],
+      ['POST', '/v1/unsubscribe-links', { json: { email } }],
+    ];
+    for (const [method, path, opts] of calls) {
+      const r = await api.call(method, path, opts);
+      expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
+    }
+    // Error answers too: 400, 401, 403, 413 are documented and have the error schema.
+    expect((await api.call('POST', '/v1/check', { json: {} })).status).toBe(400);
+    expect((await api.call('GET', '/v1/stats', { token: null })).status).toBe(401);
+    expect((await api.call('GET', '/v1/export', { token: api.tokens.check })).status).toBe(403);
+
+    const doc = buildOpenApi() as Doc & {
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
+      >;
+    };
+    const expected = Object.values(doc.paths).flatMap((ops) =>
+      Object.values(ops).flatMap((op) =>
+        Object.entries(op.responses)
+          .filter(([status]) => status.startsWith('2'))
+          .flatMap(([status, res]) =>
+            Object.keys(res.content ?? {}).map(
+              (type) => `${(op as unknown as { operationId: string }).operationId} ${status} ${type}`,
+            ),
+          ),
+      ),
+    );
+    for (const e of expected) expect(api.seen, `no validated answer for ${e}`).toContain(e);
+  });
+});
