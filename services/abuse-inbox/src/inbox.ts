@@ -1,0 +1,178 @@
+// What happens to one mail, whether it came over SMTP or from an .eml file: mailto unsubscribes
+// become opt-outs, reports become complaints (or bounces), and whatever cannot be attributed goes
+// to the quarantine. Events are in Kafka (acked) before the mail is accepted.
+import { newEnvelope, parseEvent, type TopicName, ValidationError } from '@sp/contracts';
+import type { createKeyer, createSealer } from '@sp/identity';
+import { toSubject } from '@sp/identity';
+import type { Bus } from '@sp/messaging';
+import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
+import type { AbuseInboxConfig } from './config';
+import type { Quarantine } from './quarantine';
+import { analyzeReport } from './report';
+
+export type Sealer = ReturnType<typeof createSealer>;
+export type Keyer = ReturnType<typeof createKeyer>;
+
+export interface InboxDeps {
+  bus: Bus;
+  keyer: Keyer;
+  sealer: Sealer;
+  config: AbuseInboxConfig;
+  logger: Logger;
+  quarantine: Quarantine;
+  metrics?: Metrics;
+  clock?: { now(): Date };
+}
+
+export type Outcome =
+  | { status: 'published'; events: number; eventIds: string[] }
+  | { status: 'quarantined'; reason: string; quarantineId: string };
+
+export type RecipientKind = { kind: 'abuse' } | { kind: 'unsubscribe'; token: string } | { kind: 'unknown' };
+
+/** Which of our addresses an envelope recipient is: abuse@, unsubscribe+<token>@, or none. */
+export function classifyRecipient(config: AbuseInboxConfig, address: string): RecipientKind {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return { kind: 'unknown' };
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1).toLowerCase();
+  if (config.recipients.includes(`${local.toLowerCase()}@${domain}`)) return { kind: 'abuse' };
+  if (config.unsubscribeDomain && domain === config.unsubscribeDomain && /^unsubscribe\+/i.test(local)) {
+    const token = local.slice('unsubscribe+'.length);
+    if (token.length > 0) return { kind: 'unsubscribe', token };
+  }
+  return { kind: 'unknown' };
+}
+
+interface Out {
+  topic: string;
+  type: string;
+  key: string | null;
+  data: unknown;
+  evidence: Record<string, unknown>;
+  occurredAt?: string;
+}
+
+function keyOf(deps: InboxDeps, email: string): string | null {
+  try {
+    return deps.keyer.keyOf(toSubject('email', email));
+  } catch {
+    return null;
+  }
+}
+
+async function publishAll(deps: InboxDeps, events: Out[]): Promise<string[]> {
+  const now = (deps.clock?.now() ?? new Date()).toISOString();
+  const byTopic = new Map<
+    string,
+    { key: string | null; value: unknown; headers: Record<string, string> }[]
+  >();
+  const ids: string[] = [];
+  for (const e of events) {
+    const envelope = newEnvelope(e.type as never, 'abuse-inbox', e.data as never, {
+      evidence: e.evidence,
+      occurredAt: e.occurredAt ?? now,
+    });
+    const checked = parseEvent(e.type as TopicName, envelope);
+    if (!checked.ok) throw new ValidationError(`${e.type}: ${checked.error}`);
+    ids.push(envelope.id);
+    const list = byTopic.get(e.topic) ?? [];
+    list.push({ key: e.key, value: envelope, headers: injectTraceHeaders({ 'event-type': e.type }) });
+    byTopic.set(e.topic, list);
+  }
+  await Promise.all([...byTopic].map(([topic, messages]) => deps.bus.publish(topic, messages)));
+  for (const e of events)
+    deps.metrics?.counter('abuse_inbox_events_total', 'Events published', ['type']).inc({ type: e.type });
+  return ids;
+}
+
+/**
+ * Handles one mail. `recipients` are the envelope recipients (SMTP RCPT TO, or for an imported
+ * file the addresses it was sent to); `source` says where it came from, for the quarantine.
+ */
+export async function processMail(
+  deps: InboxDeps,
+  raw: Buffer,
+  recipients: string[],
+  source: string,
+): Promise<Outcome> {
+  const { config, logger } = deps;
+  const kinds = recipients.map((r) => classifyRecipient(config, r));
+  const events: Out[] = [];
+  const quarantineReasons: string[] = [];
+
+  // The List-Unsubscribe mailto (R-OC-1, R-EM-3): the token in the address names the person.
+  for (const k of kinds) {
+    if (k.kind !== 'unsubscribe') continue;
+    let opened: ReturnType<Sealer['open']>;
+    try {
+      opened = deps.sealer.open(k.token);
+    } catch {
+      quarantineReasons.push('unsubscribe-token-not-valid');
+      continue;
+    }
+    events.push({
+      topic: config.topics.emailOptOut,
+      type: 'consent.email-optout.v1',
+      key: keyOf(deps, opened.email),
+      data: {
+        email: opened.email,
+        ...(opened.topic ? { topic: opened.topic } : {}),
+        ...(opened.campaignId ? { campaignId: opened.campaignId } : {}),
+        method: 'mailto',
+      },
+      evidence: { via: 'mailto', source },
+    });
+  }
+
+  if (kinds.some((k) => k.kind === 'abuse')) {
+    const analysis = await analyzeReport(raw, {
+      sealer: deps.sealer,
+      recipientTokenHeader: config.recipientTokenHeader,
+      ownAddresses: config.recipients,
+    });
+    if (!analysis.ok) {
+      quarantineReasons.push(analysis.reason);
+    } else {
+      for (const f of analysis.found) {
+        events.push({
+          topic: f.kind === 'bounce' ? config.topics.bounce : config.topics.complaint,
+          type: f.kind === 'bounce' ? 'email.bounce.v1' : 'abuse.complaint.v1',
+          key: keyOf(deps, f.email),
+          data: f.data,
+          ...(f.occurredAt ? { occurredAt: f.occurredAt } : {}),
+          evidence: { ...analysis.evidence, source },
+        });
+      }
+    }
+  }
+
+  if (events.length === 0 && quarantineReasons.length === 0) quarantineReasons.push('no-known-recipient');
+
+  let eventIds: string[] = [];
+  try {
+    if (events.length > 0) eventIds = await publishAll(deps, events);
+  } catch (err) {
+    // A report we read into an event the contract refuses is kept for an operator; anything
+    // else (Kafka down) propagates and the SMTP client is asked to retry.
+    if (!(err instanceof ValidationError)) throw err;
+    quarantineReasons.push('event-not-valid');
+    events.length = 0;
+  }
+  if (events.length > 0) {
+    logger.info(
+      { subjectKeys: events.map((e) => e.key), types: events.map((e) => e.type), source },
+      'abuse mail published',
+    );
+  }
+  if (quarantineReasons.length > 0) {
+    const reason = quarantineReasons.join(',');
+    const entry = await deps.quarantine.put(raw, { reason, source });
+    deps.metrics
+      ?.counter('abuse_inbox_quarantined_total', 'Mails kept for an operator', ['reason'])
+      .inc({ reason });
+    logger.warn({ quarantineId: entry.id, reason, source }, 'abuse mail quarantined');
+    if (events.length === 0) return { status: 'quarantined', reason, quarantineId: entry.id };
+  }
+  return { status: 'published', events: events.length, eventIds };
+}

@@ -1,0 +1,5 @@
+export { type AbuseInbox, createAbuseInbox, type ImportSummary, importEml } from './app';
+export { type AbuseInboxConfig, AbuseInboxEnv, loadConfig } from './config';
+export { classifyRecipient, type InboxDeps, type Outcome, processMail } from './inbox';
+export { createFileQuarantine, type Quarantine, type QuarantineEntry } from './quarantine';
+export { type Analysis, analyzeReport } from './report';

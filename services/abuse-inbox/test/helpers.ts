@@ -1,0 +1,105 @@
+// A real abuse-inbox (SMTP on loopback, real Kafka bus, quarantine in a temp folder) on topics of
+// its own, and the mails the tests send to it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKeyer, createSealer, generateSecret } from '@sp/identity';
+import { createKafkaBus } from '@sp/messaging';
+import { silentLogger } from '@sp/observability';
+import { consumeAll, createTopic, testInfra } from '@sp/testing';
+import nodemailer from 'nodemailer';
+import { createAbuseInbox } from '../src/app';
+import { type AbuseInboxConfig, loadConfig } from '../src/config';
+import type { InboxDeps } from '../src/inbox';
+import { createFileQuarantine, type Quarantine } from '../src/quarantine';
+
+import { ABUSE, UNSUB_DOMAIN } from './mails';
+
+export { ABUSE, arfReport, forwardedSpam, originalMessage, plainMail, UNSUB_DOMAIN } from './mails';
+
+export interface TestInbox {
+  port: number;
+  env: Record<string, string>;
+  config: AbuseInboxConfig;
+  deps: InboxDeps;
+  quarantine: Quarantine;
+  sealer: ReturnType<typeof createSealer>;
+  keyer: ReturnType<typeof createKeyer>;
+  brokers: string;
+  send(raw: string, to: string[], from?: string): Promise<{ accepted: string[]; response: string }>;
+  close(): Promise<void>;
+}
+
+export async function startInbox(): Promise<TestInbox> {
+  const brokers = testInfra().kafkaBrokers;
+  const [optout, complaint, bounce] = await Promise.all(
+    ['optout', 'complaint', 'bounce'].map((p) => createTopic(brokers, `abuse-${p}`)),
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'sp-quarantine-'));
+  const env = {
+    KAFKA_BROKERS: brokers,
+    ABUSE_RECIPIENTS: `${ABUSE},fbl@ink.example`,
+    UNSUBSCRIBE_DOMAIN: UNSUB_DOMAIN,
+    QUARANTINE_DIR: dir,
+    TOKEN_KEYS: `k1:${generateSecret()}`,
+    SUBJECT_PEPPERS: `p1:${generateSecret()}`,
+    TOPIC_EMAIL_OPTOUT: optout!,
+    TOPIC_COMPLAINT: complaint!,
+    TOPIC_BOUNCE: bounce!,
+  };
+  const config = loadConfig(env);
+  const sealer = createSealer(config.tokenKeys);
+  const keyer = createKeyer({
+    peppers: config.subjectPeppers.keys,
+    currentKeyId: config.subjectPeppers.currentKeyId,
+  });
+  const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'abuse-inbox-test' });
+  const quarantine = createFileQuarantine(dir);
+  const deps: InboxDeps = { bus, keyer, sealer, config, logger: silentLogger(), quarantine };
+  const inbox = createAbuseInbox(deps);
+  const { port } = await inbox.listen(0, '127.0.0.1');
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+  return {
+    port,
+    env,
+    config,
+    deps,
+    quarantine,
+    sealer,
+    keyer,
+    brokers,
+    async send(raw, to, from = 'forwarder@mailbox.example') {
+      const info = await transport.sendMail({ envelope: { from, to }, raw });
+      return { accepted: info.accepted.map(String), response: info.response };
+    },
+    close: async () => {
+      transport.close();
+      await inbox.close();
+      await bus.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Envelope<T = Record<string, unknown>> {
+  id: string;
+  type: string;
+  source: string;
+  occurredAt: string;
+  data: T;
+  evidence?: Record<string, unknown>;
+}
+
+export async function events<T = Record<string, unknown>>(
+  brokers: string,
+  topic: string,
+  count: number,
+): Promise<{ key: string | null; event: Envelope<T> }[]> {
+  const got = await consumeAll(brokers, topic, count, 30_000);
+  if (got.length < count) throw new Error(`expected ${count} events on ${topic}, got ${got.length}`);
+  return got.map((m) => ({ key: m.key, event: JSON.parse(m.value ?? 'null') as Envelope<T> }));
+}
+
+export function uniqueEmail(tag: string): string {
+  return `${tag}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}@example.com`;
+}

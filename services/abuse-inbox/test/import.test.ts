@@ -1,0 +1,94 @@
+// The .eml import command does what SMTP does (R-AB-1, R-AB-2, R-OC-1): run as an operator runs
+// it, through `pnpm import <folder>` and `pnpm quarantine:list`, against real Kafka.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  arfReport,
+  events,
+  forwardedSpam,
+  originalMessage,
+  plainMail,
+  startInbox,
+  type TestInbox,
+  UNSUB_DOMAIN,
+  uniqueEmail,
+} from './helpers';
+
+const run = promisify(execFile);
+const PACKAGE_DIR = join(import.meta.dirname, '..');
+
+let inbox: TestInbox | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await inbox?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  inbox = undefined;
+});
+
+describe('pnpm import <folder of .eml>', () => {
+  it('publishes the same events as SMTP and quarantines what it cannot attribute; quarantine:list shows it', async () => {
+    inbox = await startInbox();
+    dir = mkdtempSync(join(tmpdir(), 'sp-eml-'));
+    const named = uniqueEmail('imp-arf');
+    const redacted = uniqueEmail('imp-redacted');
+    const forwarded = uniqueEmail('imp-fwd');
+    const unsub = uniqueEmail('imp-mailto');
+    const listToken = inbox.sealer.seal({ email: redacted, campaignId: 'c-list' });
+    const unsubToken = inbox.sealer.seal({ email: unsub });
+    // Sorted by name: the unattributable one first, so a wrong publish would lead the topic.
+    writeFileSync(
+      join(dir, '0-lost.eml'),
+      plainMail({ to: 'abuse@ink.example', subject: 'spam', body: 'stop it' }),
+    );
+    writeFileSync(
+      join(dir, '1-arf.eml'),
+      arfReport({ originalRcptTo: named, original: originalMessage({ to: named }) }),
+    );
+    writeFileSync(
+      join(dir, '2-arf-redacted.eml'),
+      arfReport({
+        original: originalMessage({
+          to: 'xxxxx@mailbox.example',
+          listUnsubscribe: `<https://ink.example/u/${listToken}>, <mailto:unsubscribe+${listToken}@${UNSUB_DOMAIN}>`,
+        }),
+      }),
+    );
+    writeFileSync(join(dir, '3-forward.eml'), forwardedSpam(originalMessage({ to: forwarded })));
+    writeFileSync(
+      join(dir, '4-mailto.eml'),
+      plainMail({ to: `unsubscribe+${unsubToken}@${UNSUB_DOMAIN}`, subject: 'unsubscribe', body: '' }),
+    );
+    writeFileSync(join(dir, 'notes.txt'), 'not a mail');
+
+    const env = { ...process.env, ...inbox.env, LOG_LEVEL: 'silent' };
+    const out = await run('pnpm', ['run', '--silent', 'import', dir], { cwd: PACKAGE_DIR, env });
+    expect(out.stdout).toContain('5 file(s): 4 published, 1 quarantined');
+    expect(out.stdout).toMatch(/0-lost\.eml\tquarantined\tno-original-message/);
+
+    const complaints = await events<{ email: string; kind: string; campaignId?: string }>(
+      inbox.brokers,
+      inbox.config.topics.complaint,
+      3,
+    );
+    expect(complaints.map((c) => [c.event.data.email, c.event.data.kind])).toEqual([
+      [named, 'arf'],
+      [redacted, 'arf'],
+      [forwarded, 'forwarded'],
+    ]);
+    expect(complaints[1]!.event.data.campaignId).toBe('c-list');
+    const optouts = await events<{ email: string; method: string }>(
+      inbox.brokers,
+      inbox.config.topics.emailOptOut,
+      1,
+    );
+    expect(optouts[0]!.event.data).toEqual({ email: unsub, method: 'mailto' });
+
+    const list = await run('pnpm', ['run', '--silent', 'quarantine:list'], { cwd: PACKAGE_DIR, env });
+    expect(list.stdout).toContain('no-original-message\timport:0-lost.eml');
+    expect(list.stdout).toContain('1 quarantined mail(s)');
+  });
+});
