@@ -9,6 +9,7 @@ export {
   startOutboxRelay,
 } from './relay';
 export { dlqMessage, isValidationError, type RawMessage } from './runner';
+export { catalogValidator, type SubscribeOptions, subscribe } from './typed';
 export {
   type Bus,
   type ConsumerHandle,

@@ -1,6 +1,7 @@
 // The consumer runner's decisions, shared by the Kafka and in-process adapters: validate,
 // dead-letter, call the handler, retry transient errors, pause on an outage. The adapter
 // commits only the prefix of the batch this returns as done.
+import { ValidationError } from '@sp/contracts';
 import {
   type ConsumerOptions,
   type Delivered,
@@ -33,8 +34,9 @@ export interface BatchContext {
 
 const MAX_ERROR_HEADER = 1000;
 
+/** @sp/contracts' ValidationError and its subclasses (or any error named so). */
 export function isValidationError(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ValidationError';
+  return err instanceof ValidationError || (err instanceof Error && err.name === 'ValidationError');
 }
 
 function errorText(err: unknown): string {
@@ -157,7 +159,12 @@ export async function processBatch<T>(
   const valid: Item[] = [];
   const invalid: { raw: RawMessage; error: string }[] = [];
   raws.forEach((raw, index) => {
-    const r = opts.validate(raw.topic, raw.value);
+    let r: ReturnType<typeof opts.validate>;
+    try {
+      r = opts.validate(raw.topic, raw.value);
+    } catch (err) {
+      r = { ok: false, error: `validator threw: ${errorText(err)}` };
+    }
     if (r.ok) valid.push({ index, raw, delivered: { ...raw, value: r.value } });
     else invalid.push({ raw, error: r.error });
   });

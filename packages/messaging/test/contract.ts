@@ -124,10 +124,21 @@ export function busContract(name: string, makeHarness: () => Promise<Harness>): 
     it('dead-letters bad JSON, wrong schema and unknown types with reason headers; neighbours are handled', async () => {
       const topic = await h.topic('dlq');
       const handled: number[] = [];
+      const counts: Record<string, number> = {};
+      const counter = (name: string) => ({
+        inc: (_labels: Record<string, string>, n = 1) => {
+          counts[name] = (counts[name] ?? 0) + n;
+        },
+      });
       await consume({
         groupId: group(),
         topics: [topic],
         validate: validatePing,
+        metrics: {
+          consumed: counter('consumed'),
+          applied: counter('applied'),
+          deadLettered: counter('dead'),
+        },
         handle: async (batch) => void handled.push(...batch.map((d) => d.value.data.n)),
       });
       await h.bus.publish(topic, [
@@ -141,6 +152,7 @@ export function busContract(name: string, makeHarness: () => Promise<Harness>): 
       await waitFor('the good messages', () => handled.length === 3);
       expect(handled).toEqual([1, 2, 3]);
       const dead = await readAll(dlqTopicOf(topic), 3);
+      expect(counts).toEqual({ consumed: 6, applied: 3, dead: 3 });
       expect(dead.map((d) => d.headers[DLQ_HEADERS.error])).toEqual([
         'invalid JSON',
         'data.n: expected number',
