@@ -93,10 +93,14 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
   });
 
   const publicLimit = { rateLimit: { max: config.rateLimit.max, timeWindow: config.rateLimit.windowMs } };
-  registerUnsubscribe(app, ctx, publicLimit);
-  registerDoNotSell(app, ctx, publicLimit);
-  registerTwilio(app, ctx);
-  registerSns(app, ctx);
+  // Inside a plugin, so the routes are added after rate-limit and multipart have loaded (routes
+  // added straight on the root would miss the rate-limit onRoute hook).
+  void app.register(async (routes) => {
+    registerUnsubscribe(routes, ctx, publicLimit);
+    registerDoNotSell(routes, ctx, publicLimit);
+    registerTwilio(routes, ctx);
+    registerSns(routes, ctx);
+  });
   return app;
 }
 
