@@ -25,6 +25,8 @@ import {
   type TopicSpec,
 } from './types';
 
+const HEALTH_TIMEOUT_MS = 3_000;
+
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
@@ -217,12 +219,20 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     consume,
     ensureTopics,
     async healthy() {
-      try {
+      // /readyz must answer fast even when the broker is gone and kafkajs keeps retrying.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), HEALTH_TIMEOUT_MS);
+      });
+      const probe = (async () => {
         const a = await getAdmin();
         await a.describeCluster();
         return true;
-      } catch {
-        return false;
+      })().catch(() => false);
+      try {
+        return await Promise.race([probe, timeout]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {

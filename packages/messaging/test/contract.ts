@@ -291,6 +291,37 @@ export function busContract(name: string, makeHarness: () => Promise<Harness>): 
       expect(second).toEqual(Array.from({ length: 15 }, (_, i) => i + 5));
     });
 
+    it('stop() while a batch keeps failing returns promptly without committing it; the next runner gets it', async () => {
+      const topic = await h.topic('stop-failing');
+      const groupId = group();
+      let attempts = 0;
+      const first = await h.bus.consume({
+        groupId,
+        topics: [topic],
+        validate: validatePing,
+        retry: fast,
+        handle: async () => {
+          attempts++;
+          throw new Error('database is read-only (transient)');
+        },
+      });
+      await h.bus.publish(topic, [ping(1), ping(2)]);
+      await waitFor('a few failed attempts', () => attempts >= 3);
+      await first.stop();
+      expect(first.ready()).toBe(false);
+      expect(await h.committed(groupId, topic)).toBeUndefined();
+      const got: number[] = [];
+      await consume({
+        groupId,
+        topics: [topic],
+        validate: validatePing,
+        handle: async (batch) => void got.push(...batch.map((d) => d.value.data.n)),
+      });
+      await waitFor('redelivered to the next runner', () => got.length >= 2);
+      expect(got).toEqual([1, 2]);
+      await waitFor('committed', async () => (await h.committed(groupId, topic)) === 2);
+    });
+
     it('outbox relay: publishes in order per key, marks rows only after the ack, repeats rather than loses', async () => {
       const topic = await h.topic('changelog', { partitions: 3, compacted: true });
       const rows: OutboxRow[] = Array.from({ length: 30 }, (_, i) => ({

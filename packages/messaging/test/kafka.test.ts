@@ -1,5 +1,6 @@
 // The contract on the real broker of the test run.
-import { createTopic, testInfra, uniqueName, withAdmin } from '@sp/testing';
+import { createTopic, freePort, testInfra, uniqueName, withAdmin } from '@sp/testing';
+import { expect, it } from 'vitest';
 import { createKafkaBus } from '../src/index';
 import { busContract } from './contract';
 
@@ -21,4 +22,15 @@ busContract('kafka', async () => {
       }),
     close: () => bus.close(),
   };
+});
+
+it('healthy() is true with the broker and false, quickly, without one (readyz)', async () => {
+  const up = createKafkaBus({ brokers: testInfra().kafkaBrokers.split(','), clientId: uniqueName('health') });
+  const down = createKafkaBus({ brokers: [`127.0.0.1:${await freePort()}`], clientId: uniqueName('health') });
+  try {
+    expect(await up.healthy()).toBe(true);
+    expect(await down.healthy()).toBe(false);
+  } finally {
+    await Promise.all([up.close(), down.close()]);
+  }
 });
