@@ -1,0 +1,25 @@
+// The environment every service shares. A service's own config.ts extends this schema and is
+// the only place that reads process.env (STYLE.md 8).
+import { csv, flag, keyRing, port } from '@sp/config';
+import { z } from 'zod';
+
+export const BaseEnv = z.object({
+  /** Comma-separated bootstrap servers. */
+  KAFKA_BROKERS: csv,
+  DATABASE_URL: z.string().min(1),
+  /** Peppers for subject keys, "keyId:secret[,keyId:secret]"; the first is current. */
+  SUBJECT_PEPPERS: keyRing,
+  /** AES-256 keys (base64) for the readable-address vault, "keyId:key"; the first is current. */
+  VAULT_KEYS: keyRing.optional(),
+  DEFAULT_REGION: z.string().length(2).default('US'),
+  /** R-SMS-8 "revoke one, revoke all". */
+  REVOKE_ALL_SMS: flag.default(true),
+  /** Port of /healthz, /readyz and /metrics. */
+  OPS_PORT: port.default(9464),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  MIGRATE_ON_START: flag.default(true),
+  /** Prepended to every topic name on the broker (several environments on one cluster; tests). */
+  TOPIC_PREFIX: z.string().default(''),
+});
+export type BaseEnv = z.infer<typeof BaseEnv>;

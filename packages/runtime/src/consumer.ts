@@ -1,0 +1,63 @@
+// A list consumer: a typed subscription from the topic catalog that pauses while the database
+// is unreachable, traces each batch under the producer's trace, and exposes the metrics every
+// consumer service has.
+import type { TopicName } from '@sp/contracts';
+import { isConnectionError } from '@sp/db';
+import { type ConsumerHandle, type ConsumerMetrics, type SubscribeOptions, subscribe } from '@sp/messaging';
+import { SpanKind, withExtractedContext, withSpan } from '@sp/observability';
+import type { Resources } from './resources';
+
+export function consumerMetrics(res: Pick<Resources, 'metrics'>): ConsumerMetrics {
+  const m = res.metrics;
+  return {
+    consumed: m.counter('sp_messages_consumed_total', 'Messages read from Kafka', ['group', 'topic']),
+    applied: m.counter('sp_messages_applied_total', 'Messages applied to the list', ['group', 'topic']),
+    duplicates: m.counter('sp_messages_duplicate_total', 'Redelivered messages that changed nothing', [
+      'group',
+      'topic',
+    ]),
+    deadLettered: m.counter('sp_messages_dead_lettered_total', 'Messages sent to the DLQ', [
+      'group',
+      'topic',
+    ]),
+    retried: m.counter('sp_batches_retried_total', 'Batches retried after a transient error', [
+      'group',
+      'topic',
+    ]),
+    lag: m.gauge('sp_consumer_lag', 'Messages behind the end of the partition', [
+      'group',
+      'topic',
+      'partition',
+    ]),
+  };
+}
+
+export function startListConsumer<T extends TopicName>(
+  res: Pick<Resources, 'bus' | 'db' | 'logger' | 'metrics'>,
+  opts: Omit<SubscribeOptions<T>, 'isOutage' | 'probe' | 'metrics' | 'logger'>,
+): Promise<ConsumerHandle> {
+  const handle = opts.handle;
+  return subscribe(res.bus, {
+    ...opts,
+    // The batch runs under the trace of its first message (the webhook or API call that
+    // produced it), so one trace goes from the edge through Kafka to the database write.
+    handle: (batch) =>
+      withExtractedContext(batch[0]?.headers ?? {}, () =>
+        withSpan(
+          `${batch[0]?.topic ?? 'batch'} process`,
+          {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': batch[0]?.topic ?? '',
+            'messaging.batch.message_count': batch.length,
+            'messaging.consumer.group.name': opts.groupId,
+          },
+          () => handle(batch),
+          SpanKind.CONSUMER,
+        ),
+      ),
+    isOutage: isConnectionError,
+    probe: () => res.db.ping(),
+    metrics: consumerMetrics(res),
+    logger: res.logger,
+  });
+}

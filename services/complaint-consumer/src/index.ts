@@ -1,0 +1,2 @@
+export { complaintHandler } from './handler';
+export { startComplaintConsumer } from './service';

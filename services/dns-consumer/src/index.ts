@@ -1,0 +1,2 @@
+export { doNotSellHandler } from './handler';
+export { startDnsConsumer } from './service';

@@ -1,0 +1,2 @@
+export { emailConsentHandler } from './handler';
+export { startOptoutConsumer } from './service';

@@ -1,0 +1,9 @@
+// optout-consumer: consent.email-optout.v1 -> the list.
+import { runConsumerService } from '@sp/runtime';
+import { loadConfig } from './config';
+import { startOptoutConsumer } from './service';
+
+const config = loadConfig();
+await runConsumerService('optout-consumer', config, async (res) => [
+  await startOptoutConsumer(res, { groupId: config.GROUP_ID }),
+]);

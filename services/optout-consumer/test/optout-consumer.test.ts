@@ -1,0 +1,148 @@
+// Issue 4 on real Kafka and PostgreSQL: opt-outs reach check(), redeliveries change nothing,
+// malformed messages go to the DLQ while their neighbours are applied.
+import { newEnvelope, Topics } from '@sp/contracts';
+import { schema } from '@sp/db';
+import { DLQ_HEADERS } from '@sp/messaging';
+import type { Resources } from '@sp/runtime';
+import { openTestResources } from '@sp/runtime/testing';
+import { check } from '@sp/suppression';
+import { consumeAll, freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
+import { count } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOptoutConsumer } from '../src/index';
+
+let res: Resources & { close(): Promise<void> };
+let drop: () => Promise<void>;
+let prefix: string;
+const stops: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  const { kafkaBrokers } = testInfra();
+  const db = await freshDatabase('sp_optout');
+  drop = db.drop;
+  prefix = `${uniqueName('optout')}.`;
+  res = await openTestResources({
+    service: 'optout-consumer',
+    brokers: kafkaBrokers,
+    databaseUrl: db.url,
+    topicPrefix: prefix,
+  });
+  const consumer = await startOptoutConsumer(res, { groupId: uniqueName('optout-consumer') });
+  stops.push(() => consumer.stop());
+});
+
+afterAll(async () => {
+  for (const s of stops) await s();
+  await res.close();
+  await drop();
+});
+
+const optOut = (email: string, topic?: string) =>
+  newEnvelope('consent.email-optout.v1', 'test', { email, method: 'one-click', ...(topic ? { topic } : {}) });
+
+function keyOf(email: string) {
+  return res.keyer.keyOf({ type: 'email', value: email.toLowerCase() });
+}
+
+async function ledgerRows(): Promise<number> {
+  const [row] = await res.db.db.select({ n: count() }).from(schema.ledger);
+  return row?.n ?? 0;
+}
+
+describe('optout-consumer', () => {
+  it('makes an unsubscribe visible through check() (R-EM-1: seconds, not days)', async () => {
+    const email = `${uniqueName('ann')}@shop.example`;
+    await produce(testInfra().kafkaBrokers, `${prefix}${Topics.emailOptOut}`, [
+      { key: keyOf(email), value: optOut(email, 'weekly-deals') },
+    ]);
+    const result = await waitFor('the opt-out in the list', async () => {
+      const r = await check(res.list, {
+        subject: { type: 'email', value: email },
+        channel: 'email',
+        kind: 'marketing',
+        topic: 'weekly-deals',
+      });
+      return r.allowed ? undefined : r;
+    });
+    expect(result.reasons).toEqual([
+      expect.objectContaining({ channel: 'email', purpose: 'marketing', topic: 'weekly-deals' }),
+    ]);
+    const other = await check(res.list, {
+      subject: { type: 'email', value: email },
+      channel: 'email',
+      kind: 'marketing',
+      topic: 'product-news',
+    });
+    expect(other.allowed).toBe(true);
+  });
+
+  it('leaves 10,000 ledger rows after the same 10,000 events are produced twice', async () => {
+    const before = await ledgerRows();
+    const events = Array.from({ length: 10_000 }, (_, i) => {
+      const email = `bulk-${i}-${prefix}x@shop.example`;
+      return { key: keyOf(email), value: optOut(email) };
+    });
+    const topic = `${prefix}${Topics.emailOptOut}`;
+    await produce(testInfra().kafkaBrokers, topic, events);
+    await waitFor('10,000 applied', async () => (await ledgerRows()) === before + 10_000, {
+      timeoutMs: 180_000,
+    });
+    await produce(testInfra().kafkaBrokers, topic, events);
+    // Wait for the second copy to be consumed: a marker produced after it comes through last on
+    // its partition; markers on all partitions prove everything before them was handled.
+    const markers = [0, 1, 2].map(() => {
+      const email = `${uniqueName('marker')}@shop.example`;
+      return { email, msg: { key: keyOf(email), value: optOut(email) } };
+    });
+    await produce(
+      testInfra().kafkaBrokers,
+      topic,
+      markers.map((m) => m.msg),
+    );
+    await waitFor(
+      'the markers after the redelivery',
+      async () => (await ledgerRows()) === before + 10_000 + markers.length,
+      { timeoutMs: 180_000 },
+    );
+    expect(await ledgerRows()).toBe(before + 10_000 + markers.length);
+  });
+
+  it('dead-letters malformed messages with the reason and applies the ones around them', async () => {
+    const topic = `${prefix}${Topics.emailOptOut}`;
+    const good1 = `${uniqueName('good1')}@shop.example`;
+    const good2 = `${uniqueName('good2')}@shop.example`;
+    const key = keyOf(good1); // one key: one partition, so order is known
+    const bad = [
+      { key, value: '{"not json' },
+      { key, value: { ...optOut(good1), data: { email: 42, method: 'one-click' } } },
+      { key, value: { ...optOut(good1), type: 'consent.email-frobnicate.v1' } },
+      { key, value: optOut('not-an-address') },
+    ];
+    await produce(testInfra().kafkaBrokers, topic, [
+      { key, value: optOut(good1) },
+      ...bad,
+      { key, value: optOut(good2) },
+    ]);
+    const dead = await consumeAll(testInfra().kafkaBrokers, `${topic}.dlq`, 4, 120_000);
+    expect(dead).toHaveLength(4);
+    const errors = dead.map((d) => d.headers[DLQ_HEADERS.error] ?? '');
+    expect(errors[0]).toMatch(/invalid JSON/);
+    expect(errors[1]).toMatch(/data\.email/);
+    expect(errors[2]).toMatch(/type/);
+    expect(errors[3]).toMatch(/email/);
+    for (const d of dead) {
+      expect(d.headers[DLQ_HEADERS.sourceTopic]).toBe(topic);
+      expect(d.headers[DLQ_HEADERS.offset]).toMatch(/^\d+$/);
+    }
+    for (const email of [good1, good2]) {
+      await waitFor(`${email} suppressed`, async () => {
+        const r = await check(res.list, {
+          subject: { type: 'email', value: email },
+          channel: 'email',
+          kind: 'marketing',
+        });
+        return !r.allowed;
+      });
+    }
+  });
+});

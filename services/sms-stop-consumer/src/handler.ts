@@ -1,0 +1,95 @@
+// Inbound texts: decide what each asks (STOP / START / HELP / nothing), write the list, and
+// request the replies the rules call for on sms.send-request.v1.
+import { type EventOf, newEnvelope, Topics } from '@sp/contracts';
+import type { Bus, Delivered, HandlerResult, OutgoingMessage } from '@sp/messaging';
+import { withDbSpan } from '@sp/observability';
+import { apply, checkMany, type SmsIntent, type SuppressionContext } from '@sp/suppression';
+import { classifySms } from './classify';
+
+export type SmsInboundMessage = Delivered<EventOf<typeof Topics.smsInbound>>;
+type SmsInboundEvent = EventOf<typeof Topics.smsInbound>;
+
+export interface ReplyTemplates {
+  confirmation: string;
+  help: string;
+}
+
+export function intentOf(data: SmsInboundEvent['data']): SmsIntent {
+  // Twilio refused a send because the person texted STOP to Twilio: an opt-out we missed (R-SMS-7).
+  if (data.errorCode === 21610) return 'opt-out';
+  if (data.optOutType === 'STOP') return 'opt-out';
+  if (data.optOutType === 'START') return 'opt-in';
+  if (data.optOutType === 'HELP') return 'help';
+  return classifySms(data.body);
+}
+
+/**
+ * Replies are requested BEFORE the list is written, with message ids derived from the event
+ * id: a crash in between repeats the request, and the sender's claim on the message id keeps
+ * it to one text. The confirmation goes out only when the STOP changes the state (R-SMS-3:
+ * exactly one), and never when Twilio's Advanced Opt-Out already sent it or the opt-out came
+ * from a 21610. HELP always gets its reply, opted out or not (R-SMS-4).
+ */
+export function smsInboundHandler(deps: {
+  list: SuppressionContext;
+  bus: Pick<Bus, 'publish'>;
+  templates: ReplyTemplates;
+  replyTopic?: string;
+}) {
+  const replyTopic = deps.replyTopic ?? Topics.smsSendRequest;
+  return async (batch: SmsInboundMessage[]): Promise<HandlerResult> => {
+    const events = batch.map((m) => ({ ...m.value, intent: intentOf(m.value.data) }));
+    const optedOut = new Map<string, boolean>();
+    const states = await checkMany(
+      deps.list,
+      events.map((e) => ({
+        subject: { type: 'phone' as const, value: e.data.from },
+        channel: 'sms' as const,
+        kind: 'marketing' as const,
+      })),
+    );
+    states.forEach((s, i) => {
+      const key = s.subjectKey;
+      if (!optedOut.has(key)) {
+        optedOut.set(
+          key,
+          s.reasons.some((r) => r.channel !== 'email' && r.purpose === 'all'),
+        );
+      }
+      (events[i] as (typeof events)[number] & { subjectKey?: string }).subjectKey = key;
+    });
+
+    const replies: OutgoingMessage[] = [];
+    events.forEach((e) => {
+      const key = (e as typeof e & { subjectKey: string }).subjectKey;
+      const request = (templateId: string, kind: string) => ({
+        key,
+        value: newEnvelope(
+          'sms.send-request.v1',
+          'sms-stop-consumer',
+          {
+            messageId: `${kind}:${e.id}`,
+            to: e.data.from,
+            templateId,
+            variables: {},
+            from: e.data.to,
+          },
+          { occurredAt: e.occurredAt },
+        ),
+      });
+      if (e.intent === 'help') replies.push(request(deps.templates.help, 'sms-help'));
+      if (e.intent === 'opt-out') {
+        const already = optedOut.get(key) ?? false;
+        optedOut.set(key, true);
+        const answeredElsewhere = e.data.optOutType === 'STOP' || e.data.errorCode !== undefined;
+        if (!already && !answeredElsewhere)
+          replies.push(request(deps.templates.confirmation, 'sms-optout-confirmation'));
+      }
+      if (e.intent === 'opt-in') optedOut.set(key, false);
+    });
+    if (replies.length > 0) await deps.bus.publish(replyTopic, replies);
+
+    const r = await withDbSpan('apply', () => apply(deps.list, events));
+    return { duplicates: r.duplicates.length };
+  };
+}
