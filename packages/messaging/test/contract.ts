@@ -322,6 +322,36 @@ export function busContract(name: string, makeHarness: () => Promise<Harness>): 
       await waitFor('committed', async () => (await h.committed(groupId, topic)) === 2);
     });
 
+    it('a rebalance (second member joins, first stops) loses nothing and keeps per-key order', async () => {
+      const topic = await h.topic('rebalance', { partitions: 3 });
+      const groupId = group();
+      const seen: { key: string | null; n: number }[] = [];
+      const opts = {
+        groupId,
+        topics: [topic],
+        validate: validatePing,
+        maxBatchSize: 10,
+        handle: async (batch: Delivered<Ping>[]) => {
+          await new Promise((r) => setImmediate(r));
+          seen.push(...batch.map((d) => ({ key: d.key, n: d.value.data.n })));
+        },
+      };
+      const a = await h.bus.consume(opts);
+      const sent = Array.from({ length: 300 }, (_, i) => ping(i, `subject-${i % 7}`));
+      await h.bus.publish(topic, sent.slice(0, 150));
+      await waitFor('the first member working', () => seen.length >= 20);
+      await consume(opts);
+      await h.bus.publish(topic, sent.slice(150));
+      await a.stop();
+      await waitFor('everything handled', () => new Set(seen.map((s) => s.n)).size === 300);
+      const byKey = new Map<string | null, number[]>();
+      for (const s of seen) byKey.set(s.key, [...(byKey.get(s.key) ?? []), s.n]);
+      for (const [key, list] of byKey) {
+        const firstSeen = [...new Set(list)];
+        expect(firstSeen, String(key)).toEqual([...firstSeen].sort((x, y) => x - y));
+      }
+    });
+
     it('outbox relay: publishes in order per key, marks rows only after the ack, repeats rather than loses', async () => {
       const topic = await h.topic('changelog', { partitions: 3, compacted: true });
       const rows: OutboxRow[] = Array.from({ length: 30 }, (_, i) => ({
