@@ -26,7 +26,11 @@ async function main(): Promise<void> {
   const sealer = createSealer({ keys: config.tokenKeys.keys, currentKeyId: config.tokenKeys.currentKeyId });
   const app = buildApi({ ctx, sealer, config, logger });
   await app.listen({ host: config.host, port: config.port });
-  logger.info({ port: config.port }, 'suppression-api listening');
+  const address = app.server.address();
+  logger.info(
+    { port: typeof address === 'object' && address ? address.port : config.port },
+    'suppression-api listening',
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

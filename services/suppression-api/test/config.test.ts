@@ -1,0 +1,36 @@
+// API_TOKENS="token1:check,token2:check+admin" and the rest of the environment.
+import { ConfigError } from '@sp/config';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
+
+const base = {
+  DATABASE_URL: 'postgres://localhost/x',
+  SUBJECT_PEPPERS: 'p1:0123456789abcdef0123',
+  TOKEN_KEYS: 't1:0123456789abcdef0123',
+  PUBLIC_BASE_URL: 'https://shop.example/',
+  UNSUBSCRIBE_DOMAIN: 'shop.example',
+};
+
+describe('config', () => {
+  it('parses tokens with their scopes', () => {
+    const c = loadConfig({
+      ...base,
+      API_TOKENS: 'sender-token-0123456:check, ops-token-0123456789:check+admin',
+    });
+    expect([...c.tokens].map(([t, s]) => [t, [...s]])).toEqual([
+      ['sender-token-0123456', ['check']],
+      ['ops-token-0123456789', ['check', 'admin']],
+    ]);
+    expect(c.publicBaseUrl).toBe('https://shop.example');
+    expect(c.migrateOnStart).toBe(false);
+  });
+
+  it.each([
+    ['no scope', 'sender-token-0123456'],
+    ['unknown scope', 'sender-token-0123456:write'],
+    ['short token', 'short:check'],
+    ['empty', ''],
+  ])('refuses API_TOKENS with %s', (_what, value) => {
+    expect(() => loadConfig({ ...base, API_TOKENS: value })).toThrow(ConfigError);
+  });
+});
