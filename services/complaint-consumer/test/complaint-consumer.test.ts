@@ -1,0 +1,78 @@
+// Issue 4 on real Kafka and PostgreSQL: spam complaints and permanent bounces reach check();
+// transient bounces are counted, not suppressed (R-AB-3).
+import { newEnvelope, Topics } from '@sp/contracts';
+import type { Resources } from '@sp/runtime';
+import { openTestResources } from '@sp/runtime/testing';
+import { check, history } from '@sp/suppression';
+import { freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startComplaintConsumer } from '../src/index';
+
+let res: Resources & { close(): Promise<void> };
+let prefix: string;
+const cleanup: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  const { kafkaBrokers } = testInfra();
+  const db = await freshDatabase('sp_complaint');
+  prefix = `${uniqueName('complaint')}.`;
+  res = await openTestResources({
+    service: 'complaint-consumer',
+    brokers: kafkaBrokers,
+    databaseUrl: db.url,
+    topicPrefix: prefix,
+  });
+  const consumer = await startComplaintConsumer(res, { groupId: uniqueName('complaint') });
+  cleanup.push(
+    () => consumer.stop(),
+    () => res.close(),
+    () => db.drop(),
+  );
+});
+afterAll(async () => {
+  for (const f of cleanup) await f();
+});
+
+const key = (email: string) => res.keyer.keyOf({ type: 'email', value: email });
+const emailCheck = (email: string, kind: 'marketing' | 'transactional') =>
+  check(res.list, { subject: { type: 'email', value: email }, channel: 'email', kind });
+
+describe('complaint-consumer', () => {
+  it('a spam complaint blocks marketing email but not transactional mail', async () => {
+    const email = `${uniqueName('arf')}@shop.example`;
+    await produce(testInfra().kafkaBrokers, `${prefix}${Topics.complaint}`, [
+      {
+        key: key(email),
+        value: newEnvelope('abuse.complaint.v1', 'test', { email, kind: 'arf', feedbackType: 'abuse' }),
+      },
+    ]);
+    await waitFor('complaint applied', async () => !(await emailCheck(email, 'marketing')).allowed);
+    expect((await emailCheck(email, 'transactional')).allowed).toBe(true);
+  });
+
+  it('a permanent bounce blocks all email; a transient one is recorded but blocks nothing', async () => {
+    const hard = `${uniqueName('hard')}@shop.example`;
+    const soft = `${uniqueName('soft')}@shop.example`;
+    await produce(testInfra().kafkaBrokers, `${prefix}${Topics.bounce}`, [
+      {
+        key: key(soft),
+        value: newEnvelope('email.bounce.v1', 'test', { email: soft, bounceType: 'Transient' }),
+      },
+      {
+        key: key(hard),
+        value: newEnvelope('email.bounce.v1', 'test', { email: hard, bounceType: 'Permanent' }),
+      },
+    ]);
+    await waitFor('hard bounce applied', async () => !(await emailCheck(hard, 'transactional')).allowed);
+    await waitFor(
+      'transient bounce recorded',
+      async () => (await history(res.list, { type: 'email', value: soft })).length === 1,
+    );
+    expect((await emailCheck(soft, 'marketing')).allowed).toBe(true);
+    expect((await emailCheck(soft, 'transactional')).allowed).toBe(true);
+    const metrics = await res.metrics.registry.metrics();
+    expect(metrics).toMatch(
+      /sp_bounces_not_suppressed_total\{bounceType="Transient",service="complaint-consumer"\} 1/,
+    );
+  });
+});
