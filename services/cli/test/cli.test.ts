@@ -1,0 +1,280 @@
+// The `suppress` CLI spawned as a child process (tsx) against the real API on loopback over a fresh
+// PostgreSQL database: commands, exit codes, and a 100,000-line import with bad lines reported by number.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { startTestApi, type TestApi, uniqueEmail } from '@sp/suppression-api/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT, run } from '../src/cli';
+
+const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+let api: TestApi;
+let dir: string;
+beforeAll(async () => {
+  api = await startTestApi();
+  dir = await mkdtemp(join(tmpdir(), 'sp-cli-'));
+});
+afterAll(async () => {
+  await api?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function suppress(args: string[], token: string | null = api.tokens.both): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      SUPPRESS_API_URL: api.url,
+      USER: 'cli-test',
+    };
+    if (token) env.SUPPRESS_API_TOKEN = token;
+    const child = spawn(process.execPath, [tsxCli, main, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('suppress check / add / lift / history / export / stats', () => {
+  it('exits 0 when allowed and 1 when not, with the reasons', async () => {
+    const email = uniqueEmail('cli');
+    const ok = await suppress(['check', '--email', email, '--channel', 'email', '--kind', 'marketing']);
+    expect(ok.code, ok.stderr).toBe(EXIT.ok);
+    expect(ok.stdout).toMatch(/^allowed/);
+
+    const add = await suppress([
+      'add',
+      '--email',
+      email,
+      '--channel',
+      'email',
+      '--purpose',
+      'marketing',
+      '--reason',
+      'asked at the counter',
+    ]);
+    expect(add.code, add.stderr).toBe(EXIT.ok);
+    expect(add.stdout).toContain('suppressed email/marketing/*');
+
+    const no = await suppress(['check', '--email', email, '--channel', 'email', '--kind', 'marketing']);
+    expect(no.code).toBe(EXIT.no);
+    expect(no.stdout).toContain('NOT allowed');
+    expect(no.stdout).toContain('admin: email/marketing/*');
+
+    const lift = await suppress([
+      'lift',
+      '--email',
+      email,
+      '--channel',
+      'email',
+      '--purpose',
+      'marketing',
+      '--reason',
+      'mistake',
+      '--actor',
+      'alice',
+    ]);
+    expect(lift.code, lift.stderr).toBe(EXIT.ok);
+    const again = await suppress([
+      'check',
+      '--email',
+      email,
+      '--channel',
+      'email',
+      '--kind',
+      'marketing',
+      '--json',
+    ]);
+    expect(again.code).toBe(EXIT.ok);
+    expect(JSON.parse(again.stdout)).toMatchObject({ allowed: true, reasons: [] });
+
+    const history = await suppress(['history', '--email', email, '--json']);
+    expect(history.code).toBe(EXIT.ok);
+    const h = JSON.parse(history.stdout);
+    expect(h.entries.map((e: { payload: { data: { actor: string } } }) => e.payload.data.actor)).toEqual([
+      'cli-test',
+      'alice',
+    ]);
+    const human = await suppress(['history', '--email', email]);
+    expect(human.stdout).toContain('2 events');
+    expect(human.stdout).toContain('+email/marketing/* (admin)');
+    expect(human.stdout).toContain('-email/marketing/* (admin-lift)');
+  });
+
+  it('exports the list and shows stats', async () => {
+    const email = uniqueEmail('cli-export');
+    await suppress([
+      'add',
+      '--email',
+      email,
+      '--channel',
+      'any',
+      '--purpose',
+      'sale_share',
+      '--reason',
+      'agent',
+    ]);
+    const out = join(dir, 'export.csv');
+    const exp = await suppress(['export', '--format', 'csv', '--purpose', 'sale_share', '--out', out]);
+    expect(exp.code, exp.stderr).toBe(EXIT.ok);
+    const { readFile } = await import('node:fs/promises');
+    const csv = await readFile(out, 'utf8');
+    expect(csv.split('\n')[0]).toBe(
+      'subjectKey,subjectType,address,channel,purpose,topic,reason,source,since',
+    );
+    expect(csv).toContain(`,email,${email},any,sale_share,*,admin,`);
+    const nd = await suppress(['export', '--purpose', 'sale_share']);
+    expect(
+      nd.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).address),
+    ).toContain(email);
+
+    const stats = await suppress(['stats']);
+    expect(stats.code, stats.stderr).toBe(EXIT.ok);
+    expect(stats.stdout).toMatch(/admin\s+any\/sale_share\s+\d+/);
+    expect(stats.stdout).toContain('spam-complaint rate (30 days): n/a');
+  });
+
+  it('exits 2 on usage errors and 3 on API errors', async () => {
+    const usage = await suppress([
+      'check',
+      '--email',
+      'a@b.example',
+      '--channel',
+      'fax',
+      '--kind',
+      'marketing',
+    ]);
+    expect(usage.code).toBe(EXIT.usage);
+    expect(usage.stderr).toContain('--channel must be one of email|sms');
+    expect((await suppress(['frobnicate'])).code).toBe(EXIT.usage);
+    expect((await suppress(['check', '--bogus'])).code).toBe(EXIT.usage);
+    expect((await suppress(['import', join(dir, 'missing.csv')])).code).toBe(EXIT.usage);
+
+    const forbidden = await suppress(
+      ['add', '--email', 'a@b.example', '--channel', 'email', '--purpose', 'all', '--reason', 'x'],
+      api.tokens.check,
+    );
+    expect(forbidden.code).toBe(EXIT.api);
+    expect(forbidden.stderr).toContain('API answered 403');
+    const noToken = await suppress(['stats'], 'wrong-token-wrong-token');
+    expect(noToken.code).toBe(EXIT.api);
+    const unreachable = await suppress(['stats', '--api', 'http://127.0.0.1:9']);
+    expect(unreachable.code).toBe(EXIT.api);
+    expect(unreachable.stderr).toContain('cannot reach the API');
+  });
+});
+
+describe('suppress import', () => {
+  it('imports a 100,000-line CSV: correct summary, bad lines reported with their numbers, not fatal', async () => {
+    const tag = `${process.pid}-${Date.now().toString(36)}`;
+    const bad = new Map<number, [string, string]>([
+      [10, ['bad@,email,marketing,*,legacy', 'invalid email']],
+      [5_001, [`good${tag}-5001@example.com,fax,marketing,*,legacy`, "unknown channel 'fax'"]],
+      [10_000, [`"unterminated${tag}@example.com,email`, 'unterminated quoted field']],
+      [50_000, [`x${tag}@example.com,email,marketing,*,`, 'reason is empty']],
+      [99_999, ['just-a-word,email,marketing,*,legacy', 'cannot tell the identifier type']],
+    ]);
+    const duplicateOf2 = new Set([20_000, 60_000]);
+    const lines: string[] = ['identifier,channel,purpose,topic,reason'];
+    for (let n = 2; n <= 100_000; n++) {
+      const b = bad.get(n);
+      if (b) lines.push(b[0]);
+      else if (duplicateOf2.has(n)) lines.push(lines[1]!);
+      else lines.push(`u${n}-${tag}@example.com,email,marketing,${n % 3 === 0 ? 'deals' : '*'},legacy list`);
+    }
+    expect(lines).toHaveLength(100_000);
+    const file = join(dir, 'big.csv');
+    await writeFile(file, `${lines.join('\n')}\n`);
+
+    const started = Date.now();
+    const r = await suppress(['import', file, '--actor', 'migration']);
+    const seconds = (Date.now() - started) / 1000;
+    console.info(`[bench] CLI import of 100,000 lines took ${seconds.toFixed(1)} s`);
+
+    expect(r.code, r.stderr).toBe(EXIT.no); // some lines were rejected
+    expect(r.stdout).toContain('  lines:      100000');
+    expect(r.stdout).toContain(`  accepted:   ${100_000 - 1 - bad.size - duplicateOf2.size}`);
+    expect(r.stdout).toContain('  duplicates: 2');
+    expect(r.stdout).toContain(`  rejected:   ${bad.size}`);
+    expect(r.stdout).toContain('  skipped:    1');
+    const reported = [...r.stdout.matchAll(/^ {2}line (\d+): (.*)$/gm)].map((m) => [Number(m[1]), m[2]]);
+    expect(reported.map(([n]) => n)).toEqual([...bad.keys()]);
+    for (const [n, reason] of reported) expect(reason).toContain(bad.get(n as number)![1]);
+    // Not a TTY: plain progress lines on stderr, one per batch.
+    expect(r.stderr).toContain('import: lines 1-5000 done');
+    expect(r.stderr).toContain('import: lines 95001-100000 done');
+
+    // The entries are in the list.
+    const c = await api.call('POST', '/v1/check', {
+      json: { email: `u77777-${tag}@example.com`, channel: 'email', kind: 'marketing' },
+    });
+    expect(c.body.allowed).toBe(false);
+
+    // A second run changes nothing: everything is a duplicate.
+    const again = await suppress(['import', file, '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      accepted: 0,
+      duplicates: 100_000 - 1 - bad.size,
+      rejected: 5,
+    });
+  }, 600_000);
+
+  it('draws a progress bar on a TTY and takes NDJSON', async () => {
+    const file = join(dir, 'small.ndjson');
+    const email = uniqueEmail('tty');
+    await writeFile(
+      file,
+      `${JSON.stringify({ email, reason: 'r' })}\n${JSON.stringify({ phone: '+1 (415) 555-0199', reason: 'STOP on paper' })}\nnope\n`,
+    );
+    let err = '';
+    let out = '';
+    const stderr = Object.assign(
+      new Writable({
+        write(chunk, _enc, cb) {
+          err += chunk;
+          cb();
+        },
+      }),
+      { isTTY: true },
+    );
+    const stdout = new Writable({
+      write(chunk, _enc, cb) {
+        out += chunk;
+        cb();
+      },
+    });
+    const code = await run(
+      ['import', file, '--batch-lines', '1'],
+      { apiUrl: api.url, token: api.tokens.admin },
+      { stdout, stderr },
+    );
+    expect(code).toBe(EXIT.no);
+    expect(err).toMatch(/\r\[#+\s*\] 100%/);
+    expect(out).toContain('accepted:   2');
+    expect(out).toContain('line 3: not valid JSON');
+  });
+});
