@@ -3,6 +3,7 @@
 // verb of @sp/suppression or a query of ./queries, answer).
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { ValidationError } from '@sp/contracts';
 import { selectOne } from '@sp/db';
 import { type Sealer, toSubject } from '@sp/identity';
 import { createMetrics, type Logger, type Metrics } from '@sp/observability';
@@ -155,11 +156,27 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       throw new HttpError(413, 'too_large', `at most ${MAX_BATCH} queries per batch, got ${queries.length}`);
     }
     const b = parseBody(routes.checkBatch.body['application/json'], body);
+    const subjects = b.queries.map(subjectOf);
+    // Name every identifier that does not parse (checkMany would stop at the first, without its index).
+    const bad: Array<{ path: string; message: string }> = [];
+    subjects.forEach((s, i) => {
+      try {
+        toSubject(s.type, s.value, { defaultRegion: ctx.defaultRegion });
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        const field = s.type === 'customer' || s.type === 'device' ? 'id' : s.type;
+        bad.push({ path: `body.queries.${i}.${field}`, message: err.message });
+      }
+    });
+    if (bad.length > 0)
+      throw new HttpError(400, 'invalid_request', `${bad[0]!.path}: ${bad[0]!.message}`, bad);
     const results = await checkMany(
       ctx,
-      b.queries.map((q) => ({ subject: subjectOf(q), channel: q.channel, kind: q.kind, topic: q.topic })),
+      b.queries.map((q, i) => ({ subject: subjects[i]!, channel: q.channel, kind: q.kind, topic: q.topic })),
     );
-    for (const r of results) checked.inc({ channel: 'batch', kind: 'batch', allowed: String(r.allowed) });
+    for (const [i, r] of results.entries()) {
+      checked.inc({ channel: b.queries[i]!.channel, kind: b.queries[i]!.kind, allowed: String(r.allowed) });
+    }
     return { results };
   });
 

@@ -128,6 +128,24 @@ describe('batch check', () => {
     expect(r.body.results[2].reasons[0]).toMatchObject({ channel: 'sms', purpose: 'all' });
   });
 
+  it('names every identifier of a batch that does not parse', async () => {
+    const r = await api.call('POST', '/v1/check/batch', {
+      token: api.tokens.check,
+      json: {
+        queries: [
+          { email: uniqueEmail(), channel: 'email', kind: 'marketing' },
+          { email: 'nobody-at-example', channel: 'email', kind: 'marketing' },
+          { phone: '12', channel: 'sms', kind: 'marketing' },
+        ],
+      },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.details.map((d: { path: string }) => d.path)).toEqual([
+      'body.queries.1.email',
+      'body.queries.2.phone',
+    ]);
+  });
+
   it('refuses more than 10,000 queries with 413 and an empty batch with 400', async () => {
     const q = { email: 'a@example.com', channel: 'email', kind: 'marketing' };
     const big = await api.call('POST', '/v1/check/batch', {
@@ -358,13 +376,17 @@ describe('import over HTTP', () => {
 
 describe('unsubscribe links', () => {
   it('gives the https link of the edge and the mailto of the abuse inbox with the same sealed token', async () => {
+    const email = uniqueEmail('links');
     const r = await api.call('POST', '/v1/unsubscribe-links', {
       token: api.tokens.check,
-      json: { email: uniqueEmail(), topic: 'deals', campaignId: 'spring-sale' },
+      json: { email: ` ${email.toUpperCase()} `, topic: 'deals', campaignId: 'spring-sale' },
     });
     expect(r.status).toBe(200);
     const m = /^https:\/\/shop\.example\/u\/([A-Za-z0-9._~-]+)$/.exec(r.body.url);
     expect(m).not.toBeNull();
     expect(r.body.mailto).toBe(`mailto:unsubscribe+${m![1]}@unsub.shop.example`);
+    // The token is sealed for the edge and the inbox to open (R-OC-4), carrying the normalized address.
+    expect(api.sealer.open(m![1]!)).toMatchObject({ email, topic: 'deals', campaignId: 'spring-sale' });
+    expect(r.text).not.toContain(email);
   });
 });

@@ -3,7 +3,7 @@
 // test). Exported as @sp/suppression-api/testing for the CLI's tests.
 import { randomBytes } from 'node:crypto';
 import { createDb, type DbHandle, migrateDb } from '@sp/db';
-import { createKeyer, createSealer } from '@sp/identity';
+import { createKeyer, createSealer, type Sealer } from '@sp/identity';
 import { silentLogger } from '@sp/observability';
 import type { SuppressionContext } from '@sp/suppression';
 import { freshDatabase } from '@sp/testing';
@@ -19,6 +19,7 @@ export interface TestApi {
   ctx: SuppressionContext;
   handle: DbHandle;
   config: ApiConfig;
+  sealer: Sealer;
   tokens: { check: string; admin: string; both: string };
   /** Every (operationId, status, media type) a validated answer was seen for. */
   seen: Set<string>;
@@ -141,6 +142,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     ctx,
     handle,
     config,
+    sealer,
     tokens,
     seen,
     call,
