@@ -2,7 +2,7 @@
 // event applied in batches (never a write around the ledger); a bad line is reported with its number
 // and reason and never stops the import.
 import { createHash } from 'node:crypto';
-import { newEnvelope } from '@sp/contracts';
+import { newEnvelope, ValidationError } from '@sp/contracts';
 import { toSubject } from '@sp/identity';
 import { type AdminAction, apply, type SuppressionContext, validateListEvent } from '@sp/suppression';
 import { ImportRecord, type ImportReport, MAX_REPORTED_REJECTIONS, Purpose, ScopeChannel } from './schemas';
@@ -242,6 +242,7 @@ async function applyBatch(
   let items = [...batch].sort((a, b) =>
     a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : a.line - b.line,
   );
+  let deadlocks = 0;
   for (;;) {
     if (items.length === 0) return { accepted: 0, duplicates: 0 };
     try {
@@ -251,12 +252,24 @@ async function applyBatch(
       );
       return { accepted: r.applied.length, duplicates: items.length - r.applied.length };
     } catch (err) {
+      // Two imports in parallel can still meet on the same subject's rows in another order (vault,
+      // state): PostgreSQL aborts one with a deadlock; the batch is one transaction, so run it again.
+      if (isDeadlock(err) && deadlocks++ < 5) continue;
       const eventId = (err as { eventId?: unknown }).eventId;
-      if ((err as Error).name !== 'ValidationError' || typeof eventId !== 'string') throw err;
+      if (!(err instanceof ValidationError) || typeof eventId !== 'string') throw err;
       const bad = items.filter((x) => x.event.id === eventId);
       if (bad.length === 0) throw err;
       for (const b of bad) reject(b.line, (err as Error).message);
       items = items.filter((x) => x.event.id !== eventId);
     }
   }
+}
+
+/** SQLSTATE 40P01 (deadlock) or 40001 (serialization failure) anywhere in the cause chain. */
+function isDeadlock(err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '40P01' || code === '40001') return true;
+  }
+  return false;
 }
