@@ -1,0 +1,97 @@
+// Standalone configuration: the only place this process reads process.env. Secrets not given
+// in the environment are generated once and kept in the data dir, so a restart keeps working
+// links and the same subject keys.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseEnv, port } from '@sp/config';
+import { generateSecret } from '@sp/identity';
+import { z } from 'zod';
+
+export const StandaloneEnv = z.object({
+  DATA_DIR: z.string().default('.data'),
+  HOST: z.string().default('127.0.0.1'),
+  EDGE_PORT: port.default(8080),
+  API_PORT: port.default(8081),
+  SMTP_PORT: port.default(2525),
+  /** Local stand-ins for SES and Twilio; 0 picks a free port. */
+  SES_PORT: port.default(8005),
+  TWILIO_PORT: port.default(0),
+  API_TOKEN: z.string().min(16).optional(),
+  KAFKA_BROKERS: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TOKEN_KEYS: z.string().optional(),
+  SUBJECT_PEPPERS: z.string().optional(),
+  VAULT_KEY: z.string().optional(),
+  DNS_API_TOKEN: z.string().optional(),
+  PUBLIC_BASE_URL: z.url().optional(),
+  UNSUBSCRIBE_DOMAIN: z.string().default('unsubscribe.localhost'),
+  ABUSE_RECIPIENTS: z.string().default('abuse@abuse.localhost'),
+  LOG_LEVEL: z.string().default('info'),
+});
+export type StandaloneEnv = z.infer<typeof StandaloneEnv>;
+
+const Secrets = z.object({
+  apiToken: z.string(),
+  twilioAuthToken: z.string(),
+  tokenKeys: z.string(),
+  subjectPeppers: z.string(),
+  vaultKey: z.string(),
+  dnsApiToken: z.string(),
+});
+type Secrets = z.infer<typeof Secrets>;
+
+export interface StandaloneConfig {
+  dataDir: string;
+  host: string;
+  ports: { edge: number; api: number; smtp: number; ses: number; twilio: number };
+  kafkaBrokers?: string;
+  databaseUrl?: string;
+  secrets: Secrets;
+  publicBaseUrl?: string;
+  unsubscribeDomain: string;
+  abuseRecipients: string;
+  logLevel: string;
+}
+
+function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
+  const file = join(dataDir, 'secrets.json');
+  const kept: Partial<Secrets> = existsSync(file)
+    ? Secrets.partial().parse(JSON.parse(readFileSync(file, 'utf8')))
+    : {};
+  const generated: Secrets = {
+    apiToken: kept.apiToken ?? generateSecret(24),
+    twilioAuthToken: kept.twilioAuthToken ?? generateSecret(16),
+    tokenKeys: kept.tokenKeys ?? `k1:${generateSecret(32)}`,
+    subjectPeppers: kept.subjectPeppers ?? `p1:${generateSecret(32)}`,
+    vaultKey: kept.vaultKey ?? `v1:${Buffer.from(generateSecret(32), 'base64url').toString('base64')}`,
+    dnsApiToken: kept.dnsApiToken ?? generateSecret(24),
+  };
+  writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
+  return {
+    apiToken: e.API_TOKEN ?? generated.apiToken,
+    twilioAuthToken: e.TWILIO_AUTH_TOKEN ?? generated.twilioAuthToken,
+    tokenKeys: e.TOKEN_KEYS ?? generated.tokenKeys,
+    subjectPeppers: e.SUBJECT_PEPPERS ?? generated.subjectPeppers,
+    vaultKey: e.VAULT_KEY ?? generated.vaultKey,
+    dnsApiToken: e.DNS_API_TOKEN ?? generated.dnsApiToken,
+  };
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): StandaloneConfig {
+  const e = parseEnv(StandaloneEnv, env);
+  const dataDir = resolve(e.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  return {
+    dataDir,
+    host: e.HOST,
+    ports: { edge: e.EDGE_PORT, api: e.API_PORT, smtp: e.SMTP_PORT, ses: e.SES_PORT, twilio: e.TWILIO_PORT },
+    ...(e.KAFKA_BROKERS ? { kafkaBrokers: e.KAFKA_BROKERS } : {}),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
+    secrets: loadSecrets(dataDir, e),
+    unsubscribeDomain: e.UNSUBSCRIBE_DOMAIN,
+    abuseRecipients: e.ABUSE_RECIPIENTS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,2 @@
+export { loadConfig, type StandaloneConfig } from './config';
+export { type RunningSystem, startSystem } from './system';

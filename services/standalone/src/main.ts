@@ -1,0 +1,32 @@
+// `npm start`: the whole platform in one process. Prints where everything listens and how to try it.
+import { stopOnSignals } from '@sp/runtime';
+import { loadConfig } from './config';
+import { startSystem } from './system';
+
+const config = loadConfig();
+const system = await startSystem(config);
+const { urls, apiToken, mode } = system;
+const banner = `
+Suppression platform is running (${mode.database} database in ${config.dataDir}, ${mode.bus} bus).
+
+  public edge        ${urls.edge}      (unsubscribe pages, one-click, Twilio webhook, Do-Not-Sell)
+  internal API       ${urls.api}      (token: ${apiToken})
+  abuse@ SMTP        ${urls.smtp}
+  SES stand-in       ${urls.ses}      (mail the senders deliver shows up here)
+  Twilio stand-in    ${urls.twilio}
+
+Try it:
+  # opt an address out: get the one-click link a newsletter would carry, POST to it like a mail client
+  link=$(curl -s -X POST ${urls.api}/v1/unsubscribe-links -H 'authorization: Bearer ${apiToken}' \\
+    -H 'content-type: application/json' -d '{"email":"ann@example.com"}' | sed -E 's/.*"url":"([^"]+)".*/\\1/')
+  curl -s -X POST "$link" -d 'List-Unsubscribe=One-Click'
+
+  # is it suppressed?
+  curl -s -X POST ${urls.api}/v1/check -H 'authorization: Bearer ${apiToken}' \\
+    -H 'content-type: application/json' -d '{"email":"ann@example.com","channel":"email","kind":"marketing"}'
+
+Ctrl-C stops it; the list is kept in ${config.dataDir}.
+`;
+process.stdout.write(banner);
+system.logger.info({ urls: { edge: urls.edge, api: urls.api } }, 'standalone ready');
+stopOnSignals(system.logger, system.stop);

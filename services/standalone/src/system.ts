@@ -1,0 +1,183 @@
+// Every service of the platform in this one process, on the same handlers as production; only
+// the adapters differ (PGlite instead of PostgreSQL, the in-process bus instead of Kafka, local
+// SES and Twilio stand-ins) unless DATABASE_URL / KAFKA_BROKERS say otherwise.
+import { join } from 'node:path';
+import { createAbuseInbox, createFileQuarantine, loadConfig as loadInboxConfig } from '@sp/abuse-inbox';
+import { startComplaintConsumer } from '@sp/complaint-consumer';
+import { keyRing } from '@sp/config';
+import { Topics } from '@sp/contracts';
+import { createDb, migrateDb } from '@sp/db';
+import { startDnsConsumer } from '@sp/dns-consumer';
+import { buildEdge, loadConfig as loadEdgeConfig } from '@sp/edge';
+import { createSealer } from '@sp/identity';
+import { createKafkaBus, createMemoryBus } from '@sp/messaging';
+import { createLogger, type Logger } from '@sp/observability';
+import { startOptoutConsumer } from '@sp/optout-consumer';
+import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
+import { assembleResources, type Stopper, startChangelogRelay, stopInOrder, tracedBus } from '@sp/runtime';
+import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
+import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
+import type { StandaloneConfig } from './config';
+import { freePort } from './ports';
+
+export interface RunningSystem {
+  urls: { edge: string; api: string; smtp: string; ses: string; twilio: string };
+  apiToken: string;
+  mode: { database: 'pglite' | 'postgres'; bus: 'in-process' | 'kafka' };
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem> {
+  const logger = createLogger({ service: 'standalone', level: cfg.logLevel });
+  const stoppers: Stopper[] = [];
+  const stopAll = () => stopInOrder([...stoppers].reverse());
+  try {
+    const db = cfg.databaseUrl
+      ? await createDb({ url: cfg.databaseUrl })
+      : await createDb({ pglite: join(cfg.dataDir, 'pglite') });
+    stoppers.push(() => db.close());
+    await migrateDb(db);
+
+    const rawBus = cfg.kafkaBrokers
+      ? createKafkaBus({ brokers: cfg.kafkaBrokers.split(','), clientId: 'standalone', logger })
+      : createMemoryBus();
+    const bus = tracedBus(rawBus);
+    stoppers.push(() => bus.close());
+    await bus.ensureTopics(
+      Object.values(Topics).map((topic) => ({ topic, partitions: 3, compacted: topic === Topics.changelog })),
+    );
+
+    const peppers = keyRing.parse(cfg.secrets.subjectPeppers);
+    const [vaultKid, vaultKey] = cfg.secrets.vaultKey.split(':') as [string, string];
+    const res = assembleResources({
+      service: 'standalone',
+      db,
+      bus,
+      logger,
+      list: {
+        peppers,
+        vaultKeys: { currentKeyId: vaultKid, keys: { [vaultKid]: vaultKey } },
+        defaultRegion: 'US',
+        revokeAllSms: true,
+      },
+    });
+    const tokenKeys = keyRing.parse(cfg.secrets.tokenKeys);
+    const sealer = createSealer({ keys: tokenKeys.keys, currentKeyId: tokenKeys.currentKeyId });
+
+    const edgePort = cfg.ports.edge || (await freePort());
+    const publicBaseUrl = cfg.publicBaseUrl ?? `http://${hostForUrl(cfg.host)}:${edgePort}`;
+    const shared = {
+      LOG_LEVEL: cfg.logLevel,
+      SUBJECT_PEPPERS: cfg.secrets.subjectPeppers,
+      TOKEN_KEYS: cfg.secrets.tokenKeys,
+      PUBLIC_BASE_URL: publicBaseUrl,
+      UNSUBSCRIBE_DOMAIN: cfg.unsubscribeDomain,
+    };
+
+    // Services that write the list: the same consumers as production, on this bus.
+    const consumers = [
+      await startOptoutConsumer(res),
+      await startSmsStopConsumer(res),
+      await startDnsConsumer(res),
+      await startComplaintConsumer(res),
+    ];
+    stoppers.push(...consumers.map((c) => () => c.stop()));
+    const relay = startChangelogRelay(res, cfg.databaseUrl ? { leaderLockUrl: cfg.databaseUrl } : {});
+    stoppers.push(() => relay.stop());
+
+    // Local stand-ins for the third-party SaaS.
+    const ses = await startSesEmulator({ host: cfg.host, port: cfg.ports.ses });
+    stoppers.push(() => ses.close());
+    const twilio = await startTwilioDouble({
+      host: cfg.host,
+      port: cfg.ports.twilio,
+      authToken: cfg.secrets.twilioAuthToken,
+    });
+    stoppers.push(() => twilio.close());
+
+    // Public edge.
+    const edgeConfig = loadEdgeConfig({
+      ...shared,
+      HOST: cfg.host,
+      PORT: String(edgePort),
+      TWILIO_AUTH_TOKEN: cfg.secrets.twilioAuthToken,
+      DNS_API_TOKEN: cfg.secrets.dnsApiToken,
+    });
+    const edge = buildEdge({
+      bus,
+      sealer,
+      keyer: res.keyer,
+      config: edgeConfig,
+      logger: logger.child({ component: 'edge' }),
+    });
+    await edge.listen({ host: cfg.host, port: edgePort });
+    stoppers.push(() => edge.close());
+
+    // Internal API.
+    const apiConfig = loadApiConfig({
+      ...shared,
+      HOST: cfg.host,
+      PORT: String(cfg.ports.api),
+      DATABASE_URL: cfg.databaseUrl ?? `pglite://${join(cfg.dataDir, 'pglite')}`,
+      API_TOKENS: `${cfg.secrets.apiToken}:check+admin`,
+      VAULT_KEY: cfg.secrets.vaultKey,
+    });
+    const api = buildApi({
+      ctx: res.list,
+      sealer,
+      config: apiConfig,
+      logger: logger.child({ component: 'api' }),
+    });
+    await api.listen({ host: cfg.host, port: cfg.ports.api });
+    stoppers.push(() => api.close());
+
+    // abuse@ SMTP ingress.
+    const inboxConfig = loadInboxConfig({
+      ...shared,
+      SMTP_HOST: cfg.host,
+      SMTP_PORT: String(cfg.ports.smtp),
+      ABUSE_RECIPIENTS: cfg.abuseRecipients,
+      QUARANTINE_DIR: join(cfg.dataDir, 'quarantine'),
+    });
+    const inbox = createAbuseInbox({
+      bus,
+      keyer: res.keyer,
+      sealer,
+      config: inboxConfig,
+      logger: logger.child({ component: 'abuse-inbox' }),
+      quarantine: createFileQuarantine(inboxConfig.quarantineDir),
+    });
+    const smtp = await inbox.listen(cfg.ports.smtp, cfg.host);
+    stoppers.push(() => inbox.close());
+
+    const host = hostForUrl(cfg.host);
+    return {
+      urls: {
+        edge: publicBaseUrl,
+        api: `http://${host}:${addressPort(api.server.address())}`,
+        smtp: `smtp://${host}:${smtp.port}`,
+        ses: ses.url,
+        twilio: twilio.url,
+      },
+      apiToken: cfg.secrets.apiToken,
+      mode: {
+        database: cfg.databaseUrl ? 'postgres' : 'pglite',
+        bus: cfg.kafkaBrokers ? 'kafka' : 'in-process',
+      },
+      logger,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll().catch(() => {});
+    throw err;
+  }
+}
+
+function hostForUrl(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+}
+
+function addressPort(addr: ReturnType<import('node:net').Server['address']>): number {
+  return typeof addr === 'object' && addr ? addr.port : 0;
+}
