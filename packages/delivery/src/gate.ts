@@ -3,6 +3,7 @@
 // wait; only transactional email (R-EM-5 types) may go ahead, marked unchecked.
 import { type CheckQuery, type CheckReason, checkMany, type SuppressionContext } from '@sp/suppression';
 import { kindOf, passesSmsStop, type Template } from './templates';
+import { withTimeout } from './timeout';
 
 export type { CheckReason };
 
@@ -36,12 +37,12 @@ export function queryOf(r: GateRequest): CheckQuery {
 export async function decide(
   ctx: SuppressionContext,
   requests: GateRequest[],
-  opts: { onListError?: (err: unknown) => void } = {},
+  opts: { onListError?: (err: unknown) => void; timeoutMs?: number } = {},
 ): Promise<Verdict[]> {
   if (requests.length === 0) return [];
   let results: Awaited<ReturnType<typeof checkMany>>;
   try {
-    results = await checkMany(ctx, requests.map(queryOf));
+    results = await withTimeout(checkMany(ctx, requests.map(queryOf)), opts.timeoutMs ?? 5_000, 'list check');
   } catch (err) {
     opts.onListError?.(err);
     return requests.map((r): Verdict => {

@@ -65,4 +65,5 @@ export {
   TRANSACTIONAL_CATEGORIES,
   type Variables,
 } from './templates';
+export { DatabaseTimeoutError, withTimeout } from './timeout';
 export { toValidator } from './validate';

@@ -18,6 +18,7 @@ import { type OutcomeInput, outcomeEnvelope } from './outcome';
 import type { PayloadBox } from './payload-box';
 import { type Backoff, backoffMs, DEFAULT_BACKOFF, type ProviderFailure } from './retry';
 import type { Template, Variables } from './templates';
+import { withTimeout } from './timeout';
 
 type Database = SuppressionContext['db'];
 
@@ -80,6 +81,10 @@ export interface DeliveryDeps {
   /** How long a claim that never reached the provider blocks a retry. Default 60 s. */
   leaseMs?: number;
   backoff?: Backoff;
+  /** Bound of the list check; past it the list counts as unavailable (fail closed). Default 5 s. */
+  checkTimeoutMs?: number;
+  /** Bound of the claim round trip; past it the batch is retried as an outage. Default 10 s. */
+  claimTimeoutMs?: number;
   /** Provider calls in flight at once. Default 16. */
   concurrency?: number;
   logger?: PipelineLogger;
@@ -148,16 +153,20 @@ export async function processBatch<R extends SendRequestBase>(
   const summary: BatchSummary = { sent: 0, suppressed: 0, deferred: 0, failed: 0, skipped: 0 };
   if (items.length === 0) return summary;
 
-  const claims: ClaimResult[] = await claim(
-    deps.log,
-    items.map((p) => ({
-      messageId: p.request.messageId,
-      channel: port.channel,
-      templateId: p.template.id,
-      category: p.template.category,
-      subjectKey: p.subjectKey,
-    })),
-    { now, leaseMs: deps.leaseMs ?? 60_000 },
+  const claims: ClaimResult[] = await withTimeout(
+    claim(
+      deps.log,
+      items.map((p) => ({
+        messageId: p.request.messageId,
+        channel: port.channel,
+        templateId: p.template.id,
+        category: p.template.category,
+        subjectKey: p.subjectKey,
+      })),
+      { now, leaseMs: deps.leaseMs ?? 60_000 },
+    ),
+    deps.claimTimeoutMs ?? 10_000,
+    'claim',
   );
 
   const outcomes: OutcomeInput[] = [];
@@ -209,6 +218,7 @@ export async function processBatch<R extends SendRequestBase>(
       deps.list,
       mine.map(({ p }) => gateRequestOf(p)),
       {
+        ...(deps.checkTimeoutMs ? { timeoutMs: deps.checkTimeoutMs } : {}),
         onListError: (err) =>
           logger.warn({ err: String(err), channel: port.channel }, 'list unavailable: failing closed'),
       },
@@ -389,7 +399,11 @@ export function startDeferralPoller<R extends SendRequestBase>(
 
   const runOnce = async (): Promise<number> => {
     const now = (deps.clock ?? (() => new Date()))();
-    const due = await dueDeferrals(deps.log, port.channel, now, opts.batchSize ?? 200);
+    const due = await withTimeout(
+      dueDeferrals(deps.log, port.channel, now, opts.batchSize ?? 200),
+      deps.claimTimeoutMs ?? 10_000,
+      'due deferrals',
+    );
     if (due.length === 0) return 0;
     const prepared: Prepared<R>[] = [];
     const broken: RecordInput[] = [];

@@ -40,6 +40,8 @@ export const EmailSenderEnv = z.object({
   RETRY_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
   MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
   SEND_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  LIST_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  CLAIM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   TOPIC_SEND_REQUEST: z.string().default(Topics.emailSendRequest),
   TOPIC_OUTCOME: z.string().default(Topics.deliveryOutcome),
 });
@@ -78,6 +80,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseMs: e.CLAIM_LEASE_MS,
       backoff: { baseMs: e.RETRY_BASE_MS, maxMs: e.RETRY_MAX_MS, maxAttempts: e.MAX_ATTEMPTS },
       concurrency: e.SEND_CONCURRENCY,
+      checkTimeoutMs: e.LIST_CHECK_TIMEOUT_MS,
+      claimTimeoutMs: e.CLAIM_TIMEOUT_MS,
     },
   };
 }

@@ -35,6 +35,10 @@ export interface EmailSenderSettings extends ComposeSettings {
   backoff?: Backoff;
   concurrency?: number;
   maxBatchSize?: number;
+  /** Bound of the list check (past it: list unavailable, fail closed). */
+  checkTimeoutMs?: number;
+  /** Bound of the claim round trip (past it: outage, retried). */
+  claimTimeoutMs?: number;
 }
 
 export interface EmailSenderDeps {
@@ -98,6 +102,8 @@ export function createEmailSender(deps: EmailSenderDeps): EmailSender {
     ...(s.leaseMs !== undefined ? { leaseMs: s.leaseMs } : {}),
     ...(s.backoff ? { backoff: s.backoff } : {}),
     ...(s.concurrency ? { concurrency: s.concurrency } : {}),
+    ...(s.checkTimeoutMs ? { checkTimeoutMs: s.checkTimeoutMs } : {}),
+    ...(s.claimTimeoutMs ? { claimTimeoutMs: s.claimTimeoutMs } : {}),
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.onOutcome ? { onOutcome: deps.onOutcome } : {}),
   };

@@ -42,6 +42,10 @@ export interface SmsSenderSettings {
   backoff?: Backoff;
   concurrency?: number;
   maxBatchSize?: number;
+  /** Bound of the list check (past it: list unavailable, fail closed). */
+  checkTimeoutMs?: number;
+  /** Bound of the claim round trip (past it: outage, retried). */
+  claimTimeoutMs?: number;
 }
 
 export interface SmsSenderDeps {
@@ -128,6 +132,8 @@ export function createSmsSender(deps: SmsSenderDeps): SmsSender {
     ...(s.leaseMs !== undefined ? { leaseMs: s.leaseMs } : {}),
     ...(s.backoff ? { backoff: s.backoff } : {}),
     ...(s.concurrency ? { concurrency: s.concurrency } : {}),
+    ...(s.checkTimeoutMs ? { checkTimeoutMs: s.checkTimeoutMs } : {}),
+    ...(s.claimTimeoutMs ? { claimTimeoutMs: s.claimTimeoutMs } : {}),
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.onOutcome ? { onOutcome: deps.onOutcome } : {}),
   };

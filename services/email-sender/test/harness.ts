@@ -1,0 +1,247 @@
+// A real email sender for one test file: its own database, its own topics on the real broker,
+// the SES v2 emulator over HTTP, and a reader of the outcome topic.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { type EmailSendRequest, newEnvelope } from '@sp/contracts';
+import { createDb, type DbHandle, migrateDb } from '@sp/db';
+import { createPayloadBox, loadTemplates } from '@sp/delivery';
+import { createKeyer, createSealer } from '@sp/identity';
+import { type Bus, createKafkaBus, dlqTopicOf } from '@sp/messaging';
+import { type SesEmulator, startSesEmulator } from '@sp/provider-doubles';
+import { apply, type ListEvent, type SuppressionContext } from '@sp/suppression';
+import {
+  type ConsumedMessage,
+  createTopic,
+  freshDatabase,
+  kafkaClient,
+  testInfra,
+  toConsumed,
+  uniqueName,
+} from '@sp/testing';
+import { createEmailSender, createSesTransport, type EmailSender, TEMPLATES_DIR } from '../src/index';
+
+export const PEPPERS = { p1: 'pepper-email-sender-0123456789abcdef0123' };
+
+let n = 0;
+export const uniqueEmail = (tag = 'c') =>
+  `${tag}.${Date.now().toString(36)}.${n++}.${randomBytes(3).toString('hex')}@Example.com`;
+
+export interface Outcome {
+  id: string;
+  data: {
+    messageId: string;
+    status: string;
+    reasons: { eventId: string; reason: string; channel: string; purpose: string }[];
+    providerMessageId?: string;
+    error?: string;
+    unchecked?: boolean;
+    category: string;
+    subjectKey: string;
+  };
+}
+
+/** Reads a topic from its beginning into an array, for waitFor. */
+export async function collect(
+  brokers: string,
+  topic: string,
+): Promise<{ messages: ConsumedMessage[]; stop(): Promise<void> }> {
+  const consumer = kafkaClient(brokers).consumer({ groupId: uniqueName('reader') });
+  const messages: ConsumedMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => void messages.push(toConsumed(partition, message)),
+  });
+  return { messages, stop: () => consumer.disconnect() };
+}
+
+/** A TCP proxy on loopback in front of PostgreSQL: cut() makes the database unreachable for real. */
+export async function startProxy(target: { host: string; port: number }) {
+  const sockets = new Set<Socket>();
+  let open = true;
+  const server: Server = createServer((client) => {
+    if (!open) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(target.port, target.host);
+    sockets.add(client);
+    sockets.add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    cut() {
+      open = false;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    restore() {
+      open = true;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+export interface Harness {
+  brokers: string;
+  bus: Bus;
+  ses: SesEmulator;
+  list: SuppressionContext;
+  listDb: DbHandle;
+  logDb: DbHandle;
+  sender: EmailSender;
+  topics: { sendRequest: string; outcome: string };
+  outcomes: { messages: ConsumedMessage[] };
+  dlq: { messages: ConsumedMessage[] };
+  sealer: ReturnType<typeof createSealer>;
+  /** Puts list entries in place (test setup only; the sender under test goes through Kafka). */
+  applyEvents(events: ListEvent[]): Promise<void>;
+  request(
+    to: string,
+    templateId: string,
+    variables: Record<string, string | number | boolean | null>,
+    extra?: Record<string, unknown>,
+  ): EmailSendRequest;
+  send(requests: unknown[]): Promise<void>;
+  outcome(messageId: string, status?: string): Outcome | undefined;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Point the sender's list database through a TCP proxy (outage tests). */
+  listUrl?: (url: string) => string;
+  /** delivery_log in a database of its own (reachable while the list is not). */
+  separateLogDb?: boolean;
+  pollIntervalMs?: number;
+  leaseMs?: number;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const brokers = testInfra().kafkaBrokers;
+  const fresh = await freshDatabase('sp_email');
+  const setupDb = await createDb({ url: fresh.url, max: 4 });
+  await migrateDb(setupDb);
+  const senderListDb = opts.listUrl
+    ? await createDb({ url: opts.listUrl(fresh.url), max: 4, connectTimeoutSeconds: 2 })
+    : setupDb;
+  const logFresh = opts.separateLogDb ? await freshDatabase('sp_email_log') : undefined;
+  const logDb = logFresh ? await createDb({ url: logFresh.url, max: 4 }) : senderListDb;
+  if (logFresh) await migrateDb(logDb);
+  const keyer = createKeyer({ peppers: PEPPERS, currentKeyId: 'p1' });
+  const sealer = createSealer({ keys: { t1: randomBytes(32).toString('base64url') }, currentKeyId: 't1' });
+  const ses = await startSesEmulator();
+  const topics = {
+    sendRequest: await createTopic(brokers, 'email-send-request'),
+    outcome: await createTopic(brokers, 'delivery-outcome'),
+  };
+  await createTopic(brokers, '', { name: dlqTopicOf(topics.sendRequest) });
+  const bus = createKafkaBus({ brokers: brokers.split(','), clientId: uniqueName('email-sender') });
+  const transport = createSesTransport({
+    region: 'us-east-1',
+    endpoint: ses.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    configurationSet: 'marketing',
+  });
+  const list: SuppressionContext = { db: senderListDb.db, keyer, defaultRegion: 'US' };
+  const sender = createEmailSender({
+    bus,
+    log: logDb.db,
+    list,
+    keyer,
+    sealer,
+    transport,
+    templates: loadTemplates([TEMPLATES_DIR]),
+    box: createPayloadBox({ keys: { k1: 'payload-key-for-tests-0123456789' }, currentKeyId: 'k1' }),
+    settings: {
+      groupId: uniqueName('email-sender'),
+      topics,
+      defaultRegion: 'US',
+      from: 'InkShop <news@inkshop.example>',
+      publicBaseUrl: 'https://inkshop.example',
+      unsubscribeDomain: 'unsub.inkshop.example',
+      postalAddress: 'InkShop Inc., 100 Main St, Springfield, IL 62701, USA',
+      pollIntervalMs: opts.pollIntervalMs ?? 200,
+      leaseMs: opts.leaseMs ?? 1_000,
+      backoff: { baseMs: 200, maxMs: 1_000, maxAttempts: 5 },
+      checkTimeoutMs: 2_000,
+      claimTimeoutMs: 3_000,
+    },
+    probe: () => logDb.ping(),
+  });
+  await sender.start();
+  const outcomes = await collect(brokers, topics.outcome);
+  const dlq = await collect(brokers, dlqTopicOf(topics.sendRequest));
+  const setupCtx: SuppressionContext = { db: setupDb.db, keyer, defaultRegion: 'US' };
+  const parsed = (m: ConsumedMessage) => JSON.parse(m.value ?? 'null') as Outcome;
+  return {
+    brokers,
+    bus,
+    ses,
+    list: setupCtx,
+    listDb: setupDb,
+    logDb,
+    sender,
+    topics,
+    outcomes,
+    dlq,
+    sealer,
+    applyEvents: async (events) => void (await apply(setupCtx, events)),
+    request: (to, templateId, variables, extra = {}) =>
+      newEnvelope('email.send-request.v1', 'campaign-tool', {
+        messageId: randomUUID(),
+        to,
+        templateId,
+        variables,
+        ...extra,
+      } as EmailSendRequest['data']) as EmailSendRequest,
+    send: (requests) =>
+      bus.publish(
+        topics.sendRequest,
+        requests.map((r) => ({ key: null, value: r })),
+      ),
+    outcome: (messageId, status) =>
+      outcomes.messages
+        .map(parsed)
+        .find((o) => o.data.messageId === messageId && (!status || o.data.status === status)),
+    close: async () => {
+      await sender.stop();
+      await outcomes.stop();
+      await dlq.stop();
+      await bus.close();
+      transport.close();
+      await ses.close();
+      if (logDb !== senderListDb) await logDb.close();
+      if (senderListDb !== setupDb) await senderListDb.close();
+      await setupDb.close();
+      await fresh.drop();
+      await logFresh?.drop();
+    },
+  };
+}
+
+/** List events for setup, shaped like the list's topics. */
+export const listEvent = {
+  optOut: (email: string, extra: Record<string, unknown> = {}) =>
+    newEnvelope('consent.email-optout.v1', 'test', {
+      email,
+      method: 'link',
+      ...extra,
+    }) as unknown as ListEvent,
+  bounce: (email: string) =>
+    newEnvelope('email.bounce.v1', 'test', { email, bounceType: 'Permanent' }) as unknown as ListEvent,
+};
