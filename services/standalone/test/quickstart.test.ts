@@ -1,0 +1,220 @@
+// Issue 7 acceptance: the README's start command on a fresh data dir, driven only from outside
+// like a user — a one-click unsubscribe, a signed Twilio STOP, the Do-Not-Sell form and an ARF
+// report over SMTP — then the CLI shows all four suppressed with their reasons, before and
+// after a restart.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitFor } from '@sp/testing';
+import { createTransport } from 'nodemailer';
+import twilio from 'twilio';
+import { afterAll, expect, it } from 'vitest';
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'sp-standalone-'));
+const TWILIO_AUTH_TOKEN = 'quickstart-twilio-auth-token';
+const API_TOKEN = 'quickstart-api-token-0123456789';
+let running: ChildProcess | undefined;
+
+afterAll(async () => {
+  await stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Started {
+  edge: string;
+  api: string;
+  smtpPort: number;
+}
+
+async function start(ports: { edge: number; api: number; smtp: number }): Promise<Started> {
+  // `npm start` as the README says, in its own process group so Ctrl-C (SIGINT) reaches it all.
+  const child = spawn('npm', ['start'], {
+    cwd: repo,
+    detached: true,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      EDGE_PORT: String(ports.edge),
+      API_PORT: String(ports.api),
+      SMTP_PORT: String(ports.smtp),
+      SES_PORT: '0',
+      API_TOKEN,
+      TWILIO_AUTH_TOKEN,
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: '',
+      DATABASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running = child;
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  await waitFor('the start banner', () => out.includes('Ctrl-C stops it') || child.exitCode !== null, {
+    timeoutMs: 120_000,
+  });
+  if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${out}`);
+  const url = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(out)?.[1] ?? '';
+  return { edge: url('public edge'), api: url('internal API'), smtpPort: ports.smtp };
+}
+
+async function stop(): Promise<void> {
+  const child = running;
+  running = undefined;
+  if (!child || child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  process.kill(-child.pid, 'SIGINT');
+  await exited;
+}
+
+function suppress(api: string, args: string[]) {
+  const r = spawnSync(
+    join(repo, 'node_modules/.bin/tsx'),
+    [join(repo, 'services/cli/src/main.ts'), ...args, '--json'],
+    {
+      env: { ...process.env, SUPPRESS_API_URL: api, SUPPRESS_API_TOKEN: API_TOKEN },
+      encoding: 'utf8',
+    },
+  );
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function arfReport(complainant: string): string {
+  const b = 'arf-boundary-1';
+  return [
+    'From: Mail Feedback <feedback@fbl.mailbox.example>',
+    'To: abuse@abuse.localhost',
+    'Subject: Email Feedback Report',
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/report; report-type=feedback-report; boundary="${b}"`,
+    '',
+    `--${b}`,
+    'Content-Type: text/plain; charset=us-ascii',
+    '',
+    'This is an email abuse report.',
+    '',
+    `--${b}`,
+    'Content-Type: message/feedback-report',
+    '',
+    'Feedback-Type: abuse',
+    'User-Agent: SomeMailboxFBL/1.0',
+    'Version: 1',
+    `Original-Rcpt-To: ${complainant}`,
+    '',
+    `--${b}`,
+    'Content-Type: message/rfc822',
+    '',
+    'From: Shop <news@shop.example>',
+    `To: ${complainant}`,
+    'Subject: 30% off',
+    '',
+    'Deals!',
+    `--${b}--`,
+    '',
+  ].join('\r\n');
+}
+
+const subjects = {
+  oneClick: 'oneclick.reader@example.com',
+  dnsForm: 'dns.visitor@example.com',
+  arf: 'complainer@example.com',
+  sms: '+14155550142',
+};
+
+/** Every subject suppressed, each with the reason its input implies. */
+async function expectAllSuppressed(api: string) {
+  const cases = [
+    {
+      args: ['check', '--email', subjects.oneClick, '--channel', 'email', '--kind', 'marketing'],
+      reason: /optout/,
+    },
+    {
+      args: ['check', '--email', subjects.dnsForm, '--channel', 'email', '--kind', 'sale_share'],
+      reason: /sell|sale/,
+    },
+    {
+      args: ['check', '--email', subjects.dnsForm, '--channel', 'email', '--kind', 'marketing'],
+      reason: /sell|sale/,
+    },
+    {
+      args: ['check', '--email', subjects.arf, '--channel', 'email', '--kind', 'marketing'],
+      reason: /complaint/,
+    },
+    {
+      args: ['check', '--phone', subjects.sms, '--channel', 'sms', '--kind', 'marketing'],
+      reason: /sms|stop/,
+    },
+  ];
+  for (const c of cases) {
+    const r = await waitFor(`${c.args.join(' ')} not allowed`, () => {
+      const out = suppress(api, c.args);
+      return out.code === 1 ? out : undefined;
+    });
+    const answer = JSON.parse(r.out) as { allowed: boolean; reasons: { reason: string }[] };
+    expect(answer.allowed).toBe(false);
+    expect(answer.reasons.map((x) => x.reason).join(' ')).toMatch(c.reason);
+  }
+}
+
+it('starts with npm start, takes all four kinds of opt-out from outside, and keeps them across a restart', async () => {
+  const ports = { edge: await freePort(), api: await freePort(), smtp: await freePort() };
+  const sys = await start(ports);
+
+  // 1. One-click unsubscribe, as a mail client does it with the link a newsletter carries.
+  const linkRes = suppress(sys.api, ['link', '--email', subjects.oneClick]);
+  expect(linkRes.code).toBe(0);
+  const link = (JSON.parse(linkRes.out) as { url: string }).url;
+  const oneClick = await fetch(link, {
+    method: 'POST',
+    body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
+    redirect: 'manual',
+  });
+  expect(oneClick.status).toBe(200);
+
+  // 2. A STOP texted to the brand, as Twilio posts it, signed with the account's auth token.
+  const webhook = `${sys.edge}/twilio/sms`;
+  const params = {
+    From: subjects.sms,
+    To: '+14155550100',
+    Body: 'STOP',
+    MessageSid: 'SM0123456789abcdef0123456789abcdef',
+  };
+  const signature = twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, webhook, params);
+  const sms = await fetch(webhook, {
+    method: 'POST',
+    headers: { 'x-twilio-signature': signature },
+    body: new URLSearchParams(params),
+  });
+  expect(sms.status).toBe(200);
+
+  // 3. The Do-Not-Sell form.
+  const dns = await fetch(`${sys.edge}/privacy/do-not-sell`, {
+    method: 'POST',
+    body: new URLSearchParams({ email: subjects.dnsForm }),
+  });
+  expect(dns.status).toBe(200);
+  expect(await dns.text()).toMatch(/received|recorded|done|opted/i);
+
+  // 4. An ARF report forwarded by the abuse@ mailbox, over SMTP.
+  const mailer = createTransport({ host: '127.0.0.1', port: sys.smtpPort, secure: false, ignoreTLS: true });
+  await mailer.sendMail({
+    envelope: { from: 'feedback@fbl.mailbox.example', to: ['abuse@abuse.localhost'] },
+    raw: arfReport(subjects.arf),
+  });
+
+  await expectAllSuppressed(sys.api);
+
+  await stop();
+  const again = await start(ports);
+  await expectAllSuppressed(again.api);
+  const history = suppress(again.api, ['history', '--email', subjects.oneClick]);
+  expect(history.code).toBe(0);
+  expect(history.out).toMatch(/one-click/);
+});
