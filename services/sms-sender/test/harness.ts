@@ -1,0 +1,161 @@
+// A real SMS sender for one test file: its own database and topics on the real broker, the
+// Twilio double over HTTP (the SDK aimed at it through TWILIO_API_BASE_URL), a settable clock.
+import { randomUUID } from 'node:crypto';
+import { newEnvelope, type SmsSendRequest } from '@sp/contracts';
+import { createDb, type DbHandle, migrateDb } from '@sp/db';
+import { createPayloadBox, DEFAULT_QUIET_HOURS, loadTemplates } from '@sp/delivery';
+import { createKeyer } from '@sp/identity';
+import { type Bus, createKafkaBus, dlqTopicOf } from '@sp/messaging';
+import { startTwilioDouble, type TwilioDouble } from '@sp/provider-doubles';
+import { apply, type ListEvent, type SmsIntent, type SuppressionContext } from '@sp/suppression';
+import {
+  type ConsumedMessage,
+  createTopic,
+  freshDatabase,
+  kafkaClient,
+  testInfra,
+  toConsumed,
+  uniqueName,
+} from '@sp/testing';
+import { createSmsSender, createTwilioTransport, type SmsSender, TEMPLATES_DIR } from '../src/index';
+
+export const PEPPERS = { p1: 'pepper-sms-sender-0123456789abcdef012345' };
+export const OUR_NUMBER = '+14155550100';
+
+/** A unique San Francisco number per call (Pacific time). */
+export const uniquePhone = () =>
+  `+1415${String(2000000 + Math.floor(Math.random() * 7999999)).padStart(7, '0')}`;
+
+export interface Parsed {
+  id: string;
+  type: string;
+  source: string;
+  data: Record<string, unknown> & { messageId?: string; status?: string; error?: string };
+}
+
+export async function collect(brokers: string, topic: string) {
+  const consumer = kafkaClient(brokers).consumer({ groupId: uniqueName('reader') });
+  const messages: ConsumedMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => void messages.push(toConsumed(partition, message)),
+  });
+  return {
+    messages,
+    parsed: () => messages.map((m) => JSON.parse(m.value ?? 'null') as Parsed),
+    stop: () => consumer.disconnect(),
+  };
+}
+
+export interface SmsHarness {
+  double: TwilioDouble;
+  db: DbHandle;
+  bus: Bus;
+  sender: SmsSender;
+  topics: { sendRequest: string; outcome: string; smsInbound: string };
+  /** The sender's clock (starts at noon in San Francisco). */
+  clock: { now: Date };
+  inbound: Awaited<ReturnType<typeof collect>>;
+  applyEvents(events: ListEvent[]): Promise<void>;
+  request(
+    to: string,
+    templateId: string,
+    variables?: Record<string, string>,
+    extra?: Record<string, unknown>,
+  ): SmsSendRequest;
+  send(requests: unknown[]): Promise<void>;
+  outcome(messageId: string, status?: string): Parsed | undefined;
+  sentTo(to: string): string[];
+  close(): Promise<void>;
+}
+
+export async function startSmsHarness(): Promise<SmsHarness> {
+  const brokers = testInfra().kafkaBrokers;
+  const fresh = await freshDatabase('sp_sms');
+  const db = await createDb({ url: fresh.url, max: 4 });
+  await migrateDb(db);
+  const keyer = createKeyer({ peppers: PEPPERS, currentKeyId: 'p1' });
+  const double = await startTwilioDouble();
+  const topics = {
+    sendRequest: await createTopic(brokers, 'sms-send-request'),
+    outcome: await createTopic(brokers, 'delivery-outcome'),
+    smsInbound: await createTopic(brokers, 'sms-inbound'),
+  };
+  await createTopic(brokers, '', { name: dlqTopicOf(topics.sendRequest) });
+  const bus = createKafkaBus({ brokers: brokers.split(','), clientId: uniqueName('sms-sender') });
+  const clock = { now: new Date('2026-06-15T19:00:00Z') }; // 12:00 PDT
+  const list: SuppressionContext = { db: db.db, keyer, defaultRegion: 'US' };
+  const sender = createSmsSender({
+    bus,
+    log: db.db,
+    list,
+    keyer,
+    transport: createTwilioTransport({
+      accountSid: double.accountSid,
+      authToken: double.authToken,
+      apiBaseUrl: double.url,
+      from: OUR_NUMBER,
+    }),
+    templates: loadTemplates([TEMPLATES_DIR]),
+    box: createPayloadBox({ keys: { k1: 'payload-key-for-sms-tests-012345' }, currentKeyId: 'k1' }),
+    settings: {
+      groupId: uniqueName('sms-sender'),
+      topics,
+      defaultRegion: 'US',
+      quietHours: DEFAULT_QUIET_HOURS,
+      senderId: OUR_NUMBER,
+      pollIntervalMs: 200,
+      leaseMs: 1_000,
+      backoff: { baseMs: 200, maxMs: 1_000, maxAttempts: 5 },
+    },
+    clock: () => clock.now,
+  });
+  await sender.start();
+  const outcomes = await collect(brokers, topics.outcome);
+  const inbound = await collect(brokers, topics.smsInbound);
+  return {
+    double,
+    db,
+    bus,
+    sender,
+    topics,
+    clock,
+    inbound,
+    applyEvents: async (events) => void (await apply(list, events)),
+    request: (to, templateId, variables = {}, extra = {}) =>
+      newEnvelope('sms.send-request.v1', 'campaign-tool', {
+        messageId: randomUUID(),
+        to,
+        templateId,
+        variables,
+        ...extra,
+      } as SmsSendRequest['data']) as SmsSendRequest,
+    send: (requests) =>
+      bus.publish(
+        topics.sendRequest,
+        requests.map((r) => ({ key: null, value: r })),
+      ),
+    outcome: (messageId, status) =>
+      outcomes.parsed().find((o) => o.data.messageId === messageId && (!status || o.data.status === status)),
+    sentTo: (to) => double.messages.filter((m) => m.to === to).map((m) => m.body),
+    close: async () => {
+      await sender.stop();
+      await outcomes.stop();
+      await inbound.stop();
+      await bus.close();
+      await double.close();
+      await db.close();
+      await fresh.drop();
+    },
+  };
+}
+
+/** An inbound SMS as the sms-stop-consumer would hand it to the list (test setup only). */
+export function smsIntent(from: string, intent: SmsIntent, occurredAt: string): ListEvent {
+  const body = intent === 'opt-out' ? 'STOP' : intent === 'opt-in' ? 'START' : 'HELP';
+  return {
+    ...newEnvelope('consent.sms-inbound.v1', 'test', { from, to: OUR_NUMBER, body }, { occurredAt }),
+    intent,
+  } as unknown as ListEvent;
+}
