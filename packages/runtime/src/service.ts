@@ -1,7 +1,7 @@
 // The main of a list consumer service: open resources, start its consumers and the changelog
 // relay, expose /healthz /readyz /metrics, and stop in order on SIGTERM.
 import type { ConsumerHandle } from '@sp/messaging';
-import { startOpsServer } from '@sp/observability';
+import { startOpsServer, startTracing } from '@sp/observability';
 import type { BaseEnv } from './config';
 import { stopInOrder, stopOnSignals } from './lifecycle';
 import { startChangelogRelay } from './relay';
@@ -19,6 +19,9 @@ export async function runConsumerService(
   start: (res: Resources) => Promise<ConsumerHandle[]>,
   opts: { signals?: boolean } = {},
 ): Promise<RunningService> {
+  const tracing = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+    ? startTracing({ serviceName: service, otlpUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT })
+    : undefined;
   const res = await openResources(service, env);
   const consumers = await start(res);
   const relay = startChangelogRelay(res, { leaderLockUrl: env.DATABASE_URL });
@@ -39,6 +42,7 @@ export async function runConsumerService(
       () => res.bus.close(),
       () => res.db.close(),
       () => ops.close(),
+      async () => tracing?.shutdown(),
     ]);
   if (opts.signals ?? true) stopOnSignals(res.logger, stop);
   return { resources: res, opsPort: ops.port, stop };

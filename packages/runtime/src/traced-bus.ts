@@ -1,18 +1,31 @@
 import type { Bus } from '@sp/messaging';
-import { injectTraceHeaders } from '@sp/observability';
+import { injectTraceHeaders, SpanKind, withSpan } from '@sp/observability';
 
-/** A bus whose published messages carry the active trace context in their headers. */
+/**
+ * A bus whose publishes are producer spans (children of whatever request is being served) and
+ * whose messages carry that span's trace context in their headers, so a consumer's work joins
+ * the producer's trace.
+ */
 export function tracedBus(bus: Bus): Bus {
   return {
-    ...bus,
     consume: (o) => bus.consume(o),
     ensureTopics: (s) => bus.ensureTopics(s),
     healthy: () => bus.healthy(),
     close: () => bus.close(),
     publish: (topic, messages) =>
-      bus.publish(
-        topic,
-        messages.map((m) => ({ ...m, headers: injectTraceHeaders({ ...(m.headers ?? {}) }) })),
+      withSpan(
+        `${topic} publish`,
+        {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': topic,
+          'messaging.batch.message_count': messages.length,
+        },
+        () =>
+          bus.publish(
+            topic,
+            messages.map((m) => ({ ...m, headers: injectTraceHeaders({ ...(m.headers ?? {}) }) })),
+          ),
+        SpanKind.PRODUCER,
       ),
   };
 }
