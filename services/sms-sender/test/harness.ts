@@ -52,6 +52,7 @@ export interface SmsHarness {
   double: TwilioDouble;
   db: DbHandle;
   bus: Bus;
+  list: SuppressionContext;
   sender: SmsSender;
   topics: { sendRequest: string; outcome: string; smsInbound: string };
   /** The sender's clock (starts at noon in San Francisco). */
@@ -83,6 +84,7 @@ export async function startSmsHarness(): Promise<SmsHarness> {
     smsInbound: await createTopic(brokers, 'sms-inbound'),
   };
   await createTopic(brokers, '', { name: dlqTopicOf(topics.sendRequest) });
+  await createTopic(brokers, '', { name: dlqTopicOf(topics.smsInbound) });
   const bus = createKafkaBus({ brokers: brokers.split(','), clientId: uniqueName('sms-sender') });
   const clock = { now: new Date('2026-06-15T19:00:00Z') }; // 12:00 PDT
   const list: SuppressionContext = { db: db.db, keyer, defaultRegion: 'US' };
@@ -118,6 +120,7 @@ export async function startSmsHarness(): Promise<SmsHarness> {
     double,
     db,
     bus,
+    list,
     sender,
     topics,
     clock,
