@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { newEnvelope } from '@sp/contracts';
 import { createDb, migrateDb } from '@sp/db';
 import { createKeyer } from '@sp/identity';
-import { apply, checkMany, type SuppressionContext } from '@sp/suppression';
+import { apply, checkMany, type ListEvent, type SuppressionContext } from '@sp/suppression';
 import { createFreshDatabase } from '@sp/testing';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -24,10 +24,11 @@ try {
     defaultRegion: 'US',
   };
   const emails = Array.from({ length: total }, (_, i) => `bench-${i}@list.example`);
-  const events = emails.map((email, i) =>
-    i % 3 === 0
-      ? newEnvelope('email.bounce.v1', 'bench', { email, bounceType: 'Permanent' })
-      : newEnvelope('consent.email-optout.v1', 'bench', { email, method: 'link', topic: `t${i % 5}` }),
+  const events = emails.map(
+    (email, i): ListEvent =>
+      i % 3 === 0
+        ? newEnvelope('email.bounce.v1', 'bench', { email, bounceType: 'Permanent' })
+        : newEnvelope('consent.email-optout.v1', 'bench', { email, method: 'link', topic: `t${i % 5}` }),
   );
 
   const heapBefore = process.memoryUsage().rss;
