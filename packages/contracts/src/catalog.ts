@@ -107,14 +107,15 @@ export interface EnvelopeOptions {
   evidence?: Record<string, unknown>;
 }
 
-export interface Envelope<Type extends string, D> {
+// A type alias, not an interface: it then fits the schemas' loose (index-signature) types.
+export type Envelope<Type extends string, D> = {
   id: string;
   type: Type;
   occurredAt: string;
   source: string;
   data: D;
   evidence?: Record<string, unknown>;
-}
+};
 
 type KnownData<K extends string> = K extends EventType
   ? z.input<typeof import('./events').eventSchemas[K]>['data']
