@@ -109,6 +109,8 @@ export interface Harness {
   outcomes: { messages: ConsumedMessage[] };
   dlq: { messages: ConsumedMessage[] };
   sealer: ReturnType<typeof createSealer>;
+  /** The sealer's key ring as TOKEN_KEYS spells it (the edge opens what the sender seals). */
+  tokenKeys: string;
   /** Puts list entries in place (test setup only; the sender under test goes through Kafka). */
   applyEvents(events: ListEvent[]): Promise<void>;
   request(
@@ -143,7 +145,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logDb = logFresh ? await createDb({ url: logFresh.url, max: 4 }) : senderListDb;
   if (logFresh) await migrateDb(logDb);
   const keyer = createKeyer({ peppers: PEPPERS, currentKeyId: 'p1' });
-  const sealer = createSealer({ keys: { t1: randomBytes(32).toString('base64url') }, currentKeyId: 't1' });
+  const tokenSecret = randomBytes(32).toString('base64url');
+  const sealer = createSealer({ keys: { t1: tokenSecret }, currentKeyId: 't1' });
   const ses = await startSesEmulator();
   const topics = {
     sendRequest: await createTopic(brokers, 'email-send-request'),
@@ -200,6 +203,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     outcomes,
     dlq,
     sealer,
+    tokenKeys: `t1:${tokenSecret}`,
     applyEvents: async (events) => void (await apply(setupCtx, events)),
     request: (to, templateId, variables, extra = {}) =>
       newEnvelope('email.send-request.v1', 'campaign-tool', {
