@@ -20,6 +20,10 @@ export const StandaloneEnv = z.object({
   KAFKA_BROKERS: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_ACCOUNT_SID: z.string().startsWith('AC').optional(),
+  EMAIL_FROM: z.string().default('Our shop <news@shop.localhost>'),
+  POSTAL_ADDRESS: z.string().default('1 Example Street, Springfield, CA 90000, USA'),
+  SMS_FROM: z.string().default('+15005550006'),
   TOKEN_KEYS: z.string().optional(),
   SUBJECT_PEPPERS: z.string().optional(),
   VAULT_KEY: z.string().optional(),
@@ -38,6 +42,8 @@ const Secrets = z.object({
   subjectPeppers: z.string(),
   vaultKey: z.string(),
   dnsApiToken: z.string(),
+  payloadKeys: z.string(),
+  twilioAccountSid: z.string(),
 });
 type Secrets = z.infer<typeof Secrets>;
 
@@ -51,6 +57,9 @@ export interface StandaloneConfig {
   publicBaseUrl?: string;
   unsubscribeDomain: string;
   abuseRecipients: string;
+  emailFrom: string;
+  postalAddress: string;
+  smsFrom: string;
   logLevel: string;
 }
 
@@ -66,6 +75,9 @@ function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
     subjectPeppers: kept.subjectPeppers ?? `p1:${generateSecret(32)}`,
     vaultKey: kept.vaultKey ?? `v1:${Buffer.from(generateSecret(32), 'base64url').toString('base64')}`,
     dnsApiToken: kept.dnsApiToken ?? generateSecret(24),
+    payloadKeys: kept.payloadKeys ?? `d1:${generateSecret(32)}`,
+    twilioAccountSid:
+      kept.twilioAccountSid ?? `AC${Buffer.from(generateSecret(16), 'base64url').toString('hex')}`,
   };
   writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
   return {
@@ -75,6 +87,8 @@ function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
     subjectPeppers: e.SUBJECT_PEPPERS ?? generated.subjectPeppers,
     vaultKey: e.VAULT_KEY ?? generated.vaultKey,
     dnsApiToken: e.DNS_API_TOKEN ?? generated.dnsApiToken,
+    payloadKeys: generated.payloadKeys,
+    twilioAccountSid: e.TWILIO_ACCOUNT_SID ?? generated.twilioAccountSid,
   };
 }
 
@@ -92,6 +106,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secrets: loadSecrets(dataDir, e),
     unsubscribeDomain: e.UNSUBSCRIBE_DOMAIN,
     abuseRecipients: e.ABUSE_RECIPIENTS,
+    emailFrom: e.EMAIL_FROM,
+    postalAddress: e.POSTAL_ADDRESS,
+    smsFrom: e.SMS_FROM,
     logLevel: e.LOG_LEVEL,
   };
 }

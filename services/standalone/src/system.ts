@@ -7,14 +7,17 @@ import { startComplaintConsumer } from '@sp/complaint-consumer';
 import { keyRing } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { createDb, migrateDb } from '@sp/db';
+import { createPayloadBox, loadTemplates } from '@sp/delivery';
 import { startDnsConsumer } from '@sp/dns-consumer';
 import { buildEdge, loadConfig as loadEdgeConfig } from '@sp/edge';
+import { createEmailSender, createSesTransport, loadConfig as loadEmailConfig } from '@sp/email-sender';
 import { createSealer } from '@sp/identity';
 import { createKafkaBus, createMemoryBus } from '@sp/messaging';
 import { createLogger, type Logger } from '@sp/observability';
 import { startOptoutConsumer } from '@sp/optout-consumer';
 import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
 import { assembleResources, type Stopper, startChangelogRelay, stopInOrder, tracedBus } from '@sp/runtime';
+import { createSmsSender, createTwilioTransport, loadConfig as loadSmsConfig } from '@sp/sms-sender';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
 import type { StandaloneConfig } from './config';
@@ -92,9 +95,66 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     const twilio = await startTwilioDouble({
       host: cfg.host,
       port: cfg.ports.twilio,
+      accountSid: cfg.secrets.twilioAccountSid,
       authToken: cfg.secrets.twilioAuthToken,
     });
     stoppers.push(() => twilio.close());
+
+    // Senders: send requests -> the list -> SES / Twilio (here their stand-ins).
+    const senderEnv = {
+      ...shared,
+      DATABASE_URL: cfg.databaseUrl ?? 'pglite',
+      PAYLOAD_KEYS: cfg.secrets.payloadKeys,
+      POLL_INTERVAL_MS: '2000',
+    };
+    const emailConfig = loadEmailConfig({
+      ...senderEnv,
+      SES_ENDPOINT: ses.url,
+      AWS_ACCESS_KEY_ID: 'standalone',
+      AWS_SECRET_ACCESS_KEY: 'standalone',
+      EMAIL_FROM: cfg.emailFrom,
+      POSTAL_ADDRESS: cfg.postalAddress,
+    });
+    const emailTransport = createSesTransport(emailConfig.ses);
+    const emailSender = createEmailSender({
+      bus,
+      log: db.db,
+      list: res.list,
+      keyer: res.keyer,
+      sealer,
+      transport: emailTransport,
+      templates: loadTemplates(emailConfig.templatesDirs),
+      box: createPayloadBox(emailConfig.payloadKeys),
+      settings: emailConfig.settings,
+      logger: logger.child({ component: 'email-sender' }),
+      probe: () => db.ping(),
+    });
+    await emailSender.start();
+    stoppers.push(async () => {
+      await emailSender.stop();
+      emailTransport.close();
+    });
+    const smsConfig = loadSmsConfig({
+      ...senderEnv,
+      TWILIO_ACCOUNT_SID: cfg.secrets.twilioAccountSid,
+      TWILIO_AUTH_TOKEN: cfg.secrets.twilioAuthToken,
+      TWILIO_API_BASE_URL: twilio.url,
+      TWILIO_FROM: cfg.smsFrom,
+    });
+    const smsSender = createSmsSender({
+      bus,
+      log: db.db,
+      list: res.list,
+      keyer: res.keyer,
+      transport: createTwilioTransport(smsConfig.twilio),
+      templates: loadTemplates(smsConfig.templatesDirs),
+      box: createPayloadBox(smsConfig.payloadKeys),
+      settings: smsConfig.settings,
+      logger: logger.child({ component: 'sms-sender' }),
+      probe: () => db.ping(),
+    });
+    await smsSender.start();
+    stoppers.push(() => smsSender.stop());
 
     // Public edge.
     const edgeConfig = loadEdgeConfig({

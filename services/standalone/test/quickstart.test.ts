@@ -16,6 +16,7 @@ const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sp-standalone-'));
 const TWILIO_AUTH_TOKEN = 'quickstart-twilio-auth-token';
 const API_TOKEN = 'quickstart-api-token-0123456789';
+const TWILIO_ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 let running: ChildProcess | undefined;
 
 afterAll(async () => {
@@ -27,6 +28,7 @@ interface Started {
   edge: string;
   api: string;
   smtpPort: number;
+  twilio: string;
 }
 
 async function start(ports: { edge: number; api: number; smtp: number }): Promise<Started> {
@@ -43,6 +45,8 @@ async function start(ports: { edge: number; api: number; smtp: number }): Promis
       SES_PORT: '0',
       API_TOKEN,
       TWILIO_AUTH_TOKEN,
+      TWILIO_ACCOUNT_SID,
+      TWILIO_PORT: '0',
       LOG_LEVEL: 'warn',
       KAFKA_BROKERS: '',
       DATABASE_URL: '',
@@ -62,7 +66,12 @@ async function start(ports: { edge: number; api: number; smtp: number }): Promis
   });
   if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${out}`);
   const url = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(out)?.[1] ?? '';
-  return { edge: url('public edge'), api: url('internal API'), smtpPort: ports.smtp };
+  return {
+    edge: url('public edge'),
+    api: url('internal API'),
+    smtpPort: ports.smtp,
+    twilio: url('Twilio stand-in'),
+  };
 }
 
 async function stop(): Promise<void> {
@@ -210,6 +219,20 @@ it('starts with npm start, takes all four kinds of opt-out from outside, and kee
   });
 
   await expectAllSuppressed(sys.api);
+
+  // The STOP got exactly its one confirmation text (R-SMS-3), through the in-process sms-sender.
+  const texts = await waitFor('the opt-out confirmation at the Twilio stand-in', async () => {
+    const r = await fetch(`${sys.twilio}/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages.json`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${TWILIO_ACCOUNT_SID}:${TWILIO_AUTH_TOKEN}`).toString('base64')}`,
+      },
+    });
+    const { messages } = (await r.json()) as { messages: { to: string; body: string }[] };
+    const mine = messages.filter((m) => m.to === subjects.sms);
+    return mine.length > 0 ? mine : undefined;
+  });
+  expect(texts).toHaveLength(1);
+  expect(texts[0]?.body).toMatch(/unsubscribed|opted out|no more/i);
 
   await stop();
   const again = await start(ports);
