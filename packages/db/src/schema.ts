@@ -169,6 +169,17 @@ export const deliveryLog = pgTable(
   ],
 );
 
+/**
+ * The request behind a deferred delivery (quiet hours, list outage), sealed with the senders'
+ * payload key, so the deferral poller can send it later; deleted once the message is final.
+ */
+export const deliveryPayload = pgTable('delivery_payload', {
+  messageId: text('message_id').primaryKey(),
+  sealed: text('sealed').notNull(),
+  keyId: text('key_id').notNull(),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});
+
 /** R-AB-2: spam reports that could not be attributed, kept (encrypted) for an operator. */
 export const abuseQuarantine = pgTable('abuse_quarantine', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

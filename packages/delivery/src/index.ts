@@ -9,7 +9,6 @@ export {
   type FinalStatus,
   type LogRow,
   markSending,
-  migrateDelivery,
   type RecordInput,
   readLog,
   record,

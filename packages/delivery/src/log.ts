@@ -233,17 +233,3 @@ export async function dueDeferrals(
     keyId: String(r.key_id),
   }));
 }
-
-/**
- * The senders' own table (until it moves into @sp/db's migrations): the sealed request of a
- * deferred message, so the poller can send it later. Idempotent.
- */
-export async function migrateDelivery(db: Database): Promise<void> {
-  await db.execute(sql`
-    create table if not exists delivery_payload (
-      message_id text primary key,
-      sealed text not null,
-      key_id text not null,
-      created_at timestamptz not null default now()
-    )`);
-}

@@ -9,7 +9,6 @@ import {
   createPayloadBox,
   dueDeferrals,
   markSending,
-  migrateDelivery,
   readLog,
   record,
   release,
@@ -22,8 +21,6 @@ beforeAll(async () => {
   drop = fresh.drop;
   h = await createDb({ url: fresh.url, max: 4 });
   await migrateDb(h);
-  await migrateDelivery(h.db);
-  await migrateDelivery(h.db); // idempotent
 });
 afterAll(async () => {
   await h.close();

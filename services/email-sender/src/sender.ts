@@ -9,7 +9,6 @@ import {
   createPreparer,
   type DeferralPoller,
   type DeliveryDeps,
-  migrateDelivery,
   type OutcomeInput,
   type PayloadBox,
   type PipelineLogger,
@@ -111,7 +110,6 @@ export function createEmailSender(deps: EmailSenderDeps): EmailSender {
   let poller: DeferralPoller | undefined;
   return {
     async start() {
-      await migrateDelivery(deps.log);
       consumer = await deps.bus.consume({
         groupId: s.groupId,
         topics: [s.topics.sendRequest],

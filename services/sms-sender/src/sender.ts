@@ -11,7 +11,6 @@ import {
   type DeferralPoller,
   type DeliveryDeps,
   kindOf,
-  migrateDelivery,
   nextSendTime,
   type OutcomeInput,
   type PayloadBox,
@@ -141,7 +140,6 @@ export function createSmsSender(deps: SmsSenderDeps): SmsSender {
   let poller: DeferralPoller | undefined;
   return {
     async start() {
-      await migrateDelivery(deps.log);
       consumer = await deps.bus.consume({
         groupId: s.groupId,
         topics: [s.topics.sendRequest],
