@@ -1,8 +1,9 @@
 // Resources for a service under test: a real database (migrated) and the real broker, topics
 // under a unique prefix so concurrent tests never see each other's messages.
+import { randomBytes } from 'node:crypto';
 import { Topics } from '@sp/contracts';
 import { createDb, migrateDb } from '@sp/db';
-import { createKafkaBus } from '@sp/messaging';
+import { type ConsumerHandle, createKafkaBus } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
 import { assembleResources, type Resources } from './resources';
 import { tracedBus } from './traced-bus';
@@ -43,6 +44,43 @@ export async function openTestResources(opts: {
     close: async () => {
       await bus.close();
       await db.close();
+    },
+  };
+}
+
+export interface ServiceUnderTest {
+  res: Resources & { close(): Promise<void> };
+  /** Prefix of this test's topics on the broker. */
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A consumer service started the way its main starts it, on a database of the test's own and
+ * topics under a fresh prefix; close() stops the consumers, then the clients, then drops the db.
+ */
+export async function startServiceUnderTest(opts: {
+  service: string;
+  brokers: string;
+  database: { url: string; drop(): Promise<void> };
+  start: (res: Resources) => Promise<ConsumerHandle | ConsumerHandle[]>;
+}): Promise<ServiceUnderTest> {
+  const prefix = `${opts.service}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}.`;
+  const res = await openTestResources({
+    service: opts.service,
+    brokers: opts.brokers,
+    databaseUrl: opts.database.url,
+    topicPrefix: prefix,
+  });
+  const started = await opts.start(res);
+  const consumers = Array.isArray(started) ? started : [started];
+  return {
+    res,
+    prefix,
+    close: async () => {
+      for (const c of consumers) await c.stop();
+      await res.close();
+      await opts.database.drop();
     },
   };
 }

@@ -1,37 +1,26 @@
 // Issue 4 on real Kafka and PostgreSQL: spam complaints and permanent bounces reach check();
 // transient bounces are counted, not suppressed (R-AB-3).
 import { newEnvelope, Topics } from '@sp/contracts';
-import type { Resources } from '@sp/runtime';
-import { openTestResources } from '@sp/runtime/testing';
+import { type ServiceUnderTest, startServiceUnderTest } from '@sp/runtime/testing';
 import { check, history } from '@sp/suppression';
 import { freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startComplaintConsumer } from '../src/index';
 
-let res: Resources & { close(): Promise<void> };
+let svc: ServiceUnderTest;
+let res: ServiceUnderTest['res'];
 let prefix: string;
-const cleanup: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  const { kafkaBrokers } = testInfra();
-  const db = await freshDatabase('sp_complaint');
-  prefix = `${uniqueName('complaint')}.`;
-  res = await openTestResources({
+  svc = await startServiceUnderTest({
     service: 'complaint-consumer',
-    brokers: kafkaBrokers,
-    databaseUrl: db.url,
-    topicPrefix: prefix,
+    brokers: testInfra().kafkaBrokers,
+    database: await freshDatabase('sp_complaint'),
+    start: (r) => startComplaintConsumer(r, { groupId: uniqueName('complaint') }),
   });
-  const consumer = await startComplaintConsumer(res, { groupId: uniqueName('complaint') });
-  cleanup.push(
-    () => consumer.stop(),
-    () => res.close(),
-    () => db.drop(),
-  );
+  ({ res, prefix } = svc);
 });
-afterAll(async () => {
-  for (const f of cleanup) await f();
-});
+afterAll(() => svc.close());
 
 const key = (email: string) => res.keyer.keyOf({ type: 'email', value: email });
 const emailCheck = (email: string, kind: 'marketing' | 'transactional') =>

@@ -1,37 +1,26 @@
 // Issue 4 on real Kafka and PostgreSQL: Do-Not-Sell requests reach check() for every identifier.
 import { randomUUID } from 'node:crypto';
 import { newEnvelope, Topics } from '@sp/contracts';
-import type { Resources } from '@sp/runtime';
-import { openTestResources } from '@sp/runtime/testing';
+import { type ServiceUnderTest, startServiceUnderTest } from '@sp/runtime/testing';
 import { check, listDnsRequests } from '@sp/suppression';
 import { freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsConsumer } from '../src/index';
 
-let res: Resources & { close(): Promise<void> };
+let svc: ServiceUnderTest;
+let res: ServiceUnderTest['res'];
 let prefix: string;
-const cleanup: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  const { kafkaBrokers } = testInfra();
-  const db = await freshDatabase('sp_dns');
-  prefix = `${uniqueName('dns')}.`;
-  res = await openTestResources({
+  svc = await startServiceUnderTest({
     service: 'dns-consumer',
-    brokers: kafkaBrokers,
-    databaseUrl: db.url,
-    topicPrefix: prefix,
+    brokers: testInfra().kafkaBrokers,
+    database: await freshDatabase('sp_dns'),
+    start: (r) => startDnsConsumer(r, { groupId: uniqueName('dns') }),
   });
-  const consumer = await startDnsConsumer(res, { groupId: uniqueName('dns') });
-  cleanup.push(
-    () => consumer.stop(),
-    () => res.close(),
-    () => db.drop(),
-  );
+  ({ res, prefix } = svc);
 });
-afterAll(async () => {
-  for (const f of cleanup) await f();
-});
+afterAll(() => svc.close());
 
 describe('dns-consumer', () => {
   it('the combined form stops sale/share for every identifier and all marketing email (R-DNS-8), and logs the request (R-DNS-7)', async () => {

@@ -3,39 +3,27 @@
 import { newEnvelope, Topics } from '@sp/contracts';
 import { schema } from '@sp/db';
 import { DLQ_HEADERS } from '@sp/messaging';
-import type { Resources } from '@sp/runtime';
-import { openTestResources } from '@sp/runtime/testing';
+import { type ServiceUnderTest, startServiceUnderTest } from '@sp/runtime/testing';
 import { check } from '@sp/suppression';
 import { consumeAll, freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOptoutConsumer } from '../src/index';
 
-let res: Resources & { close(): Promise<void> };
-let drop: () => Promise<void>;
+let svc: ServiceUnderTest;
+let res: ServiceUnderTest['res'];
 let prefix: string;
-const stops: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  const { kafkaBrokers } = testInfra();
-  const db = await freshDatabase('sp_optout');
-  drop = db.drop;
-  prefix = `${uniqueName('optout')}.`;
-  res = await openTestResources({
+  svc = await startServiceUnderTest({
     service: 'optout-consumer',
-    brokers: kafkaBrokers,
-    databaseUrl: db.url,
-    topicPrefix: prefix,
+    brokers: testInfra().kafkaBrokers,
+    database: await freshDatabase('sp_optout'),
+    start: (r) => startOptoutConsumer(r, { groupId: uniqueName('optout-consumer') }),
   });
-  const consumer = await startOptoutConsumer(res, { groupId: uniqueName('optout-consumer') });
-  stops.push(() => consumer.stop());
+  ({ res, prefix } = svc);
 });
-
-afterAll(async () => {
-  for (const s of stops) await s();
-  await res.close();
-  await drop();
-});
+afterAll(() => svc.close());
 
 const optOut = (email: string, topic?: string) =>
   newEnvelope('consent.email-optout.v1', 'test', { email, method: 'one-click', ...(topic ? { topic } : {}) });

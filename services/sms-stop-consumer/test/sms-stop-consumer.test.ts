@@ -1,38 +1,28 @@
 // Issue 4 on real Kafka and PostgreSQL: inbound texts become list entries and reply requests.
 import { newEnvelope, Topics } from '@sp/contracts';
-import type { Resources } from '@sp/runtime';
-import { openTestResources } from '@sp/runtime/testing';
+import { type ServiceUnderTest, startServiceUnderTest } from '@sp/runtime/testing';
 import { check } from '@sp/suppression';
 import { consumeAll, freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmsStopConsumer } from '../src/index';
 
-let res: Resources & { close(): Promise<void> };
+let svc: ServiceUnderTest;
+let res: ServiceUnderTest['res'];
 let prefix: string;
-const cleanup: (() => Promise<void>)[] = [];
-const BRAND_A = '+14155550000';
-const BRAND_B = '+14155550001';
 
 beforeAll(async () => {
-  const { kafkaBrokers } = testInfra();
-  const db = await freshDatabase('sp_sms');
-  prefix = `${uniqueName('sms')}.`;
-  res = await openTestResources({
+  svc = await startServiceUnderTest({
     service: 'sms-stop-consumer',
-    brokers: kafkaBrokers,
-    databaseUrl: db.url,
-    topicPrefix: prefix,
+    brokers: testInfra().kafkaBrokers,
+    database: await freshDatabase('sp_sms'),
+    start: (r) => startSmsStopConsumer(r, { groupId: uniqueName('sms-stop') }),
   });
-  const consumer = await startSmsStopConsumer(res, { groupId: uniqueName('sms-stop') });
-  cleanup.push(
-    () => consumer.stop(),
-    () => res.close(),
-    () => db.drop(),
-  );
+  ({ res, prefix } = svc);
 });
-afterAll(async () => {
-  for (const f of cleanup) await f();
-});
+afterAll(() => svc.close());
+
+const BRAND_A = '+14155550000';
+const BRAND_B = '+14155550001';
 
 let n = 0;
 const phone = () =>
