@@ -15,6 +15,8 @@ export {
   createTopic,
   kafkaClient,
   produce,
+  readEvents,
+  type TestEnvelope,
   type TestMessage,
   toConsumed,
   uniqueName,

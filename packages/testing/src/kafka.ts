@@ -124,3 +124,28 @@ export async function consumeAll(
   }
   return got;
 }
+
+/** The envelope of an event as a test reads it back from a topic (JSON-parsed, not validated). */
+export interface TestEnvelope<T = Record<string, unknown>> {
+  id: string;
+  type: string;
+  source: string;
+  occurredAt: string;
+  data: T;
+  evidence?: Record<string, unknown>;
+}
+
+/**
+ * Reads `count` events (JSON values) of a topic from the beginning; throws, failing the test,
+ * when fewer arrive within `timeoutMs`.
+ */
+export async function readEvents<T = Record<string, unknown>>(
+  brokers: string,
+  topic: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<{ key: string | null; event: TestEnvelope<T> }[]> {
+  const got = await consumeAll(brokers, topic, count, timeoutMs);
+  if (got.length < count) throw new Error(`expected ${count} events on ${topic}, got ${got.length}`);
+  return got.map((m) => ({ key: m.key, event: JSON.parse(m.value ?? 'null') as TestEnvelope<T> }));
+}
