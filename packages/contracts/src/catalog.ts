@@ -146,3 +146,20 @@ export function newEnvelope<const Type extends string, const D extends KnownData
     ...(opts.evidence === undefined ? {} : { evidence: opts.evidence }),
   };
 }
+
+/**
+ * Builds an envelope (as newEnvelope) and validates it against `topic`'s schema, for producers
+ * that check the contract before publishing. On success `value` is the envelope as built (not the
+ * parsed copy), so what is published is exactly what was validated.
+ */
+export function buildValidEnvelope<const Type extends string>(
+  topic: TopicName,
+  type: Type,
+  source: string,
+  data: unknown,
+  opts: EnvelopeOptions = {},
+): ParseResult<Envelope<Type, unknown>> {
+  const envelope: Envelope<Type, unknown> = newEnvelope(type, source, data as never, opts);
+  const checked = parseEvent(topic, envelope);
+  return checked.ok ? { ok: true, value: envelope } : checked;
+}

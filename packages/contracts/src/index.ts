@@ -3,3 +3,4 @@ export * from './common';
 export * from './errors';
 export * from './events';
 export { generateJsonSchemas } from './json-schema';
+export { type SesEvent, SesNotification, sesEvents } from './ses';

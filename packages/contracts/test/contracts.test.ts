@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   AdminAction,
+  buildValidEnvelope,
   CheckReason,
   DoNotSell,
   dlqTopic,
@@ -13,6 +14,8 @@ import {
   parseEvent,
   parseMessage,
   parseWith,
+  SesNotification,
+  sesEvents,
   type TopicName,
   Topics,
   TransientError,
@@ -246,6 +249,25 @@ describe('envelope', () => {
     });
     expect(parseEvent(Topics.bounce, fixed).ok).toBe(true);
   });
+
+  it('buildValidEnvelope returns the envelope as built when the topic accepts it, the issues when not', () => {
+    const ok = buildValidEnvelope(
+      Topics.complaint,
+      EventTypes.complaint,
+      'abuse-inbox',
+      {
+        email: 'a@example.com',
+        kind: 'arf',
+      },
+      { occurredAt: at, evidence: { source: 'smtp' } },
+    );
+    expect(ok.ok).toBe(true);
+    if (!ok.ok) return;
+    expect(ok.value).toMatchObject({ type: EventTypes.complaint, source: 'abuse-inbox', occurredAt: at });
+    expect(ok.value.evidence).toEqual({ source: 'smtp' });
+    const bad = buildValidEnvelope(Topics.bounce, EventTypes.bounce, 'edge', { email: 'a@example.com' });
+    expect(bad).toEqual({ ok: false, error: expect.stringContaining('data.bounceType') });
+  });
 });
 
 describe('do-not-sell rules', () => {
@@ -337,5 +359,46 @@ describe('errors', () => {
     expect(t).not.toBeInstanceOf(ValidationError);
     class Sub extends ValidationError {}
     expect(new Sub('s').name).toBe('Sub');
+  });
+});
+
+describe('SES notifications (R-AB-3)', () => {
+  it('a Bounce becomes one bounce per recipient, a Complaint one complaint, a Delivery nothing', () => {
+    const bounce = SesNotification.parse({
+      notificationType: 'Bounce',
+      mail: { messageId: 'm1' },
+      bounce: {
+        bounceType: 'Permanent',
+        bouncedRecipients: [{ emailAddress: 'a@example.com' }, { emailAddress: 'b@example.com' }],
+        feedbackId: 'f1',
+      },
+    });
+    const events = sesEvents(bounce);
+    expect(events.map((e) => [e.kind, e.email])).toEqual([
+      ['bounce', 'a@example.com'],
+      ['bounce', 'b@example.com'],
+    ]);
+    expect(events[0]?.evidence).toEqual({ sesMessageId: 'm1', feedbackId: 'f1' });
+    const complaint = SesNotification.parse({
+      eventType: 'Complaint',
+      mail: { messageId: 'm2', tags: { campaign: ['c9'] } },
+      complaint: {
+        complainedRecipients: [{ emailAddress: 'c@example.com' }],
+        complaintFeedbackType: 'abuse',
+      },
+    });
+    expect(sesEvents(complaint)).toEqual([
+      expect.objectContaining({
+        kind: 'complaint',
+        data: {
+          email: 'c@example.com',
+          kind: 'ses',
+          feedbackType: 'abuse',
+          originalMessageId: 'm2',
+          campaignId: 'c9',
+        },
+      }),
+    ]);
+    expect(sesEvents(SesNotification.parse({ notificationType: 'Delivery' }))).toEqual([]);
   });
 });

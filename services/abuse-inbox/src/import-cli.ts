@@ -1,12 +1,11 @@
 // `pnpm --filter @sp/abuse-inbox import <folder>`: handles every .eml of a folder like mail that
 // arrived over SMTP (same events, same quarantine) and prints a summary.
 import { resolve } from 'node:path';
-import { createKeyer, createSealer } from '@sp/identity';
 import { createKafkaBus } from '@sp/messaging';
 import { createLogger } from '@sp/observability';
 import { importEml } from './app';
 import { invocationDir, loadConfig } from './config';
-import { createFileQuarantine } from './quarantine';
+import { inboxDepsFrom } from './inbox';
 
 const dir = process.argv[2];
 if (!dir) {
@@ -17,20 +16,7 @@ const config = loadConfig();
 const logger = createLogger({ service: 'abuse-inbox-import', level: config.logLevel });
 const bus = createKafkaBus({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-import` });
 try {
-  const summary = await importEml(
-    {
-      bus,
-      keyer: createKeyer({
-        peppers: config.subjectPeppers.keys,
-        currentKeyId: config.subjectPeppers.currentKeyId,
-      }),
-      sealer: createSealer(config.tokenKeys),
-      config,
-      logger,
-      quarantine: createFileQuarantine(config.quarantineDir),
-    },
-    resolve(invocationDir(), dir),
-  );
+  const summary = await importEml(inboxDepsFrom(config, bus, logger), resolve(invocationDir(), dir));
   for (const r of summary.results) {
     const o = r.outcome;
     console.log(

@@ -1,13 +1,12 @@
 // What happens to one mail, whether it came over SMTP or from an .eml file: mailto unsubscribes
 // become opt-outs, reports become complaints (or bounces), and whatever cannot be attributed goes
 // to the quarantine. Events are in Kafka (acked) before the mail is accepted.
-import { newEnvelope, parseEvent, type TopicName, ValidationError } from '@sp/contracts';
-import type { createKeyer, createSealer } from '@sp/identity';
-import { toSubject } from '@sp/identity';
+import { buildValidEnvelope, type TopicName, ValidationError } from '@sp/contracts';
+import { createKeyer, createSealer, toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
 import type { AbuseInboxConfig } from './config';
-import type { Quarantine } from './quarantine';
+import { createFileQuarantine, type Quarantine } from './quarantine';
 import { analyzeReport } from './report';
 
 export type Sealer = ReturnType<typeof createSealer>;
@@ -22,6 +21,21 @@ export interface InboxDeps {
   quarantine: Quarantine;
   metrics?: Metrics;
   clock?: { now(): Date };
+}
+
+/** The inbox's resources from its config: keyer, sealer and the file quarantine (no metrics). */
+export function inboxDepsFrom(config: AbuseInboxConfig, bus: Bus, logger: Logger): InboxDeps {
+  return {
+    bus,
+    keyer: createKeyer({
+      peppers: config.subjectPeppers.keys,
+      currentKeyId: config.subjectPeppers.currentKeyId,
+    }),
+    sealer: createSealer(config.tokenKeys),
+    config,
+    logger,
+    quarantine: createFileQuarantine(config.quarantineDir),
+  };
 }
 
 export type Outcome =
@@ -69,12 +83,12 @@ async function publishAll(deps: InboxDeps, events: Out[]): Promise<string[]> {
   >();
   const ids: string[] = [];
   for (const e of events) {
-    const envelope = newEnvelope(e.type as never, 'abuse-inbox', e.data as never, {
+    const built = buildValidEnvelope(e.type as TopicName, e.type, 'abuse-inbox', e.data, {
       evidence: e.evidence,
       occurredAt: e.occurredAt ?? now,
     });
-    const checked = parseEvent(e.type as TopicName, envelope);
-    if (!checked.ok) throw new ValidationError(`${e.type}: ${checked.error}`);
+    if (!built.ok) throw new ValidationError(`${e.type}: ${built.error}`);
+    const envelope = built.value;
     ids.push(envelope.id);
     const list = byTopic.get(e.topic) ?? [];
     list.push({ key: e.key, value: envelope, headers: injectTraceHeaders({ 'event-type': e.type }) });

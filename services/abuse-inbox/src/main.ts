@@ -1,29 +1,17 @@
 // Composition root of the abuse-inbox: config, Kafka bus, identity, quarantine, SMTP and ops.
 import { readFileSync } from 'node:fs';
-import { createKeyer, createSealer } from '@sp/identity';
 import { createKafkaBus } from '@sp/messaging';
 import { createLogger, createMetrics, startOpsServer } from '@sp/observability';
 import { createAbuseInbox } from './app';
 import { loadConfig } from './config';
-import { createFileQuarantine } from './quarantine';
+import { inboxDepsFrom } from './inbox';
 
 const config = loadConfig();
 const logger = createLogger({ service: 'abuse-inbox', level: config.logLevel });
 const metrics = createMetrics('abuse-inbox');
 const bus = createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
 const inbox = createAbuseInbox(
-  {
-    bus,
-    keyer: createKeyer({
-      peppers: config.subjectPeppers.keys,
-      currentKeyId: config.subjectPeppers.currentKeyId,
-    }),
-    sealer: createSealer(config.tokenKeys),
-    config,
-    logger,
-    quarantine: createFileQuarantine(config.quarantineDir),
-    metrics,
-  },
+  { ...inboxDepsFrom(config, bus, logger), metrics },
   config.smtp.tlsKeyFile && config.smtp.tlsCertFile
     ? { key: readFileSync(config.smtp.tlsKeyFile), cert: readFileSync(config.smtp.tlsCertFile) }
     : {},

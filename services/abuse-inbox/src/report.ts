@@ -1,9 +1,10 @@
 // Reads one mail that reached abuse@ and says who complained: ARF feedback reports (R-AB-1),
 // forwarded spam (R-AB-2) and SES notifications forwarded as mail (R-AB-3). Pure apart from
 // parsing: publishing and quarantine are the inbox's business.
+
+import { SesNotification, sesEvents } from '@sp/contracts';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import { headerFields, type MimePart, mimeParts, parseContentType, splitMessage } from './mime';
-import { SesNotification, sesEvents } from './ses-notification';
 
 export { headerFields } from './mime';
 

@@ -3,15 +3,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKeyer, createSealer, generateSecret } from '@sp/identity';
+import { type createKeyer, type createSealer, generateSecret } from '@sp/identity';
 import { createKafkaBus } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
-import { consumeAll, createTopic, testInfra } from '@sp/testing';
+import { createTopic, readEvents, type TestEnvelope, testInfra } from '@sp/testing';
 import nodemailer from 'nodemailer';
 import { createAbuseInbox } from '../src/app';
 import { type AbuseInboxConfig, loadConfig } from '../src/config';
-import type { InboxDeps } from '../src/inbox';
-import { createFileQuarantine, type Quarantine } from '../src/quarantine';
+import { type InboxDeps, inboxDepsFrom } from '../src/inbox';
+import type { Quarantine } from '../src/quarantine';
 
 import { ABUSE, UNSUB_DOMAIN } from './mails';
 
@@ -48,14 +48,9 @@ export async function startInbox(): Promise<TestInbox> {
     TOPIC_BOUNCE: bounce!,
   };
   const config = loadConfig(env);
-  const sealer = createSealer(config.tokenKeys);
-  const keyer = createKeyer({
-    peppers: config.subjectPeppers.keys,
-    currentKeyId: config.subjectPeppers.currentKeyId,
-  });
   const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'abuse-inbox-test' });
-  const quarantine = createFileQuarantine(dir);
-  const deps: InboxDeps = { bus, keyer, sealer, config, logger: silentLogger(), quarantine };
+  const deps = inboxDepsFrom(config, bus, silentLogger());
+  const { sealer, keyer, quarantine } = deps;
   const inbox = createAbuseInbox(deps);
   const { port } = await inbox.listen(0, '127.0.0.1');
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
@@ -81,23 +76,14 @@ export async function startInbox(): Promise<TestInbox> {
   };
 }
 
-export interface Envelope<T = Record<string, unknown>> {
-  id: string;
-  type: string;
-  source: string;
-  occurredAt: string;
-  data: T;
-  evidence?: Record<string, unknown>;
-}
+export type Envelope<T = Record<string, unknown>> = TestEnvelope<T>;
 
-export async function events<T = Record<string, unknown>>(
+export function events<T = Record<string, unknown>>(
   brokers: string,
   topic: string,
   count: number,
 ): Promise<{ key: string | null; event: Envelope<T> }[]> {
-  const got = await consumeAll(brokers, topic, count, 30_000);
-  if (got.length < count) throw new Error(`expected ${count} events on ${topic}, got ${got.length}`);
-  return got.map((m) => ({ key: m.key, event: JSON.parse(m.value ?? 'null') as Envelope<T> }));
+  return readEvents<T>(brokers, topic, count);
 }
 
 export function uniqueEmail(tag: string): string {

@@ -1,6 +1,6 @@
 // The small bag of resources the edge's handlers get (STYLE.md 2), and the one way they publish:
 // an envelope validated by its contract, keyed by the subject key, acked before the answer.
-import { newEnvelope, parseEvent, type TopicName, ValidationError } from '@sp/contracts';
+import { buildValidEnvelope, type TopicName, ValidationError } from '@sp/contracts';
 import type { createKeyer, createSealer } from '@sp/identity';
 import { toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
@@ -73,13 +73,13 @@ export async function publish(ctx: Ctx, events: Outgoing[]): Promise<string[]> {
   >();
   const ids: string[] = [];
   for (const e of events) {
-    const envelope = newEnvelope(e.type as never, 'edge', e.data as never, {
-      ...(e.evidence ? { evidence: e.evidence } : {}),
-      occurredAt: toIso(e.occurredAt ?? ctx.clock.now()),
-    });
     // The contract is checked here, at our edge, so a malformed event is a 400, never a DLQ entry.
-    const checked = parseEvent(e.type as TopicName, envelope);
-    if (!checked.ok) throw new ValidationError(`${e.type}: ${checked.error}`);
+    const built = buildValidEnvelope(e.type as TopicName, e.type, 'edge', e.data, {
+      ...(e.evidence ? { evidence: e.evidence } : {}),
+      occurredAt: e.occurredAt ?? ctx.clock.now(),
+    });
+    if (!built.ok) throw new ValidationError(`${e.type}: ${built.error}`);
+    const envelope = built.value;
     ids.push(envelope.id);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'event-type': e.type };
     injectTraceHeaders(headers);
@@ -91,8 +91,4 @@ export async function publish(ctx: Ctx, events: Outgoing[]): Promise<string[]> {
   for (const e of events)
     ctx.metrics.counter('edge_events_published_total', 'Events published', ['type']).inc({ type: e.type });
   return ids;
-}
-
-function toIso(d: Date | string): string {
-  return typeof d === 'string' ? d : d.toISOString();
 }

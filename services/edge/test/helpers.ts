@@ -2,7 +2,7 @@
 import { createKeyer, createSealer, generateSecret } from '@sp/identity';
 import { createKafkaBus } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
-import { type ConsumedMessage, consumeAll, createTopic, testInfra } from '@sp/testing';
+import { createTopic, readEvents, type TestEnvelope, testInfra } from '@sp/testing';
 import { buildEdge } from '../src/app';
 import { loadConfig } from '../src/config';
 import type { EdgeDeps } from '../src/deps';
@@ -76,28 +76,15 @@ export async function startEdge(
   };
 }
 
-export interface Envelope<T = Record<string, unknown>> {
-  id: string;
-  type: string;
-  source: string;
-  occurredAt: string;
-  data: T;
-  evidence?: Record<string, unknown>;
-}
-
-export function envelope<T = Record<string, unknown>>(m: ConsumedMessage): Envelope<T> {
-  return JSON.parse(m.value ?? 'null') as Envelope<T>;
-}
+export type Envelope<T = Record<string, unknown>> = TestEnvelope<T>;
 
 /** Reads `count` events of a topic (fails the test when fewer arrive). */
-export async function events<T = Record<string, unknown>>(
+export function events<T = Record<string, unknown>>(
   edge: TestEdge,
   topic: string,
   count: number,
 ): Promise<{ key: string | null; event: Envelope<T> }[]> {
-  const got = await consumeAll(edge.brokers, topic, count, 30_000);
-  if (got.length < count) throw new Error(`expected ${count} events on ${topic}, got ${got.length}`);
-  return got.map((m) => ({ key: m.key, event: envelope<T>(m) }));
+  return readEvents<T>(edge.brokers, topic, count);
 }
 
 export function uniqueEmail(tag: string): string {

@@ -1,8 +1,9 @@
 // POST /aws/sns: SES bounce and complaint notifications through SNS (R-AB-3, R-AB-4). Only
 // signed messages of expected topics are read; subscriptions are confirmed for those topics only.
+
+import { SesNotification, sesEvents } from '@sp/contracts';
 import type { FastifyInstance } from 'fastify';
 import { type Ctx, publish, subjectKey } from '../deps';
-import { SesNotification, sesEvents } from '../ses-notification';
 import { createSnsVerifier, SnsMessage, SnsVerificationError } from '../sns-verify';
 
 export function registerSns(app: FastifyInstance, ctx: Ctx) {
