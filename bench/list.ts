@@ -1,6 +1,6 @@
 // Benchmark of the list itself on a real PostgreSQL: apply() throughput in batches, and
 // checkMany() latency for batches of the sizes senders and the batch API use.
-// Run: pnpm bench:list  [BENCH_EVENTS=50000] [DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres]
+// Run: pnpm --filter @sp/bench run list  [BENCH_EVENTS=50000] [DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres]
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { newEnvelope } from '@sp/contracts';

@@ -1,7 +1,7 @@
 // Benchmark of the path an opt-out takes: Kafka -> optout-consumer -> PostgreSQL.
 // Throughput: N events produced at once, time until all are in the list.
 // Latency (R-EM-1: our target is seconds): one event at a time, produce -> check() says suppressed.
-// Run: KAFKA_BROKERS=127.0.0.1:9092 pnpm --filter @sp/bench pipeline  [BENCH_EVENTS=20000]
+// Run: KAFKA_BROKERS=127.0.0.1:9092 pnpm --filter @sp/bench run pipeline  [BENCH_EVENTS=20000]
 import { cpus, totalmem } from 'node:os';
 import { newEnvelope, Topics } from '@sp/contracts';
 import { schema } from '@sp/db';
