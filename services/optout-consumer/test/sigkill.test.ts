@@ -6,7 +6,7 @@ import { newEnvelope, Topics } from '@sp/contracts';
 import { schema } from '@sp/db';
 import type { Resources } from '@sp/runtime';
 import { openTestResources, TEST_PEPPER } from '@sp/runtime/testing';
-import { freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
+import { freePort, freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
 
@@ -78,7 +78,14 @@ it('loses nothing and applies nothing twice across a SIGKILL mid-stream of 20,00
   expect(atKill).toBeLessThan(20_000);
 
   await producing;
-  startService(env);
+  const opsPort = await freePort();
+  startService({ ...env, OPS_PORT: String(opsPort) });
+  // Ready means joined to Kafka and able to reach PostgreSQL.
+  await waitFor(
+    '/readyz to answer 200',
+    async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status === 200,
+  );
+  expect((await fetch(`http://127.0.0.1:${opsPort}/healthz`)).status).toBe(200);
   await waitFor(
     'all 20,000 applied after the restart',
     async () => (await rows(res, schema.ledger)) >= 20_000,
@@ -86,6 +93,9 @@ it('loses nothing and applies nothing twice across a SIGKILL mid-stream of 20,00
       timeoutMs: 300_000,
     },
   );
+  const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+  expect(metrics).toMatch(/sp_messages_applied_total\{[^}]*service="optout-consumer"[^}]*\} \d+/);
+  expect(metrics).toMatch(/sp_consumer_lag/);
 
   // Exactly once in the list: one ledger row and one changelog outbox row per event, and every
   // subject suppressed.
