@@ -28,7 +28,13 @@ export {
   type SendRequestBase,
   startDeferralPoller,
 } from './pipeline';
-export { createPreparer, normalizeRecipient, type ParseResult, type PreparerOptions } from './prepare';
+export {
+  createPreparer,
+  normalizeRecipient,
+  type ParseResult,
+  type PreparerOptions,
+  parseWith,
+} from './prepare';
 export {
   DEFAULT_QUIET_HOURS,
   isTimeZone,
@@ -46,6 +52,23 @@ export {
   type ProviderFailure,
   TWILIO_UNSUBSCRIBED,
 } from './retry';
+export { runSender, type SenderResources } from './run';
+export {
+  createSender,
+  deliveryDeps,
+  type Sender,
+  type SenderDeps,
+  type SenderSettings,
+  sendRequestHandler,
+} from './sender';
+export {
+  type SenderConfig,
+  type SenderEnv,
+  type SenderEnvDefaults,
+  senderConfig,
+  senderEnv,
+  senderTuning,
+} from './sender-env';
 export {
   createTemplateRegistry,
   fill,

@@ -5,10 +5,19 @@
 import { ValidationError } from '@sp/contracts';
 import { normalizeEmail, normalizePhone } from '@sp/identity';
 import type { Keyer } from '@sp/suppression';
+import type { z } from 'zod';
 import type { Prepared, SendRequestBase } from './pipeline';
 import { placeholders, type TemplateRegistry } from './templates';
 
 export type ParseResult<R> = { ok: true; value: { id: string; data: R } } | { ok: false; error: unknown };
+
+/** A preparer's `parse` from an envelope's zod schema (safeParse at the edge, STYLE.md 3). */
+export function parseWith<R>(schema: z.ZodType<{ id: string; data: R }>): (input: unknown) => ParseResult<R> {
+  return (input) => {
+    const r = schema.safeParse(input);
+    return r.success ? { ok: true, value: r.data } : { ok: false, error: r.error };
+  };
+}
 
 function describe(error: unknown): string {
   const issues = (error as { issues?: { path?: PropertyKey[]; message?: string }[] })?.issues;

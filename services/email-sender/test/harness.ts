@@ -1,23 +1,16 @@
 // A real email sender for one test file: its own database, its own topics on the real broker,
 // the SES v2 emulator over HTTP, and a reader of the outcome topic.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { type EmailSendRequest, newEnvelope } from '@sp/contracts';
 import { createDb, type DbHandle, migrateDb } from '@sp/db';
 import { createPayloadBox, loadTemplates } from '@sp/delivery';
+import { collect, senderRequests } from '@sp/delivery/test-support';
 import { createKeyer, createSealer } from '@sp/identity';
 import { type Bus, createKafkaBus, dlqTopicOf } from '@sp/messaging';
 import { type SesEmulator, startSesEmulator } from '@sp/provider-doubles';
 import { apply, type ListEvent, type SuppressionContext } from '@sp/suppression';
-import {
-  type ConsumedMessage,
-  createTopic,
-  freshDatabase,
-  kafkaClient,
-  testInfra,
-  toConsumed,
-  uniqueName,
-} from '@sp/testing';
+import { type ConsumedMessage, createTopic, freshDatabase, testInfra, uniqueName } from '@sp/testing';
 import { createEmailSender, createSesTransport, type EmailSender, TEMPLATES_DIR } from '../src/index';
 
 export const PEPPERS = { p1: 'pepper-email-sender-0123456789abcdef0123' };
@@ -38,21 +31,6 @@ export interface Outcome {
     category: string;
     subjectKey: string;
   };
-}
-
-/** Reads a topic from its beginning into an array, for waitFor. */
-export async function collect(
-  brokers: string,
-  topic: string,
-): Promise<{ messages: ConsumedMessage[]; stop(): Promise<void> }> {
-  const consumer = kafkaClient(brokers).consumer({ groupId: uniqueName('reader') });
-  const messages: ConsumedMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => void messages.push(toConsumed(partition, message)),
-  });
-  return { messages, stop: () => consumer.disconnect() };
 }
 
 /** A TCP proxy on loopback in front of PostgreSQL: cut() makes the database unreachable for real. */
@@ -187,10 +165,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     probe: () => logDb.ping(),
   });
   await sender.start();
-  const outcomes = await collect(brokers, topics.outcome);
+  const outcomes = await collect<Outcome>(brokers, topics.outcome);
   const dlq = await collect(brokers, dlqTopicOf(topics.sendRequest));
   const setupCtx: SuppressionContext = { db: setupDb.db, keyer, defaultRegion: 'US' };
-  const parsed = (m: ConsumedMessage) => JSON.parse(m.value ?? 'null') as Outcome;
   return {
     brokers,
     bus,
@@ -205,23 +182,17 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     sealer,
     tokenKeys: `t1:${tokenSecret}`,
     applyEvents: async (events) => void (await apply(setupCtx, events)),
-    request: (to, templateId, variables, extra = {}) =>
-      newEnvelope('email.send-request.v1', 'campaign-tool', {
-        messageId: randomUUID(),
-        to,
-        templateId,
-        variables,
-        ...extra,
-      } as EmailSendRequest['data']) as EmailSendRequest,
-    send: (requests) =>
-      bus.publish(
-        topics.sendRequest,
-        requests.map((r) => ({ key: null, value: r })),
-      ),
-    outcome: (messageId, status) =>
-      outcomes.messages
-        .map(parsed)
-        .find((o) => o.data.messageId === messageId && (!status || o.data.status === status)),
+    ...senderRequests({
+      bus,
+      topic: topics.sendRequest,
+      outcomes,
+      envelope: (data) =>
+        newEnvelope(
+          'email.send-request.v1',
+          'campaign-tool',
+          data as EmailSendRequest['data'],
+        ) as EmailSendRequest,
+    }),
     close: async () => {
       await sender.stop();
       await outcomes.stop();

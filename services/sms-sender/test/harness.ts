@@ -1,22 +1,14 @@
 // A real SMS sender for one test file: its own database and topics on the real broker, the
 // Twilio double over HTTP (the SDK aimed at it through TWILIO_API_BASE_URL), a settable clock.
-import { randomUUID } from 'node:crypto';
 import { newEnvelope, type SmsSendRequest } from '@sp/contracts';
 import { createDb, type DbHandle, migrateDb } from '@sp/db';
 import { createPayloadBox, DEFAULT_QUIET_HOURS, loadTemplates } from '@sp/delivery';
+import { type Collected, collect, type Parsed, senderRequests } from '@sp/delivery/test-support';
 import { createKeyer } from '@sp/identity';
 import { type Bus, createKafkaBus, dlqTopicOf } from '@sp/messaging';
 import { startTwilioDouble, type TwilioDouble } from '@sp/provider-doubles';
 import { apply, type ListEvent, type SmsIntent, type SuppressionContext } from '@sp/suppression';
-import {
-  type ConsumedMessage,
-  createTopic,
-  freshDatabase,
-  kafkaClient,
-  testInfra,
-  toConsumed,
-  uniqueName,
-} from '@sp/testing';
+import { createTopic, freshDatabase, testInfra, uniqueName } from '@sp/testing';
 import { createSmsSender, createTwilioTransport, type SmsSender, TEMPLATES_DIR } from '../src/index';
 
 export const PEPPERS = { p1: 'pepper-sms-sender-0123456789abcdef012345' };
@@ -25,28 +17,6 @@ export const OUR_NUMBER = '+14155550100';
 /** A unique San Francisco number per call (Pacific time). */
 export const uniquePhone = () =>
   `+1415${String(2000000 + Math.floor(Math.random() * 7999999)).padStart(7, '0')}`;
-
-export interface Parsed {
-  id: string;
-  type: string;
-  source: string;
-  data: Record<string, unknown> & { messageId?: string; status?: string; error?: string };
-}
-
-export async function collect(brokers: string, topic: string) {
-  const consumer = kafkaClient(brokers).consumer({ groupId: uniqueName('reader') });
-  const messages: ConsumedMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => void messages.push(toConsumed(partition, message)),
-  });
-  return {
-    messages,
-    parsed: () => messages.map((m) => JSON.parse(m.value ?? 'null') as Parsed),
-    stop: () => consumer.disconnect(),
-  };
-}
 
 export interface SmsHarness {
   double: TwilioDouble;
@@ -57,7 +27,7 @@ export interface SmsHarness {
   topics: { sendRequest: string; outcome: string; smsInbound: string };
   /** The sender's clock (starts at noon in San Francisco). */
   clock: { now: Date };
-  inbound: Awaited<ReturnType<typeof collect>>;
+  inbound: Collected;
   applyEvents(events: ListEvent[]): Promise<void>;
   request(
     to: string,
@@ -126,21 +96,13 @@ export async function startSmsHarness(): Promise<SmsHarness> {
     clock,
     inbound,
     applyEvents: async (events) => void (await apply(list, events)),
-    request: (to, templateId, variables = {}, extra = {}) =>
-      newEnvelope('sms.send-request.v1', 'campaign-tool', {
-        messageId: randomUUID(),
-        to,
-        templateId,
-        variables,
-        ...extra,
-      } as SmsSendRequest['data']) as SmsSendRequest,
-    send: (requests) =>
-      bus.publish(
-        topics.sendRequest,
-        requests.map((r) => ({ key: null, value: r })),
-      ),
-    outcome: (messageId, status) =>
-      outcomes.parsed().find((o) => o.data.messageId === messageId && (!status || o.data.status === status)),
+    ...senderRequests({
+      bus,
+      topic: topics.sendRequest,
+      outcomes,
+      envelope: (data) =>
+        newEnvelope('sms.send-request.v1', 'campaign-tool', data as SmsSendRequest['data']) as SmsSendRequest,
+    }),
     sentTo: (to) => double.messages.filter((m) => m.to === to).map((m) => m.body),
     close: async () => {
       await sender.stop();

@@ -1,0 +1,80 @@
+// runSender: the composition root both senders share. Opens the databases (migrated), the keyer,
+// Kafka, metrics with the outcome counter and the ops server, starts the sender the service
+// builds from them, and on SIGTERM/SIGINT stops the consumer first (its batch finishes and
+// commits), then the poller, then closes the clients.
+import { createDb, migrateDb } from '@sp/db';
+import { createKeyer, type Keyer } from '@sp/identity';
+import { createKafkaBus } from '@sp/messaging';
+import { createLogger, createMetrics, startOpsServer } from '@sp/observability';
+import { createPayloadBox } from './payload-box';
+import type { Sender, SenderDeps } from './sender';
+import type { SenderConfig } from './sender-env';
+import { loadTemplates, type TemplateRegistry } from './templates';
+
+/** What runSender opened for the service's sender: its deps but settings and the channel's own. */
+export type SenderResources = Omit<SenderDeps, 'settings'> & { keyer: Keyer; templates: TemplateRegistry };
+
+export async function runSender(opts: {
+  service: string;
+  config: SenderConfig & { settings: { defaultRegion: string } };
+  create(resources: SenderResources): Sender;
+  /** Closes what the service opened itself (its transport), after the bus. */
+  close?(): void | Promise<void>;
+}): Promise<void> {
+  const { service, config } = opts;
+  const logger = createLogger({ service, level: config.logLevel });
+  const metrics = createMetrics(service);
+  const outcomes = metrics.counter('delivery_outcomes_total', 'Delivery outcomes by status', [
+    'status',
+    'category',
+  ]);
+
+  const listDb = await createDb({ url: config.databaseUrl });
+  await migrateDb(listDb);
+  const logDb = config.deliveryDatabaseUrl ? await createDb({ url: config.deliveryDatabaseUrl }) : listDb;
+  if (logDb !== listDb) await migrateDb(logDb);
+  const keyer = createKeyer({
+    peppers: config.subjectPeppers.keys,
+    currentKeyId: config.subjectPeppers.currentKeyId,
+  });
+  const bus = createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+
+  const sender = opts.create({
+    bus,
+    log: logDb.db,
+    list: { db: listDb.db, keyer, defaultRegion: config.settings.defaultRegion },
+    keyer,
+    templates: loadTemplates(config.templatesDirs),
+    box: createPayloadBox(config.payloadKeys),
+    logger,
+    probe: () => logDb.ping(),
+    onOutcome: (o) => outcomes.inc({ status: o.status, category: o.category }),
+  });
+  await sender.start();
+  const ops = await startOpsServer({
+    port: config.opsPort,
+    registries: [metrics.registry],
+    checks: [
+      { name: 'kafka', check: () => bus.healthy() },
+      { name: 'consumer', check: async () => sender.ready() },
+      { name: 'database', check: () => logDb.ping().then(() => true) },
+    ],
+  });
+  logger.info({ opsPort: ops.port }, `${service} running`);
+
+  let stopping = false;
+  async function stop(signal: string) {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, `${service} stopping`);
+    await sender.stop();
+    await bus.close();
+    await opts.close?.();
+    if (logDb !== listDb) await logDb.close();
+    await listDb.close();
+    await ops.close();
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

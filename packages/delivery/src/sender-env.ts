@@ -1,0 +1,74 @@
+// The environment both senders share. Each sender's config.ts extends this schema with its
+// provider's variables and is still the only module that reads process.env (STYLE.md 8).
+import { csv, keyRing, port } from '@sp/config';
+import { z } from 'zod';
+
+/** Where the two senders differ in their defaults. */
+export interface SenderEnvDefaults {
+  opsPort: number;
+  /** Kafka client id and consumer group default to the service's name. */
+  clientId: string;
+  groupId: string;
+  templatesDir: string;
+  pollIntervalMs: number;
+  concurrency: number;
+  sendRequestTopic: string;
+  outcomeTopic: string;
+}
+
+export function senderEnv(d: SenderEnvDefaults) {
+  return z.object({
+    OPS_PORT: port.default(d.opsPort),
+    LOG_LEVEL: z.string().default('info'),
+    KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
+    KAFKA_CLIENT_ID: z.string().default(d.clientId),
+    GROUP_ID: z.string().default(d.groupId),
+    /** The list's database. */
+    DATABASE_URL: z.string().min(1),
+    /** delivery_log's database when it is not the list's (transactional mail then survives a list outage). */
+    DELIVERY_DATABASE_URL: z.string().min(1).optional(),
+    SUBJECT_PEPPERS: keyRing,
+    /** Keys sealing deferred requests at rest "kid:secret,...". */
+    PAYLOAD_KEYS: keyRing,
+    TEMPLATES_DIRS: csv.default([d.templatesDir]),
+    POLL_INTERVAL_MS: z.coerce.number().int().positive().default(d.pollIntervalMs),
+    CLAIM_LEASE_MS: z.coerce.number().int().positive().default(60_000),
+    RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
+    RETRY_MAX_MS: z.coerce.number().int().positive().default(3_600_000),
+    MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+    SEND_CONCURRENCY: z.coerce.number().int().positive().default(d.concurrency),
+    LIST_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+    CLAIM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    TOPIC_SEND_REQUEST: z.string().default(d.sendRequestTopic),
+    TOPIC_OUTCOME: z.string().default(d.outcomeTopic),
+  });
+}
+export type SenderEnv = z.infer<ReturnType<typeof senderEnv>>;
+
+/** The shared part of a sender's config, read from its parsed environment. */
+export function senderConfig(e: SenderEnv) {
+  return {
+    opsPort: e.OPS_PORT,
+    logLevel: e.LOG_LEVEL,
+    kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID },
+    databaseUrl: e.DATABASE_URL,
+    deliveryDatabaseUrl: e.DELIVERY_DATABASE_URL,
+    subjectPeppers: e.SUBJECT_PEPPERS,
+    payloadKeys: e.PAYLOAD_KEYS,
+    templatesDirs: e.TEMPLATES_DIRS,
+  };
+}
+export type SenderConfig = ReturnType<typeof senderConfig>;
+
+/** The shared part of a sender's settings (SenderSettings without topics and region). */
+export function senderTuning(e: SenderEnv) {
+  return {
+    groupId: e.GROUP_ID,
+    pollIntervalMs: e.POLL_INTERVAL_MS,
+    leaseMs: e.CLAIM_LEASE_MS,
+    backoff: { baseMs: e.RETRY_BASE_MS, maxMs: e.RETRY_MAX_MS, maxAttempts: e.MAX_ATTEMPTS },
+    concurrency: e.SEND_CONCURRENCY,
+    checkTimeoutMs: e.LIST_CHECK_TIMEOUT_MS,
+    claimTimeoutMs: e.CLAIM_TIMEOUT_MS,
+  };
+}
