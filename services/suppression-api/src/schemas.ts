@@ -1,5 +1,6 @@
 // The wire formats of the API: every request is parsed with these (safeParse at the edge) and the
 // OpenAPI document is generated from the same schemas (z.toJSONSchema), so the two cannot drift.
+import { CheckReason as ContractCheckReason } from '@sp/contracts';
 import { z } from 'zod';
 
 export const MAX_BATCH = 10_000;
@@ -45,14 +46,9 @@ export const CheckRequest = z
   .refine(oneSubject, oneSubjectMessage);
 export type CheckRequest = z.infer<typeof CheckRequest>;
 
+/** The contracts' reason, closed for the OpenAPI document, plus what the list knows besides. */
 export const CheckReason = z.object({
-  eventId: z.string(),
-  reason: z.string(),
-  source: z.string(),
-  since: z.string(),
-  channel: z.string(),
-  purpose: z.string(),
-  topic: z.string(),
+  ...ContractCheckReason.shape,
   askAgainAfter: z.string().nullable().optional(),
   detail: z.record(z.string(), z.unknown()).nullable().optional(),
 });
