@@ -108,6 +108,8 @@ trap 'kill -TERM $j 2>/dev/null' TERM INT
 wait $j
 code=$?
 wait $j 2>/dev/null
+# A broker whose launcher died leaves no data behind either.
+if [ -n "$SP_KAFKA_REMOVE_DIR" ]; then rm -rf "$SP_KAFKA_REMOVE_DIR"; fi
 exit $code
 `;
 
@@ -182,7 +184,7 @@ export async function startLocalKafka(opts: LocalKafkaOptions = {}): Promise<Loc
       'kafka.Kafka',
       props,
     ],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SP_KAFKA_REMOVE_DIR: ownsWork ? work : '' } },
   );
   let output = '';
   const keep = (b: Buffer) => {
