@@ -2,7 +2,7 @@
 // not own are refused at RCPT (550); a mail is accepted (250) only once its events are acked or it
 // sits in the quarantine; a failure answers 451 so the forwarding server retries.
 import { readdir, readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, BlockList, isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { classifyRecipient, type InboxDeps, type Outcome, processMail } from './inbox';
@@ -20,6 +20,7 @@ function smtpError(message: string, responseCode: number): Error {
 export function createAbuseInbox(deps: InboxDeps, tls: { key?: Buffer; cert?: Buffer } = {}): AbuseInbox {
   const { config, logger } = deps;
   const withTls = Boolean(tls.key && tls.cert);
+  const allowed = clientFilter(config.allowedClients);
   const options: SMTPServerOptions = {
     name: config.smtp.serverName,
     banner: 'abuse inbox',
@@ -28,6 +29,16 @@ export function createAbuseInbox(deps: InboxDeps, tls: { key?: Buffer; cert?: Bu
     disabledCommands: withTls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(withTls ? { key: tls.key, cert: tls.cert } : {}),
     logger: false,
+    onConnect(session, callback) {
+      if (allowed && !allowed(session.remoteAddress)) {
+        deps.metrics
+          ?.counter('abuse_inbox_clients_refused_total', 'Connections refused by SMTP_ALLOWED_CLIENTS')
+          .inc();
+        callback(smtpError('5.7.1 Not allowed to send here', 554));
+        return;
+      }
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       if (classifyRecipient(config, address.address).kind === 'unknown') {
         deps.metrics?.counter('abuse_inbox_rcpt_refused_total', 'Recipients refused at RCPT').inc();
@@ -109,4 +120,20 @@ export async function importEml(deps: InboxDeps, dir: string): Promise<ImportSum
     else summary.quarantined += 1;
   }
   return summary;
+}
+
+/** A predicate over client addresses from "ip" and "ip/prefix" entries; undefined = any client. */
+export function clientFilter(entries: string[]): ((address: string) => boolean) | undefined {
+  if (entries.length === 0) return undefined;
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [addr, prefix] = entry.split('/') as [string, string | undefined];
+    const family = isIPv6(addr) ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(addr, family);
+    else list.addSubnet(addr, Number(prefix), family);
+  }
+  return (address) => {
+    const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+    return list.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
+  };
 }

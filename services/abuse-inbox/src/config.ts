@@ -14,6 +14,11 @@ export const AbuseInboxEnv = z.object({
   LOG_LEVEL: z.string().default('info'),
   KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().default('sp-abuse-inbox'),
+  /**
+   * Clients (IP addresses or CIDR ranges) allowed to connect, e.g. the mail server that forwards
+   * abuse@; empty allows any. Anyone who can send here can get an address suppressed from marketing.
+   */
+  SMTP_ALLOWED_CLIENTS: csv.default([]),
   /** Addresses the abuse@ mailbox forwards to us; other recipients are refused at RCPT (550). */
   ABUSE_RECIPIENTS: csv.pipe(z.array(z.email()).min(1)),
   /** Domain of the List-Unsubscribe mailto: unsubscribe+<token>@<domain>. */
@@ -47,6 +52,8 @@ export interface AbuseInboxConfig {
   logLevel: string;
   kafka: { brokers: string[]; clientId: string };
   recipients: string[];
+  /** IPs or CIDRs allowed to connect; empty = any. */
+  allowedClients: string[];
   unsubscribeDomain?: string;
   quarantineDir: string;
   recipientTokenHeader: string;
@@ -70,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID },
     recipients: e.ABUSE_RECIPIENTS.map((r) => r.toLowerCase()),
+    allowedClients: e.SMTP_ALLOWED_CLIENTS,
     ...(e.UNSUBSCRIBE_DOMAIN ? { unsubscribeDomain: e.UNSUBSCRIBE_DOMAIN.toLowerCase() } : {}),
     quarantineDir: e.QUARANTINE_DIR,
     recipientTokenHeader: e.RECIPIENT_TOKEN_HEADER.toLowerCase(),

@@ -30,7 +30,7 @@ export interface TestInbox {
   close(): Promise<void>;
 }
 
-export async function startInbox(): Promise<TestInbox> {
+export async function startInbox(overrides: Record<string, string> = {}): Promise<TestInbox> {
   const brokers = testInfra().kafkaBrokers;
   const [optout, complaint, bounce] = await Promise.all(
     ['optout', 'complaint', 'bounce'].map((p) => createTopic(brokers, `abuse-${p}`)),
@@ -46,6 +46,7 @@ export async function startInbox(): Promise<TestInbox> {
     TOPIC_EMAIL_OPTOUT: optout!,
     TOPIC_COMPLAINT: complaint!,
     TOPIC_BOUNCE: bounce!,
+    ...overrides,
   };
   const config = loadConfig(env);
   const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'abuse-inbox-test' });
