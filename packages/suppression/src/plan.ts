@@ -152,25 +152,18 @@ export function planEvent(ctx: SuppressionContext, ev: ListEvent): Plan {
       const d = ev.data;
       const subjects: Plan['subjects'] = [];
       const keys: Record<string, string> = {};
-      if (d.subjects.email !== undefined) {
-        const s = subjectOf('email', d.subjects.email, 'data.subjects.email');
+      const given = [
+        ['email', 'email'],
+        ['phone', 'phone'],
+        ['customer', 'customerId'],
+        ['device', 'deviceId'],
+      ] as const;
+      for (const [type, field] of given) {
+        const raw = d.subjects[field];
+        if (raw === undefined) continue;
+        const s = subjectOf(type, raw, `data.subjects.${field}`);
         subjects.push(s);
-        keys.email = s.key;
-      }
-      if (d.subjects.phone !== undefined) {
-        const s = subjectOf('phone', d.subjects.phone, 'data.subjects.phone');
-        subjects.push(s);
-        keys.phone = s.key;
-      }
-      if (d.subjects.customerId !== undefined) {
-        const s = subjectOf('customer', d.subjects.customerId, 'data.subjects.customerId');
-        subjects.push(s);
-        keys.customerId = s.key;
-      }
-      if (d.subjects.deviceId !== undefined) {
-        const s = subjectOf('device', d.subjects.deviceId, 'data.subjects.deviceId');
-        subjects.push(s);
-        keys.deviceId = s.key;
+        keys[field] = s.key;
       }
       if (subjects.length === 0) throw invalid(ev.id, 'data.subjects', 'at least one identifier is required');
       const asked = d.combinedForm ? ['sale_share', 'email_marketing'] : ['sale_share'];
