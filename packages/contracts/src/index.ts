@@ -4,3 +4,4 @@ export * from './errors';
 export * from './events';
 export { generateJsonSchemas } from './json-schema';
 export { type SesEvent, SesNotification, sesEvents } from './ses';
+export * from './text';
