@@ -4,18 +4,13 @@
 // Each fixture states its exact outcome: which events (topic, subject, fields, what attributed
 // it), where that leaves the person on the list, or the quarantine reason; and who must stay
 // untouched (R-AB-1..6).
-
-import { startComplaintConsumer } from '@sp/complaint-consumer';
-import { Topics } from '@sp/contracts';
-import { startOptoutConsumer } from '@sp/optout-consumer';
-import { type ServiceUnderTest, startServiceUnderTest } from '@sp/runtime/testing';
-import { check } from '@sp/suppression';
-import { consumeAll, freshDatabase, testInfra, uniqueName, waitFor, withAdmin } from '@sp/testing';
+import { consumeAll, testInfra } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInbox, type TestInbox, UNSUB_DOMAIN } from '../helpers';
+import { UNSUB_DOMAIN } from '../helpers';
+import { type FeedTopic, type Pipeline, startPipeline } from '../pipeline';
 import { cfblFixtures, quarantineFixtures } from './cfbl-quarantine';
 import { fblFixtures } from './fbl';
-import type { Built, ExpectedEvent, Fixture, FixtureContext, Scope } from './fixture';
+import type { Built, Fixture, FixtureContext, Scope } from './fixture';
 import { forwardedFixtures } from './forwarded';
 import { dmarcFixtures, optOutFixtures } from './optout-dmarc';
 import { sesFixtures } from './ses';
@@ -37,7 +32,7 @@ interface Envelope {
   evidence?: Record<string, unknown>;
 }
 interface Received {
-  topic: ExpectedEvent['topic'];
+  topic: FeedTopic;
   key: string | null;
   event: Envelope;
 }
@@ -48,9 +43,7 @@ interface Delivered {
   quarantine: { reason: string; source: string }[];
 }
 
-let svc: ServiceUnderTest;
-let inbox: TestInbox;
-const groups = { complaint: uniqueName('corpus-complaint'), optout: uniqueName('corpus-optout') };
+let p: Pipeline;
 const delivered = new Map<string, Delivered>();
 const received: Received[] = [];
 
@@ -60,49 +53,9 @@ const TYPES = {
   optout: 'consent.email-optout.v1',
 };
 
-function topicOf(t: ExpectedEvent['topic']): string {
-  return t === 'complaint'
-    ? inbox.config.topics.complaint
-    : t === 'bounce'
-      ? inbox.config.topics.bounce
-      : inbox.config.topics.emailOptOut;
-}
-
-/** Messages on a topic (sum of the partitions' high watermarks). */
-async function published(topic: string): Promise<number> {
-  return withAdmin(inbox.brokers, async (admin) =>
-    (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0),
-  );
-}
-
-/** True once a consumer group has committed everything on a topic (commit-after-write: applied). */
-async function consumedAll(groupId: string, topic: string): Promise<boolean> {
-  return withAdmin(inbox.brokers, async (admin) => {
-    const high = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return high.every((p) => {
-      const c = committed?.partitions.find((x) => x.partition === p.partition);
-      return Number(p.high) === 0 || (c !== undefined && Number(c.offset) >= Number(p.high));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const brokers = testInfra().kafkaBrokers;
-  svc = await startServiceUnderTest({
-    service: 'abuse-corpus',
-    brokers,
-    database: await freshDatabase('sp_abuse_corpus'),
-    start: async (r) => [
-      await startComplaintConsumer(r, { groupId: groups.complaint }),
-      await startOptoutConsumer(r, { groupId: groups.optout }),
-    ],
-  });
-  inbox = await startInbox({
-    TOPIC_EMAIL_OPTOUT: `${svc.prefix}${Topics.emailOptOut}`,
-    TOPIC_COMPLAINT: `${svc.prefix}${Topics.complaint}`,
-    TOPIC_BOUNCE: `${svc.prefix}${Topics.bounce}`,
-  });
+  p = await startPipeline('abuse-corpus');
+  const { inbox } = p;
   const run = Math.random().toString(36).slice(2, 8);
   const ctx: FixtureContext = {
     addr: (tag, domain = 'example.net') => `${tag}.${run}@${domain}`,
@@ -125,70 +78,28 @@ beforeAll(async () => {
 
   // Everything accepted is on Kafka already (acked before the 250): read exactly what is there.
   for (const t of ['complaint', 'bounce', 'optout'] as const) {
-    const topic = topicOf(t);
-    const n = await published(topic);
-    for (const m of await consumeAll(brokers, topic, n)) {
+    const messages = await consumeAll(testInfra().kafkaBrokers, p.topicOf(t), await p.published(t));
+    for (const m of messages)
       received.push({ topic: t, key: m.key, event: JSON.parse(m.value ?? 'null') as Envelope });
-    }
   }
   // And the consumers have written all of it to the list before any assertion reads the list.
-  await waitFor(
-    'complaint-consumer caught up',
-    async () =>
-      (await consumedAll(groups.complaint, topicOf('complaint'))) &&
-      consumedAll(groups.complaint, topicOf('bounce')),
-  );
-  await waitFor('optout-consumer caught up', () => consumedAll(groups.optout, topicOf('optout')));
+  await p.caughtUp();
 }, 600_000);
 
-afterAll(async () => {
-  await inbox?.close();
-  await svc?.close();
-});
-
-async function listState(email: string) {
-  const q = (kind: 'marketing' | 'transactional', topic?: string) =>
-    check(svc.res.list, {
-      subject: { type: 'email', value: email },
-      channel: 'email',
-      kind,
-      ...(topic ? { topic } : {}),
-    });
-  return {
-    marketing: !(await q('marketing')).allowed,
-    transactional: !(await q('transactional')).allowed,
-    topic: async (t: string) => !(await q('marketing', t)).allowed,
-  };
-}
+afterAll(() => p?.close());
 
 /** The list as a scope means it: which checks are blocked (true) and which still pass (false). */
 async function expectScope(email: string, scope: Scope) {
-  const s = await listState(email);
-  if (scope === 'marketing')
-    expect({ marketing: s.marketing, transactional: s.transactional }).toEqual({
-      marketing: true,
-      transactional: false,
-    });
-  else if (scope === 'all')
-    expect({ marketing: s.marketing, transactional: s.transactional }).toEqual({
-      marketing: true,
-      transactional: true,
-    });
-  else if (scope === 'none')
-    expect({ marketing: s.marketing, transactional: s.transactional }).toEqual({
-      marketing: false,
-      transactional: false,
-    });
-  else
-    expect({
-      topic: await s.topic(scope.topic),
-      marketing: s.marketing,
-      transactional: s.transactional,
-    }).toEqual({
-      topic: true,
-      marketing: false,
-      transactional: false,
-    });
+  const topic = typeof scope === 'object' ? scope.topic : undefined;
+  const want =
+    scope === 'marketing'
+      ? { marketing: true, transactional: false }
+      : scope === 'all'
+        ? { marketing: true, transactional: true }
+        : scope === 'none'
+          ? { marketing: false, transactional: false }
+          : { marketing: false, transactional: false, topic: true };
+  expect(await p.blocked(email, topic), email).toEqual(want);
 }
 
 describe('abuse-inbox corpus over SMTP (issue 10)', () => {
@@ -223,7 +134,7 @@ describe('abuse-inbox corpus over SMTP (issue 10)', () => {
         );
         expect(got, `${e.topic} event for ${e.email}`).toBeDefined();
         expect(got!.event.type).toBe(TYPES[e.topic]);
-        expect(got!.key).toBe(inbox.keyer.keyOf({ type: 'email', value: e.email.toLowerCase() }));
+        expect(got!.key).toBe(p.inbox.keyer.keyOf({ type: 'email', value: e.email.toLowerCase() }));
         expect(got!.event.data).toMatchObject({ email: e.email, ...(e.data ?? {}) });
         if (e.by) expect(got!.event.evidence?.attributedBy ?? got!.event.evidence?.via).toBe(e.by);
         await expectScope(e.email, e.scope);
