@@ -150,7 +150,15 @@ export const forwardedFixtures: Fixture[] = [
           }),
         ),
         expect: {
-          published: [{ topic: 'complaint', email: to, data: { kind: 'forwarded' }, scope: 'marketing' }],
+          published: [
+            {
+              topic: 'complaint',
+              email: to,
+              data: { kind: 'forwarded' },
+              by: 'x-hmxmroriginalrecipient',
+              scope: 'marketing',
+            },
+          ],
         },
       };
     },
