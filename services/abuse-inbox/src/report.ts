@@ -66,7 +66,13 @@ export async function analyzeReport(raw: Buffer, opts: AnalyzeOptions): Promise<
   const isArf =
     (ct.type === 'multipart/report' && ct.params['report-type']?.toLowerCase() === 'feedback-report') ||
     parts.some((p) => p.type === 'message/feedback-report');
-  return isArf
-    ? readArf(mail, parts, original, opts, evidence)
-    : readForwarded(mail, original, opts, evidence);
+  if (isArf) return readArf(mail, parts, original, opts, evidence);
+  // An RFC 3464 bounce (DSN) that reached abuse@ encloses the original too, but its recipient did
+  // not complain: read as a forward it would turn every misrouted bounce into a complaint
+  // (sisimai lhost-amazonses-*). Bounces come from SES's notifications; this one is kept.
+  const isDsn =
+    (ct.type === 'multipart/report' && ct.params['report-type']?.toLowerCase() === 'delivery-status') ||
+    parts.some((p) => p.type === 'message/delivery-status');
+  if (isDsn) return { ok: false, reason: 'delivery-status-report', evidence };
+  return readForwarded(mail, original, opts, evidence);
 }
