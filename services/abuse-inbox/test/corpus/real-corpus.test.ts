@@ -4,7 +4,8 @@
 // Nothing of it is committed; without it this file says so and skips. It prints what the parser
 // attributes and what it quarantines, so the fixtures can be compared with the originals, and
 // asserts only what is safe for any sample: no crash, every ARF complaint naming a plain
-// Original-Rcpt-To is attributed to it, every SNS e-mail of an SES bounce or complaint is read.
+// Original-Rcpt-To is attributed to it, every SNS e-mail of an SES bounce or complaint is read, no
+// delivery-status report (a bounce) is taken for a complaint.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSealer, generateSecret } from '@sp/identity';
@@ -87,6 +88,9 @@ describe('the real sisimai corpus through the parser', () => {
       }
       if (isSesFeedbackMail(raw) && !(a.ok && a.found.length > 0))
         misses.push(`${file}: SES notification not read`);
+      const isDsn = /report-type="?delivery-status/i.test(raw.toString('utf8'));
+      if (isDsn && a.ok && a.found.some((f) => f.kind === 'complaint'))
+        misses.push(`${file}: a bounce (DSN) read as a complaint`);
     }
     console.info(`sisimai set-of-emails at ${root}:\n${rows.join('\n')}`);
     expect(misses).toEqual([]);
