@@ -29,27 +29,41 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
+/** Names the step that failed: kafkajs errors carry no stack of the caller. */
+async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw new Error(`startPipeline: ${what}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 export async function startPipeline(
   service: string,
   inboxEnv: Record<string, string> = {},
 ): Promise<Pipeline> {
   const brokers = testInfra().kafkaBrokers;
   const groups = { complaint: uniqueName(`${service}-complaint`), optout: uniqueName(`${service}-optout`) };
-  const svc = await startServiceUnderTest({
-    service,
-    brokers,
-    database: await freshDatabase(`sp_${service.replace(/-/g, '_')}`),
-    start: async (r) => [
-      await startComplaintConsumer(r, { groupId: groups.complaint }),
-      await startOptoutConsumer(r, { groupId: groups.optout }),
-    ],
-  });
-  const inbox = await startInbox({
-    TOPIC_EMAIL_OPTOUT: `${svc.prefix}${Topics.emailOptOut}`,
-    TOPIC_COMPLAINT: `${svc.prefix}${Topics.complaint}`,
-    TOPIC_BOUNCE: `${svc.prefix}${Topics.bounce}`,
-    ...inboxEnv,
-  });
+  const database = await step('database', () => freshDatabase(`sp_${service.replace(/-/g, '_')}`));
+  const svc = await step('consumers', () =>
+    startServiceUnderTest({
+      service,
+      brokers,
+      database,
+      start: async (r) => [
+        await startComplaintConsumer(r, { groupId: groups.complaint }),
+        await startOptoutConsumer(r, { groupId: groups.optout }),
+      ],
+    }),
+  );
+  const inbox = await step('inbox', () =>
+    startInbox({
+      TOPIC_EMAIL_OPTOUT: `${svc.prefix}${Topics.emailOptOut}`,
+      TOPIC_COMPLAINT: `${svc.prefix}${Topics.complaint}`,
+      TOPIC_BOUNCE: `${svc.prefix}${Topics.bounce}`,
+      ...inboxEnv,
+    }),
+  );
   const topicOf = (t: FeedTopic) =>
     t === 'complaint'
       ? inbox.config.topics.complaint
