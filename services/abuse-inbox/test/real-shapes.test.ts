@@ -244,3 +244,38 @@ describe('removal requests and DMARC failure reports (R-AB-5)', () => {
     expect((await inbox.quarantine.list()).map((e) => e.reason)).toEqual(['arf-feedback-type-auth-failure']);
   });
 });
+
+describe('RFC 9477 CFBL-Feedback-ID (R-AB-5)', () => {
+  it('a fully redacted report whose original carries our CFBL-Feedback-ID is attributed by it; a foreign id is not evidence', async () => {
+    inbox = await startInbox();
+    const person = uniqueEmail('cfbl');
+    const bystander = uniqueEmail('cfbl-bystander');
+    const feedbackId = inbox.sealer.seal({ email: person, campaignId: 'nov-sale' });
+    // What a CFBL feedback provider returns: headers only, every recipient field redacted, our
+    // CFBL headers kept (they are DKIM-signed).
+    const redacted = (id: string, to = 'To: redacted@mailbox.example') =>
+      feedbackReport({
+        fields: ['Feedback-Type: abuse', 'User-Agent: CFBL-Provider/1.0', 'Version: 1'],
+        original: enclosed([
+          to,
+          'Delivered-To: xxxxx@mailbox.example',
+          'CFBL-Address: abuse@ink.example; report=arf',
+          `CFBL-Feedback-ID: ${id}`,
+        ]),
+        originalType: 'text/rfc822-headers',
+      });
+    await sendAll(inbox, [
+      redacted('3ba1c1e0-foreign-sender-opaque-id'),
+      redacted(feedbackId),
+      // Our id wins over a plain To naming someone else (a forwarding or shared mailbox).
+      redacted(feedbackId, `To: ${bystander}`),
+    ]);
+    const got = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 2);
+    for (const g of got) {
+      expect(g.key).toBe(inbox.keyer.keyOf({ type: 'email', value: person }));
+      expect(g.event.data).toMatchObject({ email: person, kind: 'arf', campaignId: 'nov-sale' });
+      expect(g.event.evidence?.attributedBy).toBe('cfbl-feedback-id');
+    }
+    expect((await inbox.quarantine.list()).map((e) => e.reason)).toEqual(['arf-unattributable']);
+  });
+});

@@ -1,6 +1,8 @@
 // The mail for one prepared request. Marketing mail carries the one-click headers (R-OC-1), a
-// visible unsubscribe link and the postal address (CAN-SPAM); every mail carries our recipient
-// token so a forwarded or redacted spam report can still be attributed (R-AB-1/2).
+// visible unsubscribe link, the postal address (CAN-SPAM) and RFC 9477's CFBL-Address and
+// CFBL-Feedback-ID (present at send, so SES's DKIM signature covers them, R-AB-5); every mail
+// carries our recipient token so a forwarded or redacted spam report can still be attributed
+// (R-AB-1/2).
 import type { EmailSendRequestData } from '@sp/contracts';
 import { kindOf, type Prepared, render } from '@sp/delivery';
 import type { createSealer } from '@sp/identity';
@@ -14,10 +16,22 @@ export interface ComposeSettings {
   publicBaseUrl: string;
   unsubscribeDomain: string;
   postalAddress: string;
+  /**
+   * RFC 9477 CFBL-Address (where mailbox providers send ARF reports), e.g. abuse@shop.example;
+   * default abuse@ the From domain, which DKIM aligns with.
+   */
+  cfblAddress?: string;
 }
 
 export const RECIPIENT_TOKEN_HEADER = 'X-SP-Recipient-Token';
 export const MESSAGE_ID_HEADER = 'X-SP-Message-Id';
+export const CFBL_FEEDBACK_ID_HEADER = 'CFBL-Feedback-ID';
+
+/** abuse@ the domain of a From such as "Shop <news@shop.example>"; undefined when it has none. */
+export function defaultCfblAddress(from: string): string | undefined {
+  const domain = /@([^>\s@]+)>?\s*$/.exec(from)?.[1];
+  return domain ? `abuse@${domain.toLowerCase()}` : undefined;
+}
 
 /** Variables the sender fills itself; templates may place them (else a footer carries them). */
 export const SENDER_VARIABLES = ['unsubscribeUrl', 'postalAddress'];
@@ -61,6 +75,21 @@ export function composeEmail(
       { name: 'List-Unsubscribe', value: `<${links.https}>, <${links.mailto}>` },
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
     );
+    const cfblAddress = s.cfblAddress ?? defaultCfblAddress(s.from);
+    if (cfblAddress) {
+      // RFC 9477 (R-AB-5): the feedback id is sealed (address and campaign, no topic, to stay
+      // short), so a report whose recipient fields are all redacted still names the person.
+      headers.push(
+        { name: 'CFBL-Address', value: `${cfblAddress}; report=arf` },
+        {
+          name: CFBL_FEEDBACK_ID_HEADER,
+          value: sealer.seal({
+            email: p.subject.value,
+            ...(p.request.campaignId ? { campaignId: p.request.campaignId } : {}),
+          }),
+        },
+      );
+    }
     if (!text.includes(links.https)) text += `\n\n--\nUnsubscribe: ${links.https}`;
     if (!text.includes(s.postalAddress)) text += `\n${s.postalAddress}`;
     if (html !== undefined) {
