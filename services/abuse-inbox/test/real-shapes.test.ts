@@ -279,3 +279,76 @@ describe('RFC 9477 CFBL-Feedback-ID (R-AB-5)', () => {
     expect((await inbox.quarantine.list()).map((e) => e.reason)).toEqual(['arf-unattributable']);
   });
 });
+
+describe('text from the outside world at the SMTP edge (issue 10: 5)', () => {
+  it('free text is cleaned of NUL and control characters; an address with one is quarantined and nothing is published', async () => {
+    inbox = await startInbox();
+    const person = uniqueEmail('nul-text');
+    const nulInAddress = uniqueEmail('nul-addr').replace('@', '\u0000@');
+    await sendAll(inbox, [
+      // Sent first: had it published, it would lead the topic.
+      feedbackReport({
+        fields: ['Feedback-Type: abuse', 'Version: 1', `Original-Rcpt-To: ${nulInAddress}`],
+        original: enclosed([`To: ${nulInAddress}`]),
+      }),
+      feedbackReport({
+        subject: 'Abuse\u0000 Report\u0007',
+        fields: [
+          'Feedback-Type: abuse',
+          'User-Agent: Broken\u0000FBL/1.0\u0001',
+          'Version: 1',
+          `Original-Rcpt-To: ${person}`,
+          'Reported-Domain: ink.example\u0000',
+        ],
+        original: enclosed([`To: ${person}`, 'Message-ID: <nul\u0000-1@ink.example>']),
+      }),
+    ]);
+    const got = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 1);
+    expect(got[0]!.event.data).toEqual({
+      email: person,
+      kind: 'arf',
+      feedbackType: 'abuse',
+      userAgent: 'BrokenFBL/1.0',
+      originalMessageId: '<nul-1@ink.example>',
+      reportedDomain: 'ink.example',
+    });
+    expect(JSON.stringify(got[0]!.event)).not.toMatch(/\\u000[0-8]/);
+    expect((await inbox.quarantine.list()).map((e) => e.reason)).toEqual([
+      'recipient-has-control-characters',
+    ]);
+  });
+});
+
+describe('the inbox publishes only what the consumers take (issue 10: 9)', () => {
+  it('a recipient that is not an address is quarantined with the reason; the valid recipients of the same mail are published', async () => {
+    inbox = await startInbox();
+    const valid = uniqueEmail('valid');
+    const overLongLocal = `${'a'.repeat(70)}@example.com`;
+    const overLong = `${'b'.repeat(60)}@${'c'.repeat(300)}.example`;
+    const sesWith = (emails: string[]) => {
+      const n = sesComplaint(emails[0]!) as { complaint: { complainedRecipients: unknown[] } };
+      n.complaint.complainedRecipients = emails.map((emailAddress) => ({ emailAddress }));
+      return snsMail(JSON.stringify(n));
+    };
+    await sendAll(inbox, [
+      sesWith(['ann@@example']),
+      sesWith([overLong]),
+      feedbackReport({
+        fields: ['Feedback-Type: abuse', 'Version: 1', `Original-Rcpt-To: ${overLongLocal}`],
+        original: enclosed(['To: redacted@mailbox.example']),
+      }),
+      // One good, one bad recipient: the good one is not held back with the bad one.
+      sesWith(['ann@@example', valid]),
+    ]);
+    const got = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 1);
+    expect(got[0]!.event.data.email).toBe(valid);
+    expect(got[0]!.key).toBe(inbox.keyer.keyOf({ type: 'email', value: valid }));
+    const q = await inbox.quarantine.list();
+    expect(q.map((e) => e.reason)).toEqual([
+      'recipient-not-an-address',
+      'recipient-not-an-address',
+      'recipient-not-an-address',
+      'recipient-not-an-address',
+    ]);
+  });
+});
