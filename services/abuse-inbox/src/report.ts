@@ -50,17 +50,20 @@ export async function analyzeReport(raw: Buffer, opts: AnalyzeOptions): Promise<
   }
   const evidence: Record<string, unknown> = { reportMessageId: mail.messageId ?? null };
 
-  const ses = sesNotificationInMail(mail);
+  const text = raw.toString('utf8');
+  const ct = parseContentType(headerFields(splitMessage(text).head).get('content-type')?.[0]);
+  const parts = mimeParts(text);
+  const original = await originalOf(parts);
+
+  // The SNS mail itself, or forwarded to abuse@ as an attached message.
+  const ses =
+    sesNotificationInMail(mail) ?? (original?.parsed ? sesNotificationInMail(original.parsed) : null);
   if (ses) {
     const found = sesEvents(ses);
     if (found.length === 0) return { ok: false, reason: 'ses-notification-without-recipients', evidence };
     return { ok: true, found, evidence: { ...evidence, via: 'ses-mail' } };
   }
 
-  const text = raw.toString('utf8');
-  const ct = parseContentType(headerFields(splitMessage(text).head).get('content-type')?.[0]);
-  const parts = mimeParts(text);
-  const original = await originalOf(parts);
   const originalMessageId = original?.parsed?.messageId;
   if (originalMessageId) evidence.originalMessageId = originalMessageId;
   const isArf =

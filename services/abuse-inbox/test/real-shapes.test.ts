@@ -2,7 +2,7 @@
 // mails them (R-AB-3, R-AB-6), ARF reports without Original-Rcpt-To (R-AB-1), removal requests
 // and DMARC failure reports (R-AB-5). Each asserts exactly what is published, or why it is held.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ABUSE, events, startInbox, type TestInbox, uniqueEmail } from './helpers';
+import { ABUSE, events, forwardedSpam, startInbox, type TestInbox, uniqueEmail } from './helpers';
 import {
   enclosed,
   feedbackReport,
@@ -36,7 +36,7 @@ describe('SES notifications sent as mail by SNS (R-AB-3, R-AB-6)', () => {
     inbox = await startInbox();
     const hard = Array.from({ length: 4 }, (_, i) => uniqueEmail(`ses-hard${i}`));
     const soft = uniqueEmail('ses-soft');
-    const complained = Array.from({ length: 5 }, (_, i) => uniqueEmail(`ses-cmp${i}`));
+    const complained = Array.from({ length: 6 }, (_, i) => uniqueEmail(`ses-cmp${i}`));
     const json = (n: unknown) => JSON.stringify(n);
     expect(json(sesBounce(hard[0]!, 'Permanent')).length).toBeGreaterThan(998);
 
@@ -60,6 +60,8 @@ describe('SES notifications sent as mail by SNS (R-AB-3, R-AB-6)', () => {
       // Forwarded by a mail rule as an application/json or text/plain attachment.
       snsAttachmentMail(snsEnvelope(sesComplaint(complained[3]!), false), 'application/json'),
       snsAttachmentMail(json(sesComplaint(complained[4]!)), 'text/plain'),
+      // The whole SNS mail forwarded to abuse@ as an attached message.
+      forwardedSpam(snsMail(sendmailSplit(json(sesComplaint(complained[5]!))))),
     ]);
 
     const bounces = await events<Data>(inbox.brokers, inbox.config.topics.bounce, 5);
@@ -76,7 +78,7 @@ describe('SES notifications sent as mail by SNS (R-AB-3, R-AB-6)', () => {
     });
     expect(bounces[0]!.key).toBe(inbox.keyer.keyOf({ type: 'email', value: hard[0]! }));
 
-    const complaints = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 5);
+    const complaints = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 6);
     expect(complaints.map((c) => c.event.data.email)).toEqual(complained);
     expect(complaints[0]!.event.data).toEqual({
       email: complained[0],
