@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ABUSE, events, forwardedSpam, startInbox, type TestInbox, uniqueEmail } from './helpers';
 import {
+  bounceMail,
   enclosed,
   feedbackReport,
   flowed,
@@ -351,6 +352,27 @@ describe('the inbox publishes only what the consumers take (issue 10: 9)', () =>
       'recipient-not-an-address',
       'recipient-not-an-address',
       'recipient-not-an-address',
+    ]);
+  });
+});
+
+describe('bounces that reach abuse@', () => {
+  it('are held for review, not read as complaints from the recipient that bounced', async () => {
+    inbox = await startInbox();
+    const sentinel = uniqueEmail('after-bounces');
+    await sendAll(inbox, [
+      bounceMail(uniqueEmail('bounced-3464'), 'rfc3464'),
+      bounceMail(uniqueEmail('bounced-legacy'), 'legacy'),
+      feedbackReport({
+        fields: ['Feedback-Type: abuse', 'Version: 1', `Original-Rcpt-To: ${sentinel}`],
+        original: enclosed([`To: ${sentinel}`]),
+      }),
+    ]);
+    const got = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 1);
+    expect(got[0]!.event.data.email).toBe(sentinel);
+    expect((await inbox.quarantine.list()).map((e) => e.reason)).toEqual([
+      'delivery-status-notification',
+      'delivery-status-notification',
     ]);
   });
 });
