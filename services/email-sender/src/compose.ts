@@ -43,6 +43,21 @@ export function unsubscribeLinks(token: string, s: ComposeSettings): { https: st
   };
 }
 
+/** A header line has no white space to fold this value at: it stays far below 998 characters. */
+const MAX_FEEDBACK_ID = 256;
+
+/**
+ * RFC 9477 (R-AB-5): the CFBL-Feedback-ID is sealed (address and campaign, no topic, to stay
+ * short; about 90 characters for a usual address), so a report whose recipient fields are all
+ * redacted still names the person. An over-long campaign id is left out, then the header.
+ */
+export function cfblFeedbackId(sealer: Sealer, email: string, campaignId?: string): string | undefined {
+  const full = sealer.seal({ email, ...(campaignId ? { campaignId } : {}) });
+  if (full.length <= MAX_FEEDBACK_ID) return full;
+  const bare = sealer.seal({ email });
+  return bare.length <= MAX_FEEDBACK_ID ? bare : undefined;
+}
+
 const escapeHtml = (x: string) =>
   x.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -77,18 +92,9 @@ export function composeEmail(
     );
     const cfblAddress = s.cfblAddress ?? defaultCfblAddress(s.from);
     if (cfblAddress) {
-      // RFC 9477 (R-AB-5): the feedback id is sealed (address and campaign, no topic, to stay
-      // short), so a report whose recipient fields are all redacted still names the person.
-      headers.push(
-        { name: 'CFBL-Address', value: `${cfblAddress}; report=arf` },
-        {
-          name: CFBL_FEEDBACK_ID_HEADER,
-          value: sealer.seal({
-            email: p.subject.value,
-            ...(p.request.campaignId ? { campaignId: p.request.campaignId } : {}),
-          }),
-        },
-      );
+      headers.push({ name: 'CFBL-Address', value: `${cfblAddress}; report=arf` });
+      const feedbackId = cfblFeedbackId(sealer, p.subject.value, p.request.campaignId);
+      if (feedbackId) headers.push({ name: CFBL_FEEDBACK_ID_HEADER, value: feedbackId });
     }
     if (!text.includes(links.https)) text += `\n\n--\nUnsubscribe: ${links.https}`;
     if (!text.includes(s.postalAddress)) text += `\n${s.postalAddress}`;
