@@ -184,7 +184,7 @@ export async function processMail(
           email: f.email,
           data: f.data,
           ...(f.occurredAt ? { occurredAt: f.occurredAt } : {}),
-          evidence: { ...analysis.evidence, source },
+          evidence: { ...analysis.evidence, ...f.evidence, source },
         });
       }
     }

@@ -19,12 +19,16 @@ export interface ComplaintFound {
   email: string;
   data: Record<string, unknown>;
   occurredAt?: string;
+  /** Evidence of this finding alone (an SES feedbackId), beside the report's. */
+  evidence?: Record<string, unknown>;
 }
 export interface BounceFound {
   kind: 'bounce';
   email: string;
   data: Record<string, unknown>;
   occurredAt?: string;
+  /** Evidence of this finding alone (an SES feedbackId), beside the report's. */
+  evidence?: Record<string, unknown>;
 }
 /** A removal request (ARF opt-out): an email-marketing opt-out, not a complaint. */
 export interface OptOutFound {
@@ -32,6 +36,8 @@ export interface OptOutFound {
   email: string;
   data: Record<string, unknown>;
   occurredAt?: string;
+  /** Evidence of this finding alone (an SES feedbackId), beside the report's. */
+  evidence?: Record<string, unknown>;
 }
 export type Found = ComplaintFound | BounceFound | OptOutFound;
 

@@ -91,6 +91,12 @@ describe('SES notifications sent as mail by SNS (R-AB-3, R-AB-6)', () => {
       arrivalDate: '2026-11-20T09:29:00.000Z',
     });
     expect(complaints[0]!.event.occurredAt).toBe('2026-11-20T09:30:00.000Z');
+    expect(complaints[0]!.event.evidence).toMatchObject({
+      via: 'ses-mail',
+      sesMessageId: '0101018c-aaaa-bbbb-cccc-000000000001-000000',
+      feedbackId: '0100018c-ses-feedback-0002',
+      source: 'smtp',
+    });
     expect(await inbox.quarantine.list()).toEqual([]);
   });
 });
