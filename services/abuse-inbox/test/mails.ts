@@ -90,25 +90,33 @@ export function arfReport(o: {
   );
 }
 
-/** A person forwarding a spam as an attachment (R-AB-2). */
-export function forwardedSpam(original: string): string {
+/**
+ * A person forwarding a spam as an attachment (R-AB-2); `o` changes who forwards and what is
+ * attached (the attachment's own part headers, its content as it goes on the wire).
+ */
+export function forwardedSpam(
+  original: string,
+  o: { from?: string; subject?: string; note?: string; partHeaders?: string[] } = {},
+): string {
   const b = `fwd-${Math.random().toString(36).slice(2)}`;
   return crlf(
     [
-      'From: Someone <someone@mailbox.example>',
+      `From: ${o.from ?? 'Someone <someone@mailbox.example>'}`,
       `To: ${ABUSE}`,
-      'Subject: Fwd: 30% off all cartridges',
+      `Subject: ${o.subject ?? 'Fwd: 30% off all cartridges'}`,
       'MIME-Version: 1.0',
       `Content-Type: multipart/mixed; boundary="${b}"`,
       '',
       `--${b}`,
       'Content-Type: text/plain; charset=utf-8',
       '',
-      'I never asked for this. Spam!',
+      o.note ?? 'I never asked for this. Spam!',
       '',
       `--${b}`,
-      'Content-Type: message/rfc822',
-      'Content-Disposition: attachment; filename="spam.eml"',
+      ...(o.partHeaders ?? [
+        'Content-Type: message/rfc822',
+        'Content-Disposition: attachment; filename="spam.eml"',
+      ]),
       '',
       original,
       `--${b}--`,
