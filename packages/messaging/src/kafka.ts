@@ -55,6 +55,7 @@ function toRaw(topic: string, partition: number, m: KafkaMessage): RawMessage {
     key: m.key?.toString() ?? null,
     headers: toRecord(m.headers),
     value: m.value,
+    timestamp: m.timestamp,
   };
 }
 
@@ -138,6 +139,11 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     });
   };
 
+  const missingTopics = async (topics: string[]) => {
+    const existing = new Set(await (await getAdmin()).listTopics());
+    return [...new Set(topics)].filter((t) => !existing.has(t));
+  };
+
   const consume = async <T>(copts: ConsumerOptions<T>): Promise<ConsumerHandle> => {
     if (closed) throw new Error('bus is closed');
     // The source topics must exist (no auto-creation); their DLQs are made here if missing.
@@ -218,6 +224,7 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     publish,
     consume,
     ensureTopics,
+    missingTopics,
     async healthy() {
       // /readyz must answer fast even when the broker is gone and kafkajs keeps retrying.
       let timer: NodeJS.Timeout | undefined;

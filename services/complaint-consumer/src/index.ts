@@ -1,2 +1,2 @@
 export { complaintHandler } from './handler';
-export { startComplaintConsumer } from './service';
+export { COMPLAINT_TOPICS, complaintSalvage, startComplaintConsumer } from './service';

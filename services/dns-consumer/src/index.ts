@@ -1,2 +1,2 @@
 export { doNotSellHandler } from './handler';
-export { startDnsConsumer } from './service';
+export { DNS_TOPICS, dnsSalvage, startDnsConsumer } from './service';

@@ -1,2 +1,2 @@
 export { emailConsentHandler } from './handler';
-export { startOptoutConsumer } from './service';
+export { OPTOUT_TOPICS, optoutSalvage, startOptoutConsumer } from './service';

@@ -1,3 +1,3 @@
 export { classifySms, type SmsIntent } from './classify';
 export { intentOf, smsInboundHandler } from './handler';
-export { startSmsStopConsumer } from './service';
+export { SMS_STOP_TOPICS, smsSalvage, startSmsStopConsumer } from './service';
