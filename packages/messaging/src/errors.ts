@@ -18,11 +18,20 @@ interface ErrorLike {
   column_name?: unknown;
   constraint_name?: unknown;
   schema_name?: unknown;
+  // pg-protocol's names for the same fields (PGlite)
+  table?: unknown;
+  column?: unknown;
+  constraint?: unknown;
+  schema?: unknown;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** A wrapper whose own message embeds the statement or its parameters (drizzle's DrizzleQueryError). */
+/**
+ * An error that holds the statement or its parameters. Without a code of its own it is a wrapper
+ * whose message embeds them (drizzle's DrizzleQueryError); with one (PGlite's DatabaseError) its
+ * message is the server's and the statement only sits beside it.
+ */
 function carriesQuery(e: object): boolean {
   return 'query' in e || 'params' in e || 'parameters' in e;
 }
@@ -40,15 +49,17 @@ function describe(err: unknown, depth: number): string {
   if (err === null || typeof err !== 'object') return redact(String(err), new Set());
   const e = err as ErrorLike;
   const name = str(e.name) ?? 'Error';
-  if (carriesQuery(err) && depth < 5) {
+  if (carriesQuery(err) && str(e.code) === undefined && depth < 5) {
     // Its message is the SQL and its parameters: say only what it wraps.
     return e.cause !== undefined ? describe(e.cause, depth + 1) : `${name} (query failed)`;
   }
   const keep = new Set(
-    [e.table_name, e.column_name, e.constraint_name, e.schema_name].map(str).filter((s) => s !== undefined),
+    [e.table_name, e.column_name, e.constraint_name, e.schema_name, e.table, e.column, e.constraint, e.schema]
+      .map(str)
+      .filter((s) => s !== undefined),
   );
   const code = str(e.code);
-  const constraint = str(e.constraint_name);
+  const constraint = str(e.constraint_name) ?? str(e.constraint);
   const message = redact(str(e.message) ?? '', keep);
   return `${name}${code ? ` ${code}` : ''}: ${message}${constraint && !message.includes(constraint) ? ` (constraint ${constraint})` : ''}`;
 }
