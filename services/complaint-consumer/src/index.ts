@@ -1,2 +1,3 @@
 export { complaintHandler } from './handler';
+export { runComplaintConsumer } from './run';
 export { COMPLAINT_TOPICS, complaintSalvage, startComplaintConsumer } from './service';

@@ -1,2 +1,3 @@
 export { doNotSellHandler } from './handler';
+export { runDnsConsumer } from './run';
 export { DNS_TOPICS, dnsSalvage, startDnsConsumer } from './service';

@@ -1,3 +1,4 @@
 export { classifySms, type SmsIntent } from './classify';
 export { intentOf, smsInboundHandler } from './handler';
+export { runSmsStopConsumer } from './run';
 export { SMS_STOP_TOPICS, smsSalvage, startSmsStopConsumer } from './service';
