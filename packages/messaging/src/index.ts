@@ -1,6 +1,6 @@
 export { encodeValue } from './codec';
 export { genericPoisonReason, safeErrorText } from './errors';
-export { createKafkaBus, type KafkaBusOptions } from './kafka';
+export { createKafkaBus, type KafkaBusOptions, UnknownTopicError } from './kafka';
 export { createMemoryBus, type MemoryBus } from './memory';
 export {
   type OutboxRelay,

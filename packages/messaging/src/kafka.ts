@@ -27,6 +27,14 @@ import {
 
 const HEALTH_TIMEOUT_MS = 3_000;
 
+/** A publish to a topic the broker does not have (topics are never created by a publish). */
+export class UnknownTopicError extends Error {
+  override readonly name = 'UnknownTopicError';
+  constructor(readonly topic: string) {
+    super(`topic ${topic} does not exist`);
+  }
+}
+
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
@@ -109,8 +117,21 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     return adminReady;
   };
 
+  const missingTopics = async (topics: string[]) => {
+    const existing = new Set(await (await getAdmin()).listTopics());
+    return [...new Set(topics)].filter((t) => !existing.has(t));
+  };
+
+  // Topics seen to exist. A send to a missing topic would spend kafkajs' whole retry schedule
+  // (tens of seconds) on metadata errors; one listing says so at once, and the runner's bounded
+  // retry decides what happens next.
+  const knownTopics = new Set<string>();
   const publish = async (topic: string, messages: OutgoingMessage[]) => {
     if (messages.length === 0) return;
+    if (!knownTopics.has(topic)) {
+      if ((await missingTopics([topic])).length > 0) throw new UnknownTopicError(topic);
+      knownTopics.add(topic);
+    }
     const p = await getProducer();
     await p.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
   };
@@ -137,11 +158,6 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
         configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
       })),
     });
-  };
-
-  const missingTopics = async (topics: string[]) => {
-    const existing = new Set(await (await getAdmin()).listTopics());
-    return [...new Set(topics)].filter((t) => !existing.has(t));
   };
 
   const consume = async <T>(copts: ConsumerOptions<T>): Promise<ConsumerHandle> => {
