@@ -14,6 +14,7 @@ export function runSmsStopConsumer(
       await startSmsStopConsumer(res, {
         groupId: config.GROUP_ID,
         templates: { confirmation: config.SMS_CONFIRMATION_TEMPLATE, help: config.SMS_HELP_TEMPLATE },
+        languages: config.SMS_KEYWORDS_FILE,
         giveUpAfterMs: config.CONSUMER_GIVE_UP_AFTER_MS,
       }),
     ],

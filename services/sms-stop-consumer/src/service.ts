@@ -1,6 +1,7 @@
 import { Topics } from '@sp/contracts';
 import type { ConsumerHandle } from '@sp/messaging';
 import { type Resources, type SalvagePolicy, startListConsumer } from '@sp/runtime';
+import { compileKeywords, type LanguageTable } from './classify';
 import { type ReplyTemplates, smsInboundHandler } from './handler';
 
 /** The topics this service reads and writes (checked at start). */
@@ -15,7 +16,12 @@ export const smsSalvage: SalvagePolicy = () => ({ channel: 'sms', purpose: 'all'
 
 export function startSmsStopConsumer(
   res: Pick<Resources, 'bus' | 'db' | 'logger' | 'metrics' | 'list' | 'topicName'>,
-  opts: { groupId?: string; templates?: ReplyTemplates; giveUpAfterMs?: number } = {},
+  opts: {
+    groupId?: string;
+    templates?: ReplyTemplates;
+    languages?: LanguageTable;
+    giveUpAfterMs?: number;
+  } = {},
 ): Promise<ConsumerHandle> {
   const topicName = res.topicName;
   return startListConsumer(res, {
@@ -26,6 +32,7 @@ export function startSmsStopConsumer(
       bus: res.bus,
       templates: opts.templates ?? { confirmation: 'sms-optout-confirmation', help: 'sms-help' },
       replyTopic: topicName(Topics.smsSendRequest),
+      keywords: compileKeywords(opts.languages),
     }),
     salvage: smsSalvage,
     ...(opts.giveUpAfterMs !== undefined ? { giveUpAfterMs: opts.giveUpAfterMs } : {}),
