@@ -81,7 +81,8 @@ function bearerMatches(header: string | undefined, expected: string): boolean {
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
-export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object) {
+export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
+  const page = { onRequest: ctx.limits.pageView };
   const brand = { brandName: ctx.config.brandName, supportEmail: ctx.config.supportEmail };
   const secure = ctx.config.publicBaseUrl.startsWith('https:');
 
@@ -113,7 +114,7 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object)
     return requestId;
   }
 
-  app.get(PAGE, { config: limit }, async (req, reply) => {
+  app.get(PAGE, page, async (req, reply) => {
     const did = deviceId(req, reply);
     const gpc = gpcHeader(req);
     // R-DNS-2: the signal alone is the opt-out for this browser; nothing is asked.
@@ -121,7 +122,7 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object)
     return html(reply, 200, doNotSellPage(brand, PAGE, { gpcHonored: gpc }, reply.cspNonce));
   });
 
-  app.post(PAGE, { config: limit }, async (req, reply) => {
+  app.post(PAGE, page, async (req, reply) => {
     const did = deviceId(req, reply);
     const form = DnsForm.safeParse(req.body ?? {});
     const gpc = gpcHeader(req) || (form.success && form.data.gpc === '1');
@@ -157,6 +158,28 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object)
         ),
       );
     }
+    // Form posts are bounded per identifier too, so one address cannot flood its own history.
+    const identifiers = [email && subjectKey(ctx, 'email', email), phone && subjectKey(ctx, 'phone', phone)];
+    const limited = ctx.limits.formPost(identifiers.filter((k): k is string => Boolean(k)));
+    if (!limited.allowed) {
+      reply.header('retry-after', String(limited.retryAfterSeconds));
+      return html(
+        reply,
+        429,
+        doNotSellPage(
+          brand,
+          PAGE,
+          {
+            gpcHonored: false,
+            error:
+              'We received several requests for this email address or phone number in the last minutes. Please try again in a few minutes.',
+            email,
+            phone,
+          },
+          reply.cspNonce,
+        ),
+      );
+    }
     const subjects: Subjects = { ...(email ? { email } : {}), ...(phone ? { phone } : {}), deviceId: did };
     const requestId = await record(req, subjects, { method: 'web-form', gpc, combinedForm: true });
     return html(
@@ -172,6 +195,7 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object)
 
   app.post('/v1/privacy/do-not-sell', async (req, reply) => {
     if (!bearerMatches(req.headers.authorization, ctx.config.dnsApiToken)) {
+      if (!ctx.limits.failed(req, reply)) return reply;
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
     }
     const parsed = DnsApiRequest.safeParse(req.body);
