@@ -1,3 +1,13 @@
-export { classifySms, type SmsIntent } from './classify';
+export {
+  classifySms,
+  classifySmsMessage,
+  compileKeywords,
+  DEFAULT_LANGUAGES,
+  type LanguageTable,
+  mergeLanguages,
+  type SmsClassification,
+  type SmsIntent,
+} from './classify';
 export { intentOf, smsInboundHandler } from './handler';
-export { startSmsStopConsumer } from './service';
+export { runSmsStopConsumer } from './run';
+export { SMS_STOP_TOPICS, smsSalvage, startSmsStopConsumer } from './service';

@@ -462,7 +462,7 @@ Our best prices of the year.
 
 --AbC8e.4gyIcCrxq.1RFbQY.3Vu7Hs+--
 `),
-        expect: { quarantined: 'delivery-status-report', unaffected: [rcpt] },
+        expect: { quarantined: 'delivery-status-notification', unaffected: [rcpt] },
       };
     },
   },
