@@ -163,7 +163,7 @@ describe('abuse-inbox fuzz: random MIME (issue 10)', () => {
               }),
             );
           // nodemailer itself refuses an envelope it cannot write (no usable recipient): nothing was sent.
-          if (!reply.ok && reply.err.code === 'EENVELOPE') {
+          if (!reply.ok && reply.code === undefined && reply.err.code === 'EENVELOPE') {
             tally.unsent += 1;
             return;
           }
