@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEvent, type TopicName, Topics } from '@sp/contracts';
+import { cfblFeedbackId } from '@sp/email-sender';
 import { generateSecret, toSubject } from '@sp/identity';
 import { createMemoryBus } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
@@ -77,7 +78,10 @@ describe('abuse-inbox fuzz: random MIME (issue 10)', () => {
     });
     const bus = createMemoryBus();
     const deps = inboxDepsFrom(config, bus, silentLogger());
-    const sealing: Sealing = { token: (c) => deps.sealer.seal(c), cfblId: (c) => deps.sealer.seal(c) };
+    const sealing: Sealing = {
+      token: (c) => deps.sealer.seal(c),
+      cfblId: (c) => cfblFeedbackId(deps.sealer, c.email, c.campaignId) ?? '',
+    };
     const topics: [string, TopicName][] = [
       [config.topics.complaint, Topics.complaint],
       [config.topics.bounce, Topics.bounce],
@@ -135,7 +139,10 @@ describe('abuse-inbox fuzz: random MIME (issue 10)', () => {
     pipeline = await startPipeline('abuse-fuzz');
     const p = pipeline;
     const { inbox } = p;
-    const sealing: Sealing = { token: (c) => inbox.sealer.seal(c), cfblId: (c) => inbox.sealer.seal(c) };
+    const sealing: Sealing = {
+      token: (c) => inbox.sealer.seal(c),
+      cfblId: (c) => cfblFeedbackId(inbox.sealer, c.email, c.campaignId) ?? '',
+    };
     // One pooled connection carries every run: the server sees message after message on it.
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',

@@ -4,6 +4,7 @@
 // Each fixture states its exact outcome: which events (topic, subject, fields, what attributed
 // it), where that leaves the person on the list, or the quarantine reason; and who must stay
 // untouched (R-AB-1..6).
+import { cfblFeedbackId } from '@sp/email-sender';
 import { consumeAll, testInfra } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNSUB_DOMAIN } from '../helpers';
@@ -60,7 +61,12 @@ beforeAll(async () => {
   const ctx: FixtureContext = {
     addr: (tag, domain = 'example.net') => `${tag}.${run}@${domain}`,
     token: (claims) => inbox.sealer.seal(claims),
-    cfblId: (claims) => inbox.sealer.seal(claims),
+    // What the email sender puts in CFBL-Feedback-ID (a sealed, short id; see compose.ts).
+    cfblId: ({ email, campaignId }) => {
+      const id = cfblFeedbackId(inbox.sealer, email, campaignId);
+      if (!id) throw new Error('no CFBL-Feedback-ID for this recipient');
+      return id;
+    },
     abuse: inbox.config.recipients[0]!,
     unsubDomain: UNSUB_DOMAIN,
   };

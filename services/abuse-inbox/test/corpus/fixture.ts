@@ -8,7 +8,7 @@ export interface FixtureContext {
   addr(tag: string, domain?: string): string;
   /** Our recipient token, as the email sender seals it (X-SP-Recipient-Token, /u/ links, mailto). */
   token(claims: { email: string; topic?: string; campaignId?: string }): string;
-  /** Our RFC 9477 CFBL-Feedback-ID for a recipient, as the email sender sets it. */
+  /** Our RFC 9477 CFBL-Feedback-ID for a recipient, as the email sender sets it (cfblFeedbackId). */
   cfblId(claims: { email: string; topic?: string; campaignId?: string }): string;
   /** The abuse mailbox the inbox serves. */
   abuse: string;
