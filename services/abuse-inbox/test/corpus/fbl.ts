@@ -1126,4 +1126,64 @@ ${ours({ to: person, id: 'token-wins-1', token })}
       };
     },
   },
+  {
+    name: 'mailru-fbl-named',
+    models:
+      'Mail.Ru\'s FBL as its postmaster blog describes it ("FBL for your domains"): RFC 5965 ARF with the complainant\'s address in Original-Rcpt-To and the whole original attached, which carries the X-Mailru-Msgtype header Mail.Ru asks bulk senders to set; unquoted boundary, CRLF',
+    build: (c) => {
+      const to = c.addr('mailru', 'mail.example.ru');
+      return {
+        raw: crlf(mail`
+From: FBL <fbl@corp.mail.example.ru>
+Date: Tue, 17 Nov 2026 15:40:00 +0300
+Subject: FW: Cartridges, 30% off this week
+To: <${c.abuse}>
+Message-ID: <fbl.1763383200.271828@corp.mail.example.ru>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report;
+	boundary=part1_mru.5f3c2a10_boundary
+
+--part1_mru.5f3c2a10_boundary
+Content-Type: text/plain; charset=US-ASCII
+Content-Transfer-Encoding: 7bit
+
+This is an email abuse report for an email message received from IP
+192.0.2.10 on Tue, 17 Nov 2026 15:39:00 +0300.
+
+--part1_mru.5f3c2a10_boundary
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: Mail.Ru-FBL/1.0
+Version: 1
+Original-Mail-From: <bounces@ink.example>
+Original-Rcpt-To: <${to}>
+Arrival-Date: Tue, 17 Nov 2026 15:39:00 +0300
+Source-IP: 192.0.2.10
+
+--part1_mru.5f3c2a10_boundary
+Content-Type: message/rfc822
+Content-Disposition: inline
+
+Received: from mta7.ink.example (mta7.ink.example [192.0.2.10])
+	by mxs.mail.example.ru with esmtp (envelope-from <bounces@ink.example>)
+	id 1tAbCd-0001Xy-9Z
+	for ${to}; Tue, 17 Nov 2026 15:39:00 +0300
+${ours({ to, id: 'mailru-1', extra: ['X-Mailru-Msgtype: ink-weekly'] })}
+--part1_mru.5f3c2a10_boundary--
+`),
+        expect: {
+          published: [
+            {
+              topic: 'complaint',
+              email: to,
+              data: { kind: 'arf', userAgent: 'Mail.Ru-FBL/1.0', arrivalDate: '2026-11-17T12:39:00.000Z' },
+              by: 'original-rcpt-to',
+              scope: 'marketing',
+            },
+          ],
+        },
+      };
+    },
+  },
 ];
