@@ -1,6 +1,7 @@
 // Kafka helpers for tests: a uniquely named topic per test, produce and consume.
 import { randomBytes } from 'node:crypto';
 import { type Admin, Kafka, type KafkaMessage, logLevel, Partitioners } from 'kafkajs';
+import { waitFor } from './wait';
 
 export function kafkaClient(brokers: string, clientId = 'sp-test'): Kafka {
   return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
@@ -28,17 +29,30 @@ export async function createTopic(
 ): Promise<string> {
   const topic = opts.name ?? uniqueName(prefix);
   await withAdmin(brokers, async (admin) => {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic,
-          numPartitions: opts.partitions ?? 1,
-          replicationFactor: 1,
-          configEntries: Object.entries(opts.config ?? {}).map(([name, value]) => ({ name, value })),
-        },
-      ],
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic,
+            numPartitions: opts.partitions ?? 1,
+            replicationFactor: 1,
+            configEntries: Object.entries(opts.config ?? {}).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      });
+    } catch (err) {
+      // A busy broker may answer kafkajs's leader check before its metadata knows the topic it
+      // just created (UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not retry there): wait for
+      // the topic's leaders instead of failing the test.
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      await waitFor(`topic ${topic} to have leaders`, async () => {
+        const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+        return (
+          meta !== undefined && meta.partitions.length > 0 && meta.partitions.every((p) => p.leader >= 0)
+        );
+      });
+    }
   });
   return topic;
 }
