@@ -131,5 +131,8 @@ describe('sms-stop-consumer', () => {
     ]);
     const dead = await consumeAll(testInfra().kafkaBrokers, `${prefix}${Topics.smsInbound}.dlq`, 1, 120_000);
     expect(dead[0]?.headers['x-dlq-error']).toMatch(/phone|from/i);
+    // Its key is no subject key: the STOP cannot be salvaged, and the dead letter says so.
+    expect(dead[0]?.headers['x-dlq-salvage']).toBe('failed');
+    expect(dead[0]?.headers['x-dlq-salvage-error']).toMatch(/not a subject key/);
   });
 });
