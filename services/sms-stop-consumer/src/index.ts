@@ -8,5 +8,6 @@ export {
   type SmsClassification,
   type SmsIntent,
 } from './classify';
+export { SmsKeywordsFile } from './config';
 export { intentOf, smsInboundHandler } from './handler';
 export { startSmsStopConsumer } from './service';
