@@ -23,9 +23,8 @@ import { randomBytes } from 'node:crypto';
 import { Topics } from '@sp/contracts';
 import { loadTemplates, render } from '@sp/delivery';
 import { type Collected, collect } from '@sp/delivery/test-support';
-import { buildEdge, loadConfig as loadEdgeConfig } from '@sp/edge';
-import { createKeyer, createSealer, generateSecret } from '@sp/identity';
-import { type ConsumerHandle, createKafkaBus } from '@sp/messaging';
+import { startEdge, type TestEdge } from '@sp/edge/test-support';
+import type { ConsumerHandle } from '@sp/messaging';
 import { createMetrics, silentLogger } from '@sp/observability';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { checkMany, history } from '@sp/suppression';
@@ -36,7 +35,6 @@ import { TEMPLATES_DIR } from '../src/index';
 import { PEPPERS, type SmsHarness, startSmsHarness } from './harness';
 
 const PUBLIC = 'https://hooks.inkshop.example';
-const AUTH_TOKEN = randomBytes(16).toString('hex');
 const ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
 const SERVICE_SID = `MG${randomBytes(16).toString('hex')}`;
 
@@ -343,39 +341,7 @@ const CASES: Case[] = [
 let h: SmsHarness;
 let requests: Collected;
 let stopConsumer: ConsumerHandle;
-let edge: Awaited<ReturnType<typeof startEdge>>;
-
-async function startEdge(smsTopic: string) {
-  const brokers = testInfra().kafkaBrokers;
-  const config = loadEdgeConfig({
-    KAFKA_BROKERS: brokers,
-    TOKEN_KEYS: `k1:${generateSecret()}`,
-    SUBJECT_PEPPERS: `p1:${PEPPERS.p1}`,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    DNS_API_TOKEN: generateSecret(),
-    PUBLIC_BASE_URL: PUBLIC,
-    TOPIC_SMS_INBOUND: smsTopic,
-  });
-  const bus = createKafkaBus({ brokers: brokers.split(','), clientId: uniqueName('edge') });
-  const app = buildEdge({
-    bus,
-    sealer: createSealer(config.tokenKeys),
-    keyer: createKeyer({
-      peppers: config.subjectPeppers.keys,
-      currentKeyId: config.subjectPeppers.currentKeyId,
-    }),
-    config,
-    logger: silentLogger(),
-  });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    url,
-    close: async () => {
-      await app.close();
-      await bus.close();
-    },
-  };
-}
+let edge: TestEdge;
 
 beforeAll(async () => {
   h = await startSmsHarness();
@@ -394,7 +360,12 @@ beforeAll(async () => {
     },
     { groupId: uniqueName('sms-stop-consumer') },
   );
-  edge = await startEdge(h.topics.smsInbound);
+  // The edge as its own tests start it, on this harness's inbound topic and subject peppers.
+  edge = await startEdge({
+    PUBLIC_BASE_URL: PUBLIC,
+    SUBJECT_PEPPERS: `p1:${PEPPERS.p1}`,
+    TOPIC_SMS_INBOUND: h.topics.smsInbound,
+  });
   requests = await collect(testInfra().kafkaBrokers, h.topics.sendRequest);
 });
 afterAll(async () => {
@@ -406,7 +377,7 @@ afterAll(async () => {
 
 /** POSTs one parameter set as Twilio does: form-encoded, X-Twilio-Signature over the public URL. */
 async function post(params: Record<string, string>): Promise<Response> {
-  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC}/twilio/sms`, params);
+  const signature = twilio.getExpectedTwilioSignature(edge.twilioAuthToken, `${PUBLIC}/twilio/sms`, params);
   return fetch(`${edge.url}/twilio/sms`, {
     method: 'POST',
     headers: {
