@@ -1,7 +1,6 @@
 // Kafka helpers for tests: a uniquely named topic per test, produce and consume.
 import { randomBytes } from 'node:crypto';
 import { type Admin, Kafka, type KafkaMessage, logLevel, Partitioners } from 'kafkajs';
-import { waitFor } from './wait';
 
 export function kafkaClient(brokers: string, clientId = 'sp-test'): Kafka {
   return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
@@ -42,19 +41,27 @@ export async function createTopic(
         ],
       });
     } catch (err) {
-      // A busy broker may answer kafkajs's leader check before its metadata knows the topic it
-      // just created (UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not retry there): wait for
-      // the topic's leaders instead of failing the test.
+      // A busy broker may answer the leader wait before the new topic's metadata is out
+      // (UNKNOWN_TOPIC_OR_PARTITION): the topic was created; wait for its leaders instead.
       if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
-      await waitFor(`topic ${topic} to have leaders`, async () => {
-        const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-        return (
-          meta !== undefined && meta.partitions.length > 0 && meta.partitions.every((p) => p.leader >= 0)
-        );
-      });
+      await waitForLeaders(admin, topic);
     }
   });
   return topic;
+}
+
+async function waitForLeaders(admin: Admin, topic: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      if (topics[0]?.partitions.every((p) => p.leader >= 0)) return;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+    }
+    if (Date.now() > until) throw new Error(`topic ${topic} has no leader after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 export interface TestMessage {
