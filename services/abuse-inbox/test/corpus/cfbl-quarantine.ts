@@ -383,6 +383,97 @@ Message-ID: <own-abuse-1@ink.example>
     }),
   },
   {
+    name: 'arf-nul-in-free-text',
+    models:
+      'sisimai set-of-emails maildir/bsd/arf-02.eml layout with a NUL (U+0000) inside the User-Agent and the human part, as broken FBL software emits: the complaint is published with the text cleaned (PostgreSQL cannot hold U+0000; issue 10, defect 5)',
+    build: (c) => {
+      const to = c.addr('nul-text', 'mail.example.org');
+      return {
+        raw: lf(mail`
+MIME-Version: 1.0
+Content-Type: multipart/report; boundary="nul-text-1"; report-type="feedback-report"
+Date: Tue, 17 Nov 2026 15:50:00 +0000
+From: Mail AntiSpam Feedback <feedback@arf.mail.example.org>
+To: ${c.abuse}
+Subject: Fw: Cartridges
+
+--nul-text-1
+Content-Type: text/plain; charset="US-ASCII"
+
+This is an email abuse report.\u0000
+
+--nul-text-1
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: Broken\u0000FBL/1.0
+Version: 1
+Original-Rcpt-To: ${to}
+
+--nul-text-1
+Content-Type: message/rfc822
+
+From: Ink Corner <news@ink.example>
+To: ${to}
+Subject: Cartridges
+Message-ID: <nul-text-1@ink.example>
+
+Our best prices of the year.
+--nul-text-1--
+`),
+        expect: {
+          published: [
+            {
+              topic: 'complaint',
+              email: to,
+              data: { kind: 'arf', userAgent: 'BrokenFBL/1.0' },
+              by: 'original-rcpt-to',
+              scope: 'marketing',
+            },
+          ],
+        },
+      };
+    },
+  },
+  {
+    name: 'arf-control-character-in-recipient',
+    models:
+      'sisimai set-of-emails maildir/bsd/arf-02.eml layout whose Original-Rcpt-To carries a control character (U+0001) inside the address: an identifier that cannot be trusted, kept for an operator and nothing published (issue 10, defect 5)',
+    build: (c) => ({
+      raw: lf(mail`
+MIME-Version: 1.0
+Content-Type: multipart/report; boundary="ctl-rcpt-1"; report-type="feedback-report"
+Date: Tue, 17 Nov 2026 15:55:00 +0000
+From: Mail AntiSpam Feedback <feedback@arf.mail.example.org>
+To: ${c.abuse}
+Subject: Fw: Cartridges
+
+--ctl-rcpt-1
+Content-Type: text/plain; charset="US-ASCII"
+
+This is an email abuse report.
+
+--ctl-rcpt-1
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: Yahoo!-Mail-Feedback/1.0
+Version: 1
+Original-Rcpt-To: ctl\u0001person@mail.example.org
+
+--ctl-rcpt-1
+Content-Type: text/rfc822-headers
+
+From: Ink Corner <news@ink.example>
+To: undisclosed-recipients:;
+Message-ID: <ctl-rcpt-1@ink.example>
+
+--ctl-rcpt-1--
+`),
+      expect: { quarantined: 'recipient-has-control-characters' },
+    }),
+  },
+  {
     name: 'unsubscribe-mailto-bad-token',
     models:
       'sisimai set-of-emails maildir/bsd/arf-26.eml (Apple Mail unsubscribe) sent to an unsubscribe+<token>@ address whose token was cut by a mail client',
