@@ -2,7 +2,7 @@
 import { createKeyer, createSealer, generateSecret } from '@sp/identity';
 import { createKafkaBus } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
-import { createTopic, readEvents, type TestEnvelope, testInfra } from '@sp/testing';
+import { createTopic, readEvents, type TestEnvelope, testInfra, withAdmin } from '@sp/testing';
 import { buildEdge } from '../src/app';
 import { loadConfig } from '../src/config';
 import type { EdgeDeps } from '../src/deps';
@@ -89,4 +89,17 @@ export function events<T = Record<string, unknown>>(
 
 export function uniqueEmail(tag: string): string {
   return `${tag}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+/** How many messages each of the edge's topics holds (acked ones: the high-water marks). */
+export async function published(edge: TestEdge): Promise<Record<keyof TestEdge['topics'], number>> {
+  return withAdmin(edge.brokers, async (admin) => {
+    const entries = await Promise.all(
+      Object.entries(edge.topics).map(async ([name, topic]) => {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return [name, offsets.reduce((n, o) => n + Number(o.high), 0)] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<keyof TestEdge['topics'], number>;
+  });
 }
