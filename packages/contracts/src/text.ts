@@ -33,3 +33,19 @@ export function cleanDeep<T>(value: T): T {
   }
   return value;
 }
+
+// Every parser of ours reads bodies as UTF-8 (ASCII is a subset of it).
+const READABLE_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+
+/**
+ * The charset a Content-Type header declares when our UTF-8 parsers cannot read it (UTF-16,
+ * Latin-1, ...), lower-cased; null when it declares none or a readable one. Such a body would be
+ * read as garbage (NULs, U+FFFD in addresses), so HTTP ingresses refuse it with a 415.
+ */
+export function unreadableCharset(contentType: string | undefined): string | null {
+  if (!contentType) return null;
+  const m = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType);
+  if (!m) return null;
+  const charset = (m[1] ?? '').toLowerCase();
+  return READABLE_CHARSETS.has(charset) ? null : charset;
+}

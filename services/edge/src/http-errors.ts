@@ -2,27 +2,17 @@
 // a 5xx for bad input). Errors raised before a handler runs come from reading the request
 // (content-type parsers, multipart's busboy, body limits): they are the client's, whatever they
 // carry, because busboy's "Unexpected end of form" has no status at all and would read as an outage.
-import { ValidationError } from '@sp/contracts';
+import { unreadableCharset, ValidationError } from '@sp/contracts';
 
 export interface HttpFailure {
   status: number;
   message: string;
 }
 
-/** Charsets our body parsers decode correctly (they read UTF-8; ASCII is a subset). */
-const READABLE_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
-
-/** The charset a Content-Type names, lower-cased, or null when it names none. */
-export function declaredCharset(contentType: string | undefined): string | null {
-  if (!contentType) return null;
-  const m = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType);
-  return m ? (m[1] ?? '').toLowerCase() : null;
-}
-
 /** A 415 error for a body in a charset the parsers cannot read, or null when it is readable. */
 export function charsetError(contentType: string | undefined): (Error & { statusCode: number }) | null {
-  const charset = declaredCharset(contentType);
-  if (charset === null || READABLE_CHARSETS.has(charset)) return null;
+  const charset = unreadableCharset(contentType);
+  if (charset === null) return null;
   return Object.assign(new Error(`unsupported charset "${charset.slice(0, 40)}"; send UTF-8`), {
     statusCode: 415,
     code: 'SP_UNSUPPORTED_CHARSET',
