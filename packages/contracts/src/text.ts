@@ -49,3 +49,32 @@ export function unreadableCharset(contentType: string | undefined): string | nul
   const charset = (m[1] ?? '').toLowerCase();
   return READABLE_CHARSETS.has(charset) ? null : charset;
 }
+
+/**
+ * The path ("data.body", "evidence.userAgent") of the first string, key or value, inside a
+ * JSON-like value that PostgreSQL's jsonb cannot store (U+0000, a lone surrogate); null when
+ * every string is storable. Other controls are storable and are not reported here.
+ */
+export function unstorablePath(value: unknown, path = ''): string | null {
+  const bad = (s: string) => {
+    LONE_SURROGATE.lastIndex = 0;
+    return s.includes('\u0000') || LONE_SURROGATE.test(s);
+  };
+  if (typeof value === 'string') return bad(value) ? path || '(value)' : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = unstorablePath(value[i], path ? `${path}.${i}` : String(i));
+      if (p !== null) return p;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const at = path ? `${path}.${bad(k) ? '(key)' : k}` : bad(k) ? '(key)' : k;
+      if (bad(k)) return at;
+      const p = unstorablePath(v, at);
+      if (p !== null) return p;
+    }
+  }
+  return null;
+}

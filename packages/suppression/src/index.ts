@@ -1,3 +1,4 @@
+export { listRefusal } from './admit';
 export { type ApplyResult, apply, CHANGELOG_TOPIC, type ChangelogEntry } from './apply';
 export {
   type DnsRequestRecord,
@@ -30,7 +31,7 @@ export {
   type SmsIntent,
   validateListEvent,
 } from './events';
-export { addMonths, type EntryReason } from './plan';
+export { addMonths, type EntryReason, type PlanContext } from './plan';
 export type { SubjectInput, SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, revealAddress } from './vault';
