@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpsCertificateFetcher } from '../src/sns-verify';
-import { events, startEdge, type TestEdge, uniqueEmail } from './helpers';
+import { events, published, startEdge, type TestEdge, uniqueEmail } from './helpers';
 
 const ARN = 'arn:aws:sns:us-east-1:123456789012:ses-feedback';
 const OTHER_ARN = 'arn:aws:sns:us-east-1:123456789012:someone-else';
@@ -217,6 +217,24 @@ describe('SES via SNS', () => {
       feedbackType: 'abuse',
       campaignId: 'black-friday',
     });
+  });
+
+  it('issue 10 item 9: a recipient the complaint-consumer would refuse is left out; a notification with no valid one is a 400 and publishes nothing', async () => {
+    const before = await published(edge);
+    const none = await post(sign(notification(bounce('not-an-address'))));
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain('no recipient');
+    const nul = await post(sign(notification(complaint([`a\u0000${uniqueEmail('nul')}`]))));
+    expect(nul.status).toBe(400);
+    expect(await published(edge)).toEqual(before);
+
+    const good = uniqueEmail('kept');
+    const mixed = await post(sign(notification(complaint(['x@@example.com', good]))));
+    expect(mixed.status).toBe(200);
+    expect(await mixed.json()).toEqual({ published: 1, skipped: 1 });
+    const got = await events<{ email: string }>(edge, edge.topics.complaint, before.complaint + 1);
+    expect(got.at(-1)!.event.data.email).toBe(good);
+    expect(await published(edge)).toEqual({ ...before, complaint: before.complaint + 1 });
   });
 
   it('R-AB-4: SubscriptionConfirmation is confirmed for the expected topic only', async () => {
