@@ -21,18 +21,11 @@ export interface TestEdge {
 export async function startEdge(
   env: Record<string, string> = {},
   extra: Pick<EdgeDeps, 'fetchCertificate' | 'httpGet'> = {},
+  /** Topics that exist already (a pipeline's consumers read them); by default fresh ones. */
+  given?: TestEdge['topics'],
 ): Promise<TestEdge> {
   const brokers = testInfra().kafkaBrokers;
-  const [emailOptOut, smsInbound, doNotSell, complaint, bounce] = await Promise.all(
-    ['optout', 'sms', 'dns', 'complaint', 'bounce'].map((p) => createTopic(brokers, `edge-${p}`)),
-  );
-  const topics = {
-    emailOptOut: emailOptOut!,
-    smsInbound: smsInbound!,
-    doNotSell: doNotSell!,
-    complaint: complaint!,
-    bounce: bounce!,
-  };
+  const topics = given ?? (await freshTopics(brokers));
   const tokenKeys = `k1:${generateSecret()}`;
   const peppers = `p1:${generateSecret()}`;
   const twilioAuthToken = generateSecret();
@@ -73,6 +66,19 @@ export async function startEdge(
       await app.close();
       await bus.close();
     },
+  };
+}
+
+async function freshTopics(brokers: string): Promise<TestEdge['topics']> {
+  const [emailOptOut, smsInbound, doNotSell, complaint, bounce] = await Promise.all(
+    ['optout', 'sms', 'dns', 'complaint', 'bounce'].map((p) => createTopic(brokers, `edge-${p}`)),
+  );
+  return {
+    emailOptOut: emailOptOut!,
+    smsInbound: smsInbound!,
+    doNotSell: doNotSell!,
+    complaint: complaint!,
+    bounce: bounce!,
   };
 }
 
