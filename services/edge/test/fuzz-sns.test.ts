@@ -125,11 +125,14 @@ describe('SNS fuzz (issue 10)', () => {
           body = r.body;
           contentType = r.contentType;
         } else {
-          const message = r.kind === 'signed' ? r.ses.message : r.message;
           const m = signer.sign(
             r.kind === 'not-ses'
               ? { ...signer.notification({}, ARN), Message: r.message }
-              : signer.notification(message, ARN, r.subject !== undefined ? { Subject: r.subject } : {}),
+              : signer.notification(
+                  r.ses.message,
+                  ARN,
+                  r.subject !== undefined ? { Subject: r.subject } : {},
+                ),
           );
           if (r.kind === 'signed' && r.tamper) m.Message = `${m.Message} `;
           body = JSON.stringify(m);
