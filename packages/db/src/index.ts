@@ -7,5 +7,5 @@ export {
   migrationsFolder,
   selectOne,
 } from './client';
-export { isConnectionError } from './errors';
+export { dbPoisonReason, isConnectionError, sqlState } from './errors';
 export * as schema from './schema';

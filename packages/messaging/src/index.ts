@@ -1,5 +1,6 @@
 export { encodeValue } from './codec';
-export { createKafkaBus, type KafkaBusOptions } from './kafka';
+export { genericPoisonReason, safeErrorText } from './errors';
+export { createKafkaBus, type KafkaBusOptions, UnknownTopicError } from './kafka';
 export { createMemoryBus, type MemoryBus } from './memory';
 export {
   type OutboxRelay,
@@ -8,7 +9,15 @@ export {
   type OutboxSource,
   startOutboxRelay,
 } from './relay';
-export { dlqMessage, isValidationError, type RawMessage } from './runner';
+export {
+  type BatchContext,
+  classifyError,
+  DEFAULT_GIVE_UP_AFTER_MS,
+  dlqMessage,
+  type ErrorVerdict,
+  isValidationError,
+  processBatch,
+} from './runner';
 export { catalogValidator, type SubscribeOptions, subscribe } from './typed';
 export {
   type Bus,
@@ -16,6 +25,7 @@ export {
   type ConsumerMetrics,
   type ConsumerOptions,
   type CounterLike,
+  type DeadLetterCause,
   type Delivered,
   DLQ_HEADERS,
   dlqTopicOf,
@@ -24,6 +34,8 @@ export {
   type Logger,
   type OutgoingMessage,
   PoisonMessages,
+  type RawMessage,
+  type SalvageOutcome,
   silentLogger,
   type TopicSpec,
   type ValidationResult,

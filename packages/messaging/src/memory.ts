@@ -76,6 +76,7 @@ export function createMemoryBus(): MemoryBus {
         key: m.key,
         headers: { ...(m.headers ?? {}) },
         value: Buffer.isBuffer(value) ? Buffer.from(value) : Buffer.from(value, 'utf8'),
+        timestamp: String(Date.now()),
       });
     }
     wake();
@@ -192,6 +193,7 @@ export function createMemoryBus(): MemoryBus {
     publish,
     consume,
     ensureTopics,
+    missingTopics: async (names) => [...new Set(names)].filter((t) => !topics.has(t)),
     healthy: async () => true,
     async close() {
       await Promise.all([...handles].map((h) => h.stop()));

@@ -7,6 +7,7 @@ import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
 import { listRefusal } from '@sp/suppression';
 import type { EdgeConfig } from './config';
+import type { EdgeLimits } from './limits';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -43,6 +44,7 @@ export interface Ctx {
   metrics: Metrics;
   fetchCertificate: CertificateFetcher;
   httpGet: (url: string) => Promise<{ status: number }>;
+  limits: EdgeLimits;
 }
 
 /** The subject key of a raw identifier, or null when it does not normalize. */

@@ -166,7 +166,7 @@ describe('SNS fuzz (issue 10)', () => {
     const after = await published(p.edge);
     expect(after.bounce + after.complaint - before.bounce - before.complaint).toBe(announced);
     expect(expected.length).toBeGreaterThan(0);
-    await allSuppressed(p.svc.res.list, expected);
+    await allSuppressed(p.list, expected);
     console.info(`sns fuzz: ${JSON.stringify(Object.fromEntries(statuses))}, ${expected.length} on the list`);
   });
 });

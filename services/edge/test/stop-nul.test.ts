@@ -66,7 +66,7 @@ describe('a signed "stop\\u0000" (issue 10 item 5)', () => {
     const all = [first, ...others];
     await waitFor('all 21 numbers suppressed', async () => {
       const r = await checkMany(
-        p.svc.res.list,
+        p.list,
         all.map((value) => ({
           subject: { type: 'phone' as const, value },
           channel: 'sms' as const,
@@ -78,7 +78,7 @@ describe('a signed "stop\\u0000" (issue 10 item 5)', () => {
 
     // Replies are requested before the list is written, so they are all on the topic by now.
     const requests = (
-      await consumeAll(testInfra().kafkaBrokers, p.topic(Topics.smsSendRequest), 1_000_000, 5_000)
+      await consumeAll(testInfra().kafkaBrokers, `${p.prefix}${Topics.smsSendRequest}`, 1_000_000, 5_000)
     ).map((m) => JSON.parse(m.value ?? '{}') as { data: { to: string; templateId: string; from: string } });
     const toFirst = requests.filter((r) => r.data.to === first);
     expect(toFirst.map((r) => r.data)).toEqual([
@@ -88,7 +88,7 @@ describe('a signed "stop\\u0000" (issue 10 item 5)', () => {
     // Nothing went to a dead-letter topic.
     const dlq = await consumeAll(
       testInfra().kafkaBrokers,
-      `${p.topic(Topics.smsInbound)}.dlq`,
+      `${p.prefix}${Topics.smsInbound}.dlq`,
       1,
       1_000,
     ).catch(() => []);

@@ -49,6 +49,7 @@ export function registerTwilio(app: FastifyInstance, ctx: Ctx) {
         .counter('edge_rejected_total', 'Refused webhook calls', ['reason'])
         .inc({ reason: 'twilio-signature' });
       ctx.logger.warn({ route: '/twilio/sms' }, 'twilio signature refused');
+      if (!ctx.limits.failed(req, reply)) return reply;
       return reply.code(403).type('text/plain').send('Forbidden');
     }
     // Read only now: the signature is over the parameters exactly as Twilio sent them.
@@ -65,6 +66,12 @@ export function registerTwilio(app: FastifyInstance, ctx: Ctx) {
     if (key === null) {
       // The list keys a STOP by the sender's number: one that does not normalize cannot be recorded.
       return reply.code(400).type('text/plain').send('From is not a phone number');
+    }
+    // A signed request is never refused for volume; Twilio's retries (and replays of a captured
+    // one) carry the same MessageSid and are published once per window.
+    const sid = m.MessageSid ?? m.SmsSid;
+    if (sid && !(await ctx.limits.firstTime('/twilio/sms', sid, reply))) {
+      return reply.code(200).type('text/xml').send(EMPTY_TWIML);
     }
     const optOutType = m.OptOutType?.toUpperCase();
     // ErrorCode is numeric on the wire; anything else is not Twilio's and is left out, not refused.
