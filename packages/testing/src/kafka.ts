@@ -1,6 +1,7 @@
 // Kafka helpers for tests: a uniquely named topic per test, produce and consume.
 import { randomBytes } from 'node:crypto';
 import { type Admin, Kafka, type KafkaMessage, logLevel, Partitioners } from 'kafkajs';
+import { waitFor } from './wait';
 
 export function kafkaClient(brokers: string, clientId = 'sp-test'): Kafka {
   return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
@@ -27,17 +28,25 @@ export async function createTopic(
   opts: { partitions?: number; config?: Record<string, string>; name?: string } = {},
 ): Promise<string> {
   const topic = opts.name ?? uniqueName(prefix);
+  const partitions = opts.partitions ?? 1;
   await withAdmin(brokers, async (admin) => {
+    // kafkajs' own waitForLeaders gives up with UNKNOWN_TOPIC_OR_PARTITION when a busy broker is
+    // slow to publish the new topic's metadata (tests sharing one broker); wait for it ourselves.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         {
           topic,
-          numPartitions: opts.partitions ?? 1,
+          numPartitions: partitions,
           replicationFactor: 1,
           configEntries: Object.entries(opts.config ?? {}).map(([name, value]) => ({ name, value })),
         },
       ],
+    });
+    await waitFor(`leaders of the new topic ${topic}`, async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const ps = topics[0]?.partitions ?? [];
+      return ps.length === partitions && ps.every((p) => p.leader >= 0);
     });
   });
   return topic;
