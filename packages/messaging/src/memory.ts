@@ -3,6 +3,7 @@
 // pause and commit-after-handler semantics). Nothing survives the process.
 import { createHash } from 'node:crypto';
 import { encodeValue } from './codec';
+import { safeErrorText } from './errors';
 import { type BatchContext, processBatch, type RawMessage } from './runner';
 import {
   type Bus,
@@ -162,7 +163,7 @@ export function createMemoryBus(): MemoryBus {
         try {
           if (!(await step()) && !stopping) await woken;
         } catch (err) {
-          log.error({ group: opts.groupId, err: String(err) }, 'in-process consumer step failed');
+          log.error({ group: opts.groupId, err: safeErrorText(err) }, 'in-process consumer step failed');
           await new Promise((r) => setTimeout(r, 100));
         } finally {
           waiters.delete(signal);

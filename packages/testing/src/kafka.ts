@@ -1,7 +1,6 @@
 // Kafka helpers for tests: a uniquely named topic per test, produce and consume.
 import { randomBytes } from 'node:crypto';
 import { type Admin, Kafka, type KafkaMessage, logLevel, Partitioners } from 'kafkajs';
-import { waitFor } from './wait';
 
 export function kafkaClient(brokers: string, clientId = 'sp-test'): Kafka {
   return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
@@ -28,28 +27,41 @@ export async function createTopic(
   opts: { partitions?: number; config?: Record<string, string>; name?: string } = {},
 ): Promise<string> {
   const topic = opts.name ?? uniqueName(prefix);
-  const partitions = opts.partitions ?? 1;
   await withAdmin(brokers, async (admin) => {
-    // kafkajs' own waitForLeaders gives up with UNKNOWN_TOPIC_OR_PARTITION when a busy broker is
-    // slow to publish the new topic's metadata (tests sharing one broker); wait for it ourselves.
-    await admin.createTopics({
-      waitForLeaders: false,
-      topics: [
-        {
-          topic,
-          numPartitions: partitions,
-          replicationFactor: 1,
-          configEntries: Object.entries(opts.config ?? {}).map(([name, value]) => ({ name, value })),
-        },
-      ],
-    });
-    await waitFor(`leaders of the new topic ${topic}`, async () => {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      const ps = topics[0]?.partitions ?? [];
-      return ps.length === partitions && ps.every((p) => p.leader >= 0);
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic,
+            numPartitions: opts.partitions ?? 1,
+            replicationFactor: 1,
+            configEntries: Object.entries(opts.config ?? {}).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      });
+    } catch (err) {
+      // A busy broker may answer the leader wait before the new topic's metadata is out
+      // (UNKNOWN_TOPIC_OR_PARTITION): the topic was created; wait for its leaders instead.
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      await waitForLeaders(admin, topic);
+    }
   });
   return topic;
+}
+
+async function waitForLeaders(admin: Admin, topic: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      if (topics[0]?.partitions.every((p) => p.leader >= 0)) return;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+    }
+    if (Date.now() > until) throw new Error(`topic ${topic} has no leader after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 export interface TestMessage {

@@ -81,7 +81,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     // Services that write the list: the same consumers as production, on this bus.
     const consumers = [
       await startOptoutConsumer(res),
-      await startSmsStopConsumer(res),
+      await startSmsStopConsumer(res, { languages: cfg.smsLanguages }),
       await startDnsConsumer(res),
       await startComplaintConsumer(res),
     ];
