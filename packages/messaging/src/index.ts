@@ -1,5 +1,6 @@
 export { encodeValue } from './codec';
 export { createKafkaBus, type KafkaBusOptions } from './kafka';
+export { createLocalBus, type LocalBusOptions, type LogStore, UnknownTopicError } from './local';
 export { createMemoryBus, type MemoryBus } from './memory';
 export {
   type OutboxRelay,
@@ -9,6 +10,7 @@ export {
   startOutboxRelay,
 } from './relay';
 export { dlqMessage, isValidationError, type RawMessage } from './runner';
+export { createTableBus, type SqlClient, type SqlQuery, type TableBus, type TableBusOptions } from './table';
 export { catalogValidator, type SubscribeOptions, subscribe } from './typed';
 export {
   type Bus,
