@@ -32,6 +32,13 @@ export const StandaloneEnv = z.object({
   UNSUBSCRIBE_DOMAIN: z.string().default('unsubscribe.localhost'),
   ABUSE_RECIPIENTS: z.string().default('abuse@abuse.localhost'),
   LOG_LEVEL: z.string().default('info'),
+  /**
+   * `off` is a maintenance mode: the edge, the inbox and the API take requests and every accepted
+   * event is kept in the bus (the database's bus tables without Kafka), but nothing is applied to
+   * the list and nothing is sent (a sender must not send while opt-outs wait). The next start
+   * without it applies what waited, in order.
+   */
+  CONSUMERS: z.enum(['on', 'off']).default('on'),
 });
 export type StandaloneEnv = z.infer<typeof StandaloneEnv>;
 
@@ -61,6 +68,8 @@ export interface StandaloneConfig {
   postalAddress: string;
   smsFrom: string;
   logLevel: string;
+  /** False in the maintenance mode (CONSUMERS=off): nothing consumes the bus. */
+  consumers: boolean;
 }
 
 function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
@@ -110,5 +119,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     postalAddress: e.POSTAL_ADDRESS,
     smsFrom: e.SMS_FROM,
     logLevel: e.LOG_LEVEL,
+    consumers: e.CONSUMERS === 'on',
   };
 }

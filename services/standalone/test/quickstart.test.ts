@@ -2,98 +2,45 @@
 // like a user — a one-click unsubscribe, a signed Twilio STOP, the Do-Not-Sell form and an ARF
 // report over SMTP — then the CLI shows all four suppressed with their reasons, before and
 // after a restart.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort, waitFor } from '@sp/testing';
 import { createTransport } from 'nodemailer';
 import twilio from 'twilio';
 import { afterAll, expect, it } from 'vitest';
+import { suppress as cli, killAll, type Ports, type Standalone, startStandalone, textsTo } from './npm-start';
 
-const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sp-standalone-'));
 const TWILIO_AUTH_TOKEN = 'quickstart-twilio-auth-token';
 const API_TOKEN = 'quickstart-api-token-0123456789';
 const TWILIO_ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
-let running: ChildProcess | undefined;
+let running: Standalone | undefined;
 
 afterAll(async () => {
   await stop();
+  await killAll();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Started {
-  edge: string;
-  api: string;
-  smtpPort: number;
-  twilio: string;
-}
-
-async function start(ports: { edge: number; api: number; smtp: number }): Promise<Started> {
+async function start(ports: Ports): Promise<Standalone> {
   // `npm start` as the README says, in its own process group so Ctrl-C (SIGINT) reaches it all.
-  const child = spawn('npm', ['start'], {
-    cwd: repo,
-    detached: true,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      EDGE_PORT: String(ports.edge),
-      API_PORT: String(ports.api),
-      SMTP_PORT: String(ports.smtp),
-      SES_PORT: '0',
-      API_TOKEN,
-      TWILIO_AUTH_TOKEN,
-      TWILIO_ACCOUNT_SID,
-      TWILIO_PORT: '0',
-      LOG_LEVEL: 'warn',
-      KAFKA_BROKERS: '',
-      DATABASE_URL: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  running = await startStandalone(ports, {
+    DATA_DIR: dataDir,
+    API_TOKEN,
+    TWILIO_AUTH_TOKEN,
+    TWILIO_ACCOUNT_SID,
   });
-  running = child;
-  let out = '';
-  child.stdout?.on('data', (b: Buffer) => {
-    out += b.toString();
-  });
-  child.stderr?.on('data', (b: Buffer) => {
-    out += b.toString();
-  });
-  await waitFor('the start banner', () => out.includes('Ctrl-C stops it') || child.exitCode !== null, {
-    timeoutMs: 120_000,
-  });
-  if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${out}`);
-  const url = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(out)?.[1] ?? '';
-  return {
-    edge: url('public edge'),
-    api: url('internal API'),
-    smtpPort: ports.smtp,
-    twilio: url('Twilio stand-in'),
-  };
+  return running;
 }
 
 async function stop(): Promise<void> {
-  const child = running;
+  const r = running;
   running = undefined;
-  if (!child || child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(-child.pid, 'SIGINT');
-  await exited;
+  await r?.stop();
 }
 
-function suppress(api: string, args: string[]) {
-  const r = spawnSync(
-    join(repo, 'node_modules/.bin/tsx'),
-    [join(repo, 'services/cli/src/main.ts'), ...args, '--json'],
-    {
-      env: { ...process.env, SUPPRESS_API_URL: api, SUPPRESS_API_TOKEN: API_TOKEN },
-      encoding: 'utf8',
-    },
-  );
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const suppress = (api: string, args: string[]) => cli(api, API_TOKEN, args);
 
 function arfReport(complainant: string): string {
   const b = 'arf-boundary-1';
@@ -222,13 +169,11 @@ it('starts with npm start, takes all four kinds of opt-out from outside, and kee
 
   // The STOP got exactly its one confirmation text (R-SMS-3), through the in-process sms-sender.
   const texts = await waitFor('the opt-out confirmation at the Twilio stand-in', async () => {
-    const r = await fetch(`${sys.twilio}/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages.json`, {
-      headers: {
-        authorization: `Basic ${Buffer.from(`${TWILIO_ACCOUNT_SID}:${TWILIO_AUTH_TOKEN}`).toString('base64')}`,
-      },
-    });
-    const { messages } = (await r.json()) as { messages: { to: string; body: string }[] };
-    const mine = messages.filter((m) => m.to === subjects.sms);
+    const mine = await textsTo(
+      sys.twilio,
+      { sid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN },
+      subjects.sms,
+    );
     return mine.length > 0 ? mine : undefined;
   });
   expect(texts).toHaveLength(1);

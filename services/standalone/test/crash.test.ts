@@ -1,0 +1,94 @@
+// Issue 10 item 11: `npm start` loses nothing it accepted when it is killed with SIGKILL between
+// the edge's 200 and the consumer's write. The gap is made deterministic, without sleeps, by the
+// operator's maintenance mode (CONSUMERS=off): the edge answers, nothing consumes, so the
+// accepted events can only be in the embedded database's bus tables when the process dies. The
+// next normal start on the same DATA_DIR must apply them (R-EM-1, R-SMS-1: an opt-out is
+// honoured; "nothing accepted is ever lost"). On the old in-process bus the events lived in the
+// killed process's memory, so the checks after the restart stay "allowed" and this test fails.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from '@sp/testing';
+import twilio from 'twilio';
+import { afterAll, expect, it } from 'vitest';
+import { suppress as cli, killAll, startStandalone, textsTo } from './npm-start';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'sp-crash-'));
+const account = { sid: 'AC00112233445566778899aabbccddeeff', authToken: 'crash-test-twilio-auth-token' };
+const API_TOKEN = 'crash-test-api-token-0123456789';
+const env = {
+  DATA_DIR: dataDir,
+  API_TOKEN,
+  TWILIO_AUTH_TOKEN: account.authToken,
+  TWILIO_ACCOUNT_SID: account.sid,
+};
+const reader = 'crash.reader@example.com';
+const texter = '+14155550199';
+
+afterAll(async () => {
+  await killAll();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const suppress = (api: string, args: string[]) => cli(api, API_TOKEN, args);
+const checkEmail = ['check', '--email', reader, '--channel', 'email', '--kind', 'marketing'];
+const checkSms = ['check', '--phone', texter, '--channel', 'sms', '--kind', 'marketing'];
+
+it('an opt-out answered 200 survives a kill -9 before its consumer ran, and is on the list after the restart', async () => {
+  const ports = { edge: await freePort(), api: await freePort(), smtp: await freePort() };
+  const maintenance = await startStandalone(ports, { ...env, CONSUMERS: 'off' });
+  expect(maintenance.output()).toMatch(/MAINTENANCE MODE/);
+
+  // A one-click unsubscribe as a mailbox provider posts it (RFC 8058), with the newsletter's link.
+  const linkRes = suppress(maintenance.api, ['link', '--email', reader]);
+  expect(linkRes.code, linkRes.err).toBe(0);
+  const link = (JSON.parse(linkRes.out) as { url: string }).url;
+  const oneClick = await fetch(link, {
+    method: 'POST',
+    body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
+    redirect: 'manual',
+  });
+  expect(oneClick.status).toBe(200);
+
+  // A STOP as Twilio posts it, signed with the account's auth token.
+  const webhook = `${maintenance.edge}/twilio/sms`;
+  const params = {
+    From: texter,
+    To: '+14155550100',
+    Body: 'STOP',
+    MessageSid: 'SMffeeddccbbaa99887766554433221100',
+    AccountSid: account.sid,
+  };
+  const sms = await fetch(webhook, {
+    method: 'POST',
+    headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(account.authToken, webhook, params) },
+    body: new URLSearchParams(params),
+  });
+  expect(sms.status).toBe(200);
+
+  // Both were accepted and neither is applied yet: the kill falls between the 200 and the write.
+  expect(suppress(maintenance.api, checkEmail).code).toBe(0);
+  expect(suppress(maintenance.api, checkSms).code).toBe(0);
+  await maintenance.kill();
+
+  const restarted = await startStandalone(ports, env);
+  expect(restarted.output()).not.toMatch(/MAINTENANCE MODE/);
+  for (const args of [checkEmail, checkSms]) {
+    const r = await waitFor(`${args.join(' ')}: not allowed after the restart`, () => {
+      const out = suppress(restarted.api, args);
+      return out.code === 1 ? out : undefined;
+    });
+    expect((JSON.parse(r.out) as { allowed: boolean }).allowed).toBe(false);
+  }
+  const history = suppress(restarted.api, ['history', '--email', reader]);
+  expect(history.code).toBe(0);
+  expect(history.out).toMatch(/one-click/);
+
+  // The STOP's one confirmation (R-SMS-3) is sent once, after the restart, not lost and not twice.
+  const texts = await waitFor('the STOP confirmation at the Twilio stand-in', async () => {
+    const mine = await textsTo(restarted.twilio, account, texter);
+    return mine.length > 0 ? mine : undefined;
+  });
+  expect(texts).toHaveLength(1);
+  await restarted.stop();
+});

@@ -1,0 +1,129 @@
+// `npm start` driven from outside, as a user runs it: its own process group (so Ctrl-C, or a
+// kill -9, reaches npm and node alike), the URLs read from its banner, answers from the CLI.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '@sp/testing';
+
+export const repo = fileURLToPath(new URL('../../..', import.meta.url));
+
+export interface Ports {
+  edge: number;
+  api: number;
+  smtp: number;
+}
+
+export interface Standalone {
+  edge: string;
+  api: string;
+  smtpPort: number;
+  twilio: string;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Ctrl-C: SIGINT to the process group; resolves when it exited. */
+  stop(): Promise<void>;
+  /** kill -9 of the whole process group; resolves when it is gone. */
+  kill(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+
+/** Starts `npm start` with the given environment on top of the test's own (no Kafka, no PostgreSQL). */
+export async function startStandalone(ports: Ports, env: Record<string, string>): Promise<Standalone> {
+  const child = spawn('npm', ['start'], {
+    cwd: repo,
+    detached: true,
+    env: {
+      ...process.env,
+      EDGE_PORT: String(ports.edge),
+      API_PORT: String(ports.api),
+      SMTP_PORT: String(ports.smtp),
+      SES_PORT: '0',
+      TWILIO_PORT: '0',
+      LOG_LEVEL: 'warn',
+      KAFKA_BROKERS: '',
+      DATABASE_URL: '',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  void exited.then(() => live.delete(child));
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  await waitFor('the start banner', () => out.includes('Ctrl-C stops it') || child.exitCode !== null, {
+    timeoutMs: 120_000,
+  });
+  if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${out}`);
+  const url = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(out)?.[1] ?? '';
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      process.kill(-child.pid, sig);
+    }
+    await exited;
+  };
+  return {
+    edge: url('public edge'),
+    api: url('internal API'),
+    smtpPort: ports.smtp,
+    twilio: url('Twilio stand-in'),
+    output: () => out,
+    stop: () => signal('SIGINT'),
+    kill: async () => {
+      await signal('SIGKILL');
+      // npm is the group leader; node may still be exiting: wait until the group is gone.
+      await waitFor('the process group gone', () => !groupAlive(child.pid));
+    },
+  };
+}
+
+function groupAlive(pgid: number | undefined): boolean {
+  if (pgid === undefined) return false;
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kills whatever a failed test left running. */
+export async function killAll(): Promise<void> {
+  for (const child of live) {
+    if (child.pid !== undefined && groupAlive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+  }
+}
+
+/** The `suppress` CLI against an API, with `--json`. */
+export function suppress(api: string, token: string, args: string[]) {
+  const r = spawnSync(
+    join(repo, 'node_modules/.bin/tsx'),
+    [join(repo, 'services/cli/src/main.ts'), ...args, '--json'],
+    {
+      env: { ...process.env, SUPPRESS_API_URL: api, SUPPRESS_API_TOKEN: token },
+      encoding: 'utf8',
+    },
+  );
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The texts the Twilio stand-in was asked to send to one number. */
+export async function textsTo(
+  twilioUrl: string,
+  account: { sid: string; authToken: string },
+  to: string,
+): Promise<{ to: string; body: string }[]> {
+  const r = await fetch(`${twilioUrl}/2010-04-01/Accounts/${account.sid}/Messages.json`, {
+    headers: {
+      authorization: `Basic ${Buffer.from(`${account.sid}:${account.authToken}`).toString('base64')}`,
+    },
+  });
+  const { messages } = (await r.json()) as { messages: { to: string; body: string }[] };
+  return messages.filter((m) => m.to === to);
+}
