@@ -38,6 +38,8 @@ export const EmailOptOutMethod = z.enum([
   'mailto',
   'reply',
   'support',
+  /** A mailbox provider's removal request: ARF Feedback-Type opt-out / opt-out-list (RFC 6650). */
+  'feedback-report',
 ]);
 export type EmailOptOutMethod = z.infer<typeof EmailOptOutMethod>;
 

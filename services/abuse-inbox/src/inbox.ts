@@ -7,7 +7,7 @@ import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
 import type { AbuseInboxConfig } from './config';
 import { createFileQuarantine, type Quarantine } from './quarantine';
-import { analyzeReport } from './report';
+import { analyzeReport, type Found } from './report';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -57,6 +57,13 @@ export function classifyRecipient(config: AbuseInboxConfig, address: string): Re
   }
   return { kind: 'unknown' };
 }
+
+/** Where each kind of finding goes. */
+const ROUTES = {
+  complaint: { topic: 'complaint', type: 'abuse.complaint.v1' },
+  bounce: { topic: 'bounce', type: 'email.bounce.v1' },
+  optout: { topic: 'emailOptOut', type: 'consent.email-optout.v1' },
+} as const satisfies Record<Found['kind'], { topic: keyof AbuseInboxConfig['topics']; type: string }>;
 
 interface Out {
   topic: string;
@@ -149,9 +156,10 @@ export async function processMail(
       quarantineReasons.push(analysis.reason);
     } else {
       for (const f of analysis.found) {
+        const route = ROUTES[f.kind];
         events.push({
-          topic: f.kind === 'bounce' ? config.topics.bounce : config.topics.complaint,
-          type: f.kind === 'bounce' ? 'email.bounce.v1' : 'abuse.complaint.v1',
+          topic: config.topics[route.topic],
+          type: route.type,
           key: keyOf(deps, f.email),
           data: f.data,
           ...(f.occurredAt ? { occurredAt: f.occurredAt } : {}),
