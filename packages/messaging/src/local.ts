@@ -39,7 +39,8 @@ export interface LogStore {
 /** Publishing to, or consuming from, a topic nobody created (no auto-creation, as on Kafka). */
 export class UnknownTopicError extends Error {
   override readonly name = 'UnknownTopicError';
-  readonly code = 'UNKNOWN_TOPIC_OR_PARTITION';
+  /** As kafkajs names the broker's error, so one check recognizes both. */
+  readonly type = 'UNKNOWN_TOPIC_OR_PARTITION';
   constructor(readonly topics: string[]) {
     super(`topic(s) do not exist: ${topics.join(', ')}`);
   }

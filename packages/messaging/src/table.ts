@@ -4,6 +4,10 @@
 // rows are committed; consumers read them back with the shared runner and commit their offset
 // after the handler's write, as on Kafka. It takes plain SQL (a `SqlClient`) rather than drizzle,
 // so this package stays free of the ORM and of the driver (PGlite or postgres.js).
+// Limits: one process per database consumes it (groups live in this bus object; a second
+// process would read the same partitions; committed offsets never move backwards, so that only
+// repeats work), and nobody may publish while holding a PGlite transaction (PGlite has one
+// connection: the publish would wait for that transaction forever).
 import { createLocalBus, type LogStore, UnknownTopicError } from './local';
 import { partitionFor, valueBytes } from './memory';
 import type { RawMessage } from './runner';
@@ -82,44 +86,57 @@ export function createTableBus(opts: TableBusOptions): TableBus {
     return n;
   };
 
-  const append = (topic: string, messages: OutgoingMessage[]) =>
-    sql.transaction(async (tx) => {
-      const count = await countOf(tx, topic);
-      if (count === 0) throw new UnknownTopicError([topic]);
-      const byPartition = new Map<number, OutgoingMessage[]>();
-      for (const m of messages) {
-        const p = partitionFor(m.key, count, rr++);
-        byPartition.set(p, [...(byPartition.get(p) ?? []), m]);
-      }
+  /**
+   * One statement: takes the next offsets of the partition (its row lock is held to commit, so
+   * offsets become visible in order) and inserts the rows at them. Resolves to the new end.
+   */
+  const appendChunk = async (q: SqlQuery, topic: string, p: number, list: OutgoingMessage[]) => {
+    const params: unknown[] = [topic, p, list.length];
+    const values = list.map((m, i) => {
+      params.push(i, m.key, JSON.stringify(m.headers ?? {}), valueBytes(m.value));
+      const n = params.length;
+      return `($${n - 3}::int, $${n - 2}::text, $${n - 1}::text, $${n}::bytea)`;
+    });
+    const [row] = await q.query<{ end: string }>(
+      `with taken as (
+         update bus_partition set next_offset = next_offset + $3::int
+          where topic = $1::text and "partition" = $2::int
+         returning next_offset - $3::int as first),
+       stored as (
+         insert into bus_message (topic, "partition", msg_offset, key, headers, value)
+         select $1::text, $2::int, taken.first + v.i, v.key, v.headers, v.value
+           from taken, (values ${values.join(', ')}) as v(i, key, headers, value))
+       select (first + $3::int)::text as "end" from taken`,
+      params,
+    );
+    return Number(row?.end);
+  };
+
+  const append = async (topic: string, messages: OutgoingMessage[]) => {
+    const count = await countOf(sql, topic);
+    if (count === 0) throw new UnknownTopicError([topic]);
+    const byPartition = new Map<number, OutgoingMessage[]>();
+    for (const m of messages) {
+      const p = partitionFor(m.key, count, rr++);
+      byPartition.set(p, [...(byPartition.get(p) ?? []), m]);
+    }
+    const [only] = byPartition;
+    if (byPartition.size === 1 && only && only[1].length <= INSERT_CHUNK) {
+      // The common case (one event of an edge request): one statement, no transaction round trips.
+      return new Map([[only[0], await appendChunk(sql, topic, only[0], only[1])]]);
+    }
+    return sql.transaction(async (tx) => {
       const written = new Map<number, number>();
       // Partitions in ascending order: two publishers never wait on each other's row locks crosswise.
       for (const p of [...byPartition.keys()].sort((a, b) => a - b)) {
         const list = byPartition.get(p) as OutgoingMessage[];
-        // The row lock on the partition is held to commit, so offsets become visible in order.
-        const [row] = await tx.query<{ end: string }>(
-          `update bus_partition set next_offset = next_offset + $3
-             where topic = $1 and "partition" = $2 returning next_offset::text as "end"`,
-          [topic, p, list.length],
-        );
-        const end = Number(row?.end);
-        let offset = end - list.length;
         for (let i = 0; i < list.length; i += INSERT_CHUNK) {
-          const chunk = list.slice(i, i + INSERT_CHUNK);
-          const params: unknown[] = [topic, p];
-          const values = chunk.map((m) => {
-            params.push(offset++, m.key, JSON.stringify(m.headers ?? {}), valueBytes(m.value));
-            const n = params.length;
-            return `($1, $2, $${n - 3}::bigint, $${n - 2}::text, $${n - 1}::text, $${n}::bytea)`;
-          });
-          await tx.query(
-            `insert into bus_message (topic, "partition", msg_offset, key, headers, value) values ${values.join(', ')}`,
-            params,
-          );
+          written.set(p, await appendChunk(tx, topic, p, list.slice(i, i + INSERT_CHUNK)));
         }
-        written.set(p, end);
       }
       return written;
     });
+  };
 
   const store: LogStore = {
     ensure: async (specs) => {
@@ -180,7 +197,7 @@ export function createTableBus(opts: TableBusOptions): TableBus {
         `insert into bus_offset (group_id, topic, "partition", next_offset, updated_at)
            values ($1, $2, $3, $4::bigint, now())
          on conflict (group_id, topic, "partition")
-           do update set next_offset = excluded.next_offset, updated_at = now()`,
+           do update set next_offset = greatest(bus_offset.next_offset, excluded.next_offset), updated_at = now()`,
         [groupId, topic, partition, next],
       );
     },
