@@ -91,4 +91,61 @@ it('an opt-out answered 200 survives a kill -9 before its consumer ran, and is o
   });
   expect(texts).toHaveLength(1);
   await restarted.stop();
-});
+}, 300_000); // two starts of the whole platform on a busy 2-core machine
+
+it('a kill -9 in the middle of a stream of one-click unsubscribes loses none that got a 200', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sp-crash-stream-'));
+  try {
+    const ports = { edge: await freePort(), api: await freePort(), smtp: await freePort() };
+    const first = await startStandalone(ports, { ...env, DATA_DIR: dir });
+    // 50 stays under the edge's per-IP limit of this branch; every address gets its own link.
+    const readers = Array.from({ length: 50 }, (_, i) => `stream.${i}@example.com`);
+    const links = await Promise.all(
+      readers.map(async (email) => {
+        const r = await fetch(`${first.api}/v1/unsubscribe-links`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ email }),
+        });
+        return ((await r.json()) as { url: string }).url;
+      }),
+    );
+
+    const accepted: string[] = [];
+    let next = 0;
+    let killing: Promise<void> | undefined;
+    await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        while (next < readers.length && !killing) {
+          const i = next++;
+          const r = await fetch(links[i] as string, {
+            method: 'POST',
+            body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
+          }).catch(() => undefined);
+          if (r?.status === 200) accepted.push(readers[i] as string);
+          // The kill lands while other requests are in flight and consumers are at work.
+          if (accepted.length >= 20) killing ??= first.kill();
+        }
+      }),
+    );
+    await killing;
+    expect(accepted.length).toBeGreaterThanOrEqual(20);
+
+    const again = await startStandalone(ports, { ...env, DATA_DIR: dir });
+    const results = await waitFor('every accepted unsubscribe on the list', async () => {
+      const r = await fetch(`${again.api}/v1/check/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          queries: accepted.map((email) => ({ email, channel: 'email', kind: 'marketing' })),
+        }),
+      });
+      const body = (await r.json()) as { results: { allowed: boolean }[] };
+      return body.results.every((x) => !x.allowed) ? body.results : undefined;
+    });
+    expect(results).toHaveLength(accepted.length);
+    await again.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 300_000);

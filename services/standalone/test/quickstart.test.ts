@@ -185,4 +185,4 @@ it('starts with npm start, takes all four kinds of opt-out from outside, and kee
   const history = suppress(again.api, ['history', '--email', subjects.oneClick]);
   expect(history.code).toBe(0);
   expect(history.out).toMatch(/one-click/);
-});
+}, 300_000); // two starts of the whole platform on a busy 2-core machine
