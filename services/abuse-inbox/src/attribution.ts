@@ -133,7 +133,10 @@ export function isPlainRecipient(address: string, ctx: RecipientContext): boolea
 function addresses(v: AddressObject | AddressObject[] | undefined): string[] {
   if (!v) return [];
   const list = Array.isArray(v) ? v : [v];
-  return list.flatMap((a) => a.value.map((x) => x.address).filter((x): x is string => Boolean(x)));
+  // mailparser gives a plain string for a field it could not read as addresses: no address then.
+  return list.flatMap((a) =>
+    Array.isArray(a?.value) ? a.value.map((x) => x.address).filter((x): x is string => Boolean(x)) : [],
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { readArf } from './arf';
 import { type AttributionOptions, originalOf } from './attribution';
 import { readForwarded } from './forwarded';
-import { headerFields, mimeParts, parseContentType, splitMessage } from './mime';
+import { headerFields, type MimePart, mimeParts, parseContentType, splitMessage } from './mime';
 import { sesNotificationInMail } from './ses-mail';
 
 export type { TokenOpener } from './attribution';
@@ -19,12 +19,16 @@ export interface ComplaintFound {
   email: string;
   data: Record<string, unknown>;
   occurredAt?: string;
+  /** Evidence of this finding alone (an SES feedbackId), beside the report's. */
+  evidence?: Record<string, unknown>;
 }
 export interface BounceFound {
   kind: 'bounce';
   email: string;
   data: Record<string, unknown>;
   occurredAt?: string;
+  /** Evidence of this finding alone (an SES feedbackId), beside the report's. */
+  evidence?: Record<string, unknown>;
 }
 /** A removal request (ARF opt-out): an email-marketing opt-out, not a complaint. */
 export interface OptOutFound {
@@ -32,6 +36,8 @@ export interface OptOutFound {
   email: string;
   data: Record<string, unknown>;
   occurredAt?: string;
+  /** Evidence of this finding alone (an SES feedbackId), beside the report's. */
+  evidence?: Record<string, unknown>;
 }
 export type Found = ComplaintFound | BounceFound | OptOutFound;
 
@@ -40,6 +46,27 @@ export type Analysis =
   | { ok: false; reason: string; evidence: Record<string, unknown> };
 
 export type AnalyzeOptions = AttributionOptions;
+
+/**
+ * A bounce that reached abuse@ is no complaint: its enclosed original names the recipient that
+ * bounced, not someone who reported spam. RFC 3464 reports, and the older bounce formats by
+ * their null sender or mailer-daemon (sisimai's lhost-postfix, -qmail, -exchange2003 samples).
+ */
+function isDeliveryStatus(
+  head: Map<string, string[]>,
+  reportType: string | undefined,
+  parts: MimePart[],
+): boolean {
+  if (reportType === 'delivery-status' || parts.some((p) => p.type === 'message/delivery-status'))
+    return true;
+  const first = (name: string) => head.get(name)?.[0]?.trim() ?? '';
+  return (
+    (head.has('return-path') && /^<?\s*>?$/.test(first('return-path'))) ||
+    /mailer-daemon/i.test(first('return-path')) ||
+    /<?mailer-daemon@/i.test(first('from')) ||
+    /auto-generated\s*\(failure\)/i.test(first('auto-submitted'))
+  );
+}
 
 export async function analyzeReport(raw: Buffer, opts: AnalyzeOptions): Promise<Analysis> {
   let mail: ParsedMail;
@@ -50,22 +77,27 @@ export async function analyzeReport(raw: Buffer, opts: AnalyzeOptions): Promise<
   }
   const evidence: Record<string, unknown> = { reportMessageId: mail.messageId ?? null };
 
-  const ses = sesNotificationInMail(mail);
+  const text = raw.toString('utf8');
+  const head = headerFields(splitMessage(text).head);
+  const ct = parseContentType(head.get('content-type')?.[0]);
+  const parts = mimeParts(text);
+  const original = await originalOf(parts);
+
+  // The SNS mail itself, or forwarded to abuse@ as an attached message.
+  const ses =
+    sesNotificationInMail(mail) ?? (original?.parsed ? sesNotificationInMail(original.parsed) : null);
   if (ses) {
     const found = sesEvents(ses);
     if (found.length === 0) return { ok: false, reason: 'ses-notification-without-recipients', evidence };
     return { ok: true, found, evidence: { ...evidence, via: 'ses-mail' } };
   }
 
-  const text = raw.toString('utf8');
-  const ct = parseContentType(headerFields(splitMessage(text).head).get('content-type')?.[0]);
-  const parts = mimeParts(text);
-  const original = await originalOf(parts);
   const originalMessageId = original?.parsed?.messageId;
   if (originalMessageId) evidence.originalMessageId = originalMessageId;
-  const isArf =
-    (ct.type === 'multipart/report' && ct.params['report-type']?.toLowerCase() === 'feedback-report') ||
-    parts.some((p) => p.type === 'message/feedback-report');
+  const reportType = ct.type === 'multipart/report' ? ct.params['report-type']?.toLowerCase() : undefined;
+  const isArf = reportType === 'feedback-report' || parts.some((p) => p.type === 'message/feedback-report');
+  if (!isArf && isDeliveryStatus(head, reportType, parts))
+    return { ok: false, reason: 'delivery-status-notification', evidence };
   return isArf
     ? readArf(mail, parts, original, opts, evidence)
     : readForwarded(mail, original, opts, evidence);

@@ -264,3 +264,52 @@ export function feedbackReport(o: {
     ].join('\n'),
   );
 }
+
+/**
+ * A bounce that reached abuse@: RFC 3464 (multipart/report; report-type=delivery-status, as
+ * sisimai lhost-postfix-* send it) or the older multipart/mixed from MAILER-DAEMON with a null
+ * Return-Path (lhost-postfix-34, lhost-exchange2003-02). The enclosed original names the
+ * recipient that bounced.
+ */
+export function bounceMail(bouncedTo: string, style: 'rfc3464' | 'legacy'): string {
+  const b = `bounce-${Math.random().toString(36).slice(2)}`;
+  const original = enclosed([`To: <${bouncedTo}>`]);
+  return crlf(
+    [
+      style === 'legacy' ? 'Return-Path: <>' : 'Return-Path: <bounces@ink.example>',
+      'From: MAILER-DAEMON@mx.mailbox.example (Mail Delivery System)',
+      `To: ${ABUSE}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      'MIME-Version: 1.0',
+      style === 'rfc3464'
+        ? `Content-Type: multipart/report; report-type=delivery-status;\n\tboundary="${b}"`
+        : `Content-Type: multipart/mixed;\n boundary="${b}"`,
+      '',
+      `--${b}`,
+      'Content-Type: text/plain',
+      '',
+      'I am sorry to have to inform you that your message could not be delivered.',
+      '',
+      ...(style === 'rfc3464'
+        ? [
+            `--${b}`,
+            'Content-Type: message/delivery-status',
+            '',
+            'Reporting-MTA: dns; mx.mailbox.example',
+            '',
+            `Final-Recipient: rfc822; ${bouncedTo}`,
+            'Action: failed',
+            'Status: 5.1.1',
+            'Diagnostic-Code: smtp; 550 5.1.1 user unknown',
+            '',
+          ]
+        : []),
+      `--${b}`,
+      'Content-Type: message/rfc822',
+      '',
+      original,
+      `--${b}--`,
+      '',
+    ].join('\n'),
+  );
+}

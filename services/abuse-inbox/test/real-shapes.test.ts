@@ -2,8 +2,9 @@
 // mails them (R-AB-3, R-AB-6), ARF reports without Original-Rcpt-To (R-AB-1), removal requests
 // and DMARC failure reports (R-AB-5). Each asserts exactly what is published, or why it is held.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ABUSE, events, startInbox, type TestInbox, uniqueEmail } from './helpers';
+import { ABUSE, events, forwardedSpam, startInbox, type TestInbox, uniqueEmail } from './helpers';
 import {
+  bounceMail,
   enclosed,
   feedbackReport,
   flowed,
@@ -36,7 +37,7 @@ describe('SES notifications sent as mail by SNS (R-AB-3, R-AB-6)', () => {
     inbox = await startInbox();
     const hard = Array.from({ length: 4 }, (_, i) => uniqueEmail(`ses-hard${i}`));
     const soft = uniqueEmail('ses-soft');
-    const complained = Array.from({ length: 5 }, (_, i) => uniqueEmail(`ses-cmp${i}`));
+    const complained = Array.from({ length: 6 }, (_, i) => uniqueEmail(`ses-cmp${i}`));
     const json = (n: unknown) => JSON.stringify(n);
     expect(json(sesBounce(hard[0]!, 'Permanent')).length).toBeGreaterThan(998);
 
@@ -60,6 +61,8 @@ describe('SES notifications sent as mail by SNS (R-AB-3, R-AB-6)', () => {
       // Forwarded by a mail rule as an application/json or text/plain attachment.
       snsAttachmentMail(snsEnvelope(sesComplaint(complained[3]!), false), 'application/json'),
       snsAttachmentMail(json(sesComplaint(complained[4]!)), 'text/plain'),
+      // The whole SNS mail forwarded to abuse@ as an attached message.
+      forwardedSpam(snsMail(sendmailSplit(json(sesComplaint(complained[5]!))))),
     ]);
 
     const bounces = await events<Data>(inbox.brokers, inbox.config.topics.bounce, 5);
@@ -76,7 +79,7 @@ describe('SES notifications sent as mail by SNS (R-AB-3, R-AB-6)', () => {
     });
     expect(bounces[0]!.key).toBe(inbox.keyer.keyOf({ type: 'email', value: hard[0]! }));
 
-    const complaints = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 5);
+    const complaints = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 6);
     expect(complaints.map((c) => c.event.data.email)).toEqual(complained);
     expect(complaints[0]!.event.data).toEqual({
       email: complained[0],
@@ -88,6 +91,12 @@ describe('SES notifications sent as mail by SNS (R-AB-3, R-AB-6)', () => {
       arrivalDate: '2026-11-20T09:29:00.000Z',
     });
     expect(complaints[0]!.event.occurredAt).toBe('2026-11-20T09:30:00.000Z');
+    expect(complaints[0]!.event.evidence).toMatchObject({
+      via: 'ses-mail',
+      sesMessageId: '0101018c-aaaa-bbbb-cccc-000000000001-000000',
+      feedbackId: '0100018c-ses-feedback-0002',
+      source: 'smtp',
+    });
     expect(await inbox.quarantine.list()).toEqual([]);
   });
 });
@@ -242,5 +251,134 @@ describe('removal requests and DMARC failure reports (R-AB-5)', () => {
     const complaints = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 1);
     expect(complaints[0]!.event.data.email).toBe(sentinel);
     expect((await inbox.quarantine.list()).map((e) => e.reason)).toEqual(['arf-feedback-type-auth-failure']);
+  });
+});
+
+describe('RFC 9477 CFBL-Feedback-ID (R-AB-5)', () => {
+  it('a fully redacted report whose original carries our CFBL-Feedback-ID is attributed by it; a foreign id is not evidence', async () => {
+    inbox = await startInbox();
+    const person = uniqueEmail('cfbl');
+    const bystander = uniqueEmail('cfbl-bystander');
+    const feedbackId = inbox.sealer.seal({ email: person, campaignId: 'nov-sale' });
+    // What a CFBL feedback provider returns: headers only, every recipient field redacted, our
+    // CFBL headers kept (they are DKIM-signed).
+    const redacted = (id: string, to = 'To: redacted@mailbox.example') =>
+      feedbackReport({
+        fields: ['Feedback-Type: abuse', 'User-Agent: CFBL-Provider/1.0', 'Version: 1'],
+        original: enclosed([
+          to,
+          'Delivered-To: xxxxx@mailbox.example',
+          'CFBL-Address: abuse@ink.example; report=arf',
+          `CFBL-Feedback-ID: ${id}`,
+        ]),
+        originalType: 'text/rfc822-headers',
+      });
+    await sendAll(inbox, [
+      redacted('3ba1c1e0-foreign-sender-opaque-id'),
+      redacted(feedbackId),
+      // Our id wins over a plain To naming someone else (a forwarding or shared mailbox).
+      redacted(feedbackId, `To: ${bystander}`),
+    ]);
+    const got = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 2);
+    for (const g of got) {
+      expect(g.key).toBe(inbox.keyer.keyOf({ type: 'email', value: person }));
+      expect(g.event.data).toMatchObject({ email: person, kind: 'arf', campaignId: 'nov-sale' });
+      expect(g.event.evidence?.attributedBy).toBe('cfbl-feedback-id');
+    }
+    expect((await inbox.quarantine.list()).map((e) => e.reason)).toEqual(['arf-unattributable']);
+  });
+});
+
+describe('text from the outside world at the SMTP edge (issue 10: 5)', () => {
+  it('free text is cleaned of NUL and control characters; an address with one is quarantined and nothing is published', async () => {
+    inbox = await startInbox();
+    const person = uniqueEmail('nul-text');
+    const nulInAddress = uniqueEmail('nul-addr').replace('@', '\u0000@');
+    await sendAll(inbox, [
+      // Sent first: had it published, it would lead the topic.
+      feedbackReport({
+        fields: ['Feedback-Type: abuse', 'Version: 1', `Original-Rcpt-To: ${nulInAddress}`],
+        original: enclosed([`To: ${nulInAddress}`]),
+      }),
+      feedbackReport({
+        subject: 'Abuse\u0000 Report\u0007',
+        fields: [
+          'Feedback-Type: abuse',
+          'User-Agent: Broken\u0000FBL/1.0\u0001',
+          'Version: 1',
+          `Original-Rcpt-To: ${person}`,
+          'Reported-Domain: ink.example\u0000',
+        ],
+        original: enclosed([`To: ${person}`, 'Message-ID: <nul\u0000-1@ink.example>']),
+      }),
+    ]);
+    const got = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 1);
+    expect(got[0]!.event.data).toEqual({
+      email: person,
+      kind: 'arf',
+      feedbackType: 'abuse',
+      userAgent: 'BrokenFBL/1.0',
+      originalMessageId: '<nul-1@ink.example>',
+      reportedDomain: 'ink.example',
+    });
+    expect(JSON.stringify(got[0]!.event)).not.toMatch(/\\u000[0-8]/);
+    expect((await inbox.quarantine.list()).map((e) => e.reason)).toEqual([
+      'recipient-has-control-characters',
+    ]);
+  });
+});
+
+describe('the inbox publishes only what the consumers take (issue 10: 9)', () => {
+  it('a recipient that is not an address is quarantined with the reason; the valid recipients of the same mail are published', async () => {
+    inbox = await startInbox();
+    const valid = uniqueEmail('valid');
+    const overLongLocal = `${'a'.repeat(70)}@example.com`;
+    const overLong = `${'b'.repeat(60)}@${'c'.repeat(300)}.example`;
+    const sesWith = (emails: string[]) => {
+      const n = sesComplaint(emails[0]!) as { complaint: { complainedRecipients: unknown[] } };
+      n.complaint.complainedRecipients = emails.map((emailAddress) => ({ emailAddress }));
+      return snsMail(JSON.stringify(n));
+    };
+    await sendAll(inbox, [
+      sesWith(['ann@@example']),
+      sesWith([overLong]),
+      feedbackReport({
+        fields: ['Feedback-Type: abuse', 'Version: 1', `Original-Rcpt-To: ${overLongLocal}`],
+        original: enclosed(['To: redacted@mailbox.example']),
+      }),
+      // One good, one bad recipient: the good one is not held back with the bad one.
+      sesWith(['ann@@example', valid]),
+    ]);
+    const got = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 1);
+    expect(got[0]!.event.data.email).toBe(valid);
+    expect(got[0]!.key).toBe(inbox.keyer.keyOf({ type: 'email', value: valid }));
+    const q = await inbox.quarantine.list();
+    expect(q.map((e) => e.reason)).toEqual([
+      'recipient-not-an-address',
+      'recipient-not-an-address',
+      'recipient-not-an-address',
+      'recipient-not-an-address',
+    ]);
+  });
+});
+
+describe('bounces that reach abuse@', () => {
+  it('are held for review, not read as complaints from the recipient that bounced', async () => {
+    inbox = await startInbox();
+    const sentinel = uniqueEmail('after-bounces');
+    await sendAll(inbox, [
+      bounceMail(uniqueEmail('bounced-3464'), 'rfc3464'),
+      bounceMail(uniqueEmail('bounced-legacy'), 'legacy'),
+      feedbackReport({
+        fields: ['Feedback-Type: abuse', 'Version: 1', `Original-Rcpt-To: ${sentinel}`],
+        original: enclosed([`To: ${sentinel}`]),
+      }),
+    ]);
+    const got = await events<Data>(inbox.brokers, inbox.config.topics.complaint, 1);
+    expect(got[0]!.event.data.email).toBe(sentinel);
+    expect((await inbox.quarantine.list()).map((e) => e.reason)).toEqual([
+      'delivery-status-notification',
+      'delivery-status-notification',
+    ]);
   });
 });

@@ -107,64 +107,64 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     });
     stoppers.push(() => twilio.close());
 
-    // Senders: send requests -> the list -> SES / Twilio (here their stand-ins). Not in the
-    // maintenance mode: opt-outs may be waiting unapplied, so nothing may be sent.
-    if (cfg.consumers) {
-      const senderEnv = {
-        ...shared,
-        DATABASE_URL: cfg.databaseUrl ?? 'pglite',
-        PAYLOAD_KEYS: cfg.secrets.payloadKeys,
-        POLL_INTERVAL_MS: '2000',
-      };
-      const emailConfig = loadEmailConfig({
-        ...senderEnv,
-        SES_ENDPOINT: ses.url,
-        AWS_ACCESS_KEY_ID: 'standalone',
-        AWS_SECRET_ACCESS_KEY: 'standalone',
-        EMAIL_FROM: cfg.emailFrom,
-        POSTAL_ADDRESS: cfg.postalAddress,
-      });
-      const emailTransport = createSesTransport(emailConfig.ses);
-      const emailSender = createEmailSender({
-        bus,
-        log: db.db,
-        list: res.list,
-        keyer: res.keyer,
-        sealer,
-        transport: emailTransport,
-        templates: loadTemplates(emailConfig.templatesDirs),
-        box: createPayloadBox(emailConfig.payloadKeys),
-        settings: emailConfig.settings,
-        logger: logger.child({ component: 'email-sender' }),
-        probe: () => db.ping(),
-      });
-      await emailSender.start();
-      stoppers.push(async () => {
-        await emailSender.stop();
-        emailTransport.close();
-      });
-      const smsConfig = loadSmsConfig({
-        ...senderEnv,
-        TWILIO_ACCOUNT_SID: cfg.secrets.twilioAccountSid,
-        TWILIO_AUTH_TOKEN: cfg.secrets.twilioAuthToken,
-        TWILIO_API_BASE_URL: twilio.url,
-        TWILIO_FROM: cfg.smsFrom,
-      });
-      const smsSender = createSmsSender({
-        bus,
-        log: db.db,
-        list: res.list,
-        keyer: res.keyer,
-        transport: createTwilioTransport(smsConfig.twilio),
-        templates: loadTemplates(smsConfig.templatesDirs),
-        box: createPayloadBox(smsConfig.payloadKeys),
-        settings: smsConfig.settings,
-        logger: logger.child({ component: 'sms-sender' }),
-        probe: () => db.ping(),
-      });
-      await smsSender.start();
-      stoppers.push(() => smsSender.stop());
-    }
+    // Senders: send requests -> the list -> SES / Twilio (here their stand-ins). Not started in
+    // the maintenance mode: opt-outs may be waiting unapplied, so nothing may be sent.
+    const senderEnv = {
+      ...shared,
+      DATABASE_URL: cfg.databaseUrl ?? 'pglite',
+      PAYLOAD_KEYS: cfg.secrets.payloadKeys,
+      POLL_INTERVAL_MS: '2000',
+    };
+    const emailConfig = loadEmailConfig({
+      ...senderEnv,
+      SES_ENDPOINT: ses.url,
+      AWS_ACCESS_KEY_ID: 'standalone',
+      AWS_SECRET_ACCESS_KEY: 'standalone',
+      EMAIL_FROM: cfg.emailFrom,
+      POSTAL_ADDRESS: cfg.postalAddress,
+      // RFC 9477: providers send ARF reports to the CFBL-Address, so it names our own abuse@ inbox.
+      ...cfblDomainOf(cfg.abuseRecipients),
+    });
+    const emailTransport = createSesTransport(emailConfig.ses);
+    const emailSender = createEmailSender({
+      bus,
+      log: db.db,
+      list: res.list,
+      keyer: res.keyer,
+      sealer,
+      transport: emailTransport,
+      templates: loadTemplates(emailConfig.templatesDirs),
+      box: createPayloadBox(emailConfig.payloadKeys),
+      settings: emailConfig.settings,
+      logger: logger.child({ component: 'email-sender' }),
+      probe: () => db.ping(),
+    });
+    if (cfg.consumers) await emailSender.start();
+    stoppers.push(async () => {
+      await emailSender.stop();
+      emailTransport.close();
+    });
+    const smsConfig = loadSmsConfig({
+      ...senderEnv,
+      TWILIO_ACCOUNT_SID: cfg.secrets.twilioAccountSid,
+      TWILIO_AUTH_TOKEN: cfg.secrets.twilioAuthToken,
+      TWILIO_API_BASE_URL: twilio.url,
+      TWILIO_FROM: cfg.smsFrom,
+    });
+    const smsSender = createSmsSender({
+      bus,
+      log: db.db,
+      list: res.list,
+      keyer: res.keyer,
+      transport: createTwilioTransport(smsConfig.twilio),
+      templates: loadTemplates(smsConfig.templatesDirs),
+      box: createPayloadBox(smsConfig.payloadKeys),
+      settings: smsConfig.settings,
+      logger: logger.child({ component: 'sms-sender' }),
+      probe: () => db.ping(),
+    });
+    if (cfg.consumers) await smsSender.start();
+    stoppers.push(() => smsSender.stop());
 
     // Public edge.
     const edgeConfig = loadEdgeConfig({
@@ -251,4 +251,11 @@ function hostForUrl(host: string): string {
 
 function addressPort(addr: ReturnType<import('node:net').Server['address']>): number {
   return typeof addr === 'object' && addr ? addr.port : 0;
+}
+
+/** CFBL_DOMAIN for the email sender: the domain of the first abuse@ recipient, when it is abuse@. */
+function cfblDomainOf(recipients: string): { CFBL_DOMAIN?: string } {
+  const first = recipients.split(',')[0]?.trim().toLowerCase() ?? '';
+  const m = /^abuse@([^@\s]+)$/.exec(first);
+  return m?.[1] ? { CFBL_DOMAIN: m[1] } : {};
 }
