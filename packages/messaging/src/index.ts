@@ -1,6 +1,12 @@
 export { encodeValue } from './codec';
 export { createKafkaBus, type KafkaBusOptions } from './kafka';
-export { createLocalBus, type LocalBusOptions, type LogStore, UnknownTopicError } from './local';
+export {
+  createLocalBus,
+  type LocalBus,
+  type LocalBusOptions,
+  type LogStore,
+  UnknownTopicError,
+} from './local';
 export { createMemoryBus, type MemoryBus } from './memory';
 export {
   type OutboxRelay,

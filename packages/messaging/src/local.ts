@@ -54,6 +54,11 @@ export interface LocalBusOptions {
   logger?: Logger;
 }
 
+export interface LocalBus extends Bus {
+  /** The given topics that do not exist, in the order given. */
+  missingTopics(topics: string[]): Promise<string[]>;
+}
+
 interface Member {
   topics: string[];
 }
@@ -69,7 +74,7 @@ interface Group {
 
 const pk = (topic: string, partition: number) => `${topic}:${partition}`;
 
-export function createLocalBus(store: LogStore, opts: LocalBusOptions = {}): Bus {
+export function createLocalBus(store: LogStore, opts: LocalBusOptions = {}): LocalBus {
   const pollMs = opts.pollMs ?? 1_000;
   const log = opts.logger ?? silentLogger;
   const groups = new Map<string, Group>();
@@ -260,6 +265,11 @@ export function createLocalBus(store: LogStore, opts: LocalBusOptions = {}): Bus
     publish,
     consume,
     ensureTopics,
+    missingTopics: async (topics) => {
+      const unique = [...new Set(topics)];
+      const known = await Promise.all(unique.map((t) => store.ends(t)));
+      return unique.filter((_, i) => known[i] === undefined);
+    },
     healthy: () => store.healthy(),
     async close() {
       closed = true;

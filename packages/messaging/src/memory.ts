@@ -3,9 +3,8 @@
 // semantics as Kafka). Nothing survives the process: `npm start` uses the table bus instead.
 import { createHash } from 'node:crypto';
 import { encodeValue } from './codec';
-import { createLocalBus, type LogStore } from './local';
+import { createLocalBus, type LocalBus, type LogStore } from './local';
 import type { RawMessage } from './runner';
-import type { Bus } from './types';
 
 interface StoredTopic {
   partitions: RawMessage[][];
@@ -25,7 +24,7 @@ export function valueBytes(value: unknown): Buffer {
   return Buffer.isBuffer(v) ? Buffer.from(v) : Buffer.from(v, 'utf8');
 }
 
-export interface MemoryBus extends Bus {
+export interface MemoryBus extends LocalBus {
   /** Everything ever published to a topic, in partition then offset order (for tests and tools). */
   read(topic: string): RawMessage[];
   /** The committed next offset of a group on a topic partition (undefined when none). */

@@ -8,10 +8,10 @@
 // process would read the same partitions; committed offsets never move backwards, so that only
 // repeats work), and nobody may publish while holding a PGlite transaction (PGlite has one
 // connection: the publish would wait for that transaction forever).
-import { createLocalBus, type LogStore, UnknownTopicError } from './local';
+import { createLocalBus, type LocalBus, type LogStore, UnknownTopicError } from './local';
 import { partitionFor, valueBytes } from './memory';
 import type { RawMessage } from './runner';
-import type { Bus, Logger, OutgoingMessage } from './types';
+import type { Logger, OutgoingMessage } from './types';
 import { silentLogger } from './types';
 
 export interface SqlQuery {
@@ -40,7 +40,7 @@ export interface TableBusOptions {
   logger?: Logger;
 }
 
-export interface TableBus extends Bus {
+export interface TableBus extends LocalBus {
   /** The committed next offset of a group on a topic partition (undefined when none). */
   committed(groupId: string, topic: string, partition?: number): Promise<number | undefined>;
   /** Removes the rows retention allows now; returns how many went. */

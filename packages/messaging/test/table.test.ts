@@ -95,6 +95,9 @@ describe.each(drivers)('table bus durability (%s)', (_name, open) => {
     const bus = createTableBus({ sql: db.sql });
     cleanup.push(() => bus.close());
     const missing = uniqueName('missing');
+    const present = uniqueName('present');
+    await bus.ensureTopics([{ topic: present }]);
+    expect(await bus.missingTopics([missing, present])).toEqual([missing]);
     await expect(bus.publish(missing, [ping(1)])).rejects.toThrow(UnknownTopicError);
     await expect(
       bus.consume({
