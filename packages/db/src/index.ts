@@ -9,5 +9,5 @@ export {
   type SqlQuery,
   selectOne,
 } from './client';
-export { isConnectionError } from './errors';
+export { dbPoisonReason, isConnectionError, sqlState } from './errors';
 export * as schema from './schema';

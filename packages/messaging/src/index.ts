@@ -1,12 +1,7 @@
 export { encodeValue } from './codec';
+export { genericPoisonReason, safeErrorText } from './errors';
 export { createKafkaBus, type KafkaBusOptions } from './kafka';
-export {
-  createLocalBus,
-  type LocalBus,
-  type LocalBusOptions,
-  type LogStore,
-  UnknownTopicError,
-} from './local';
+export { createLocalBus, type LocalBus, type LocalBusOptions, type LogStore } from './local';
 export { createMemoryBus, type MemoryBus } from './memory';
 export {
   type OutboxRelay,
@@ -15,7 +10,15 @@ export {
   type OutboxSource,
   startOutboxRelay,
 } from './relay';
-export { dlqMessage, isValidationError, type RawMessage } from './runner';
+export {
+  type BatchContext,
+  classifyError,
+  DEFAULT_GIVE_UP_AFTER_MS,
+  dlqMessage,
+  type ErrorVerdict,
+  isValidationError,
+  processBatch,
+} from './runner';
 export { createTableBus, type SqlClient, type SqlQuery, type TableBus, type TableBusOptions } from './table';
 export { catalogValidator, type SubscribeOptions, subscribe } from './typed';
 export {
@@ -24,6 +27,7 @@ export {
   type ConsumerMetrics,
   type ConsumerOptions,
   type CounterLike,
+  type DeadLetterCause,
   type Delivered,
   DLQ_HEADERS,
   dlqTopicOf,
@@ -32,8 +36,11 @@ export {
   type Logger,
   type OutgoingMessage,
   PoisonMessages,
+  type RawMessage,
+  type SalvageOutcome,
   silentLogger,
   type TopicSpec,
+  UnknownTopicError,
   type ValidationResult,
   type Validator,
 } from './types';

@@ -23,6 +23,7 @@ import {
   type OutgoingMessage,
   silentLogger,
   type TopicSpec,
+  UnknownTopicError,
 } from './types';
 
 const HEALTH_TIMEOUT_MS = 3_000;
@@ -55,6 +56,7 @@ function toRaw(topic: string, partition: number, m: KafkaMessage): RawMessage {
     key: m.key?.toString() ?? null,
     headers: toRecord(m.headers),
     value: m.value,
+    timestamp: m.timestamp,
   };
 }
 
@@ -108,8 +110,21 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     return adminReady;
   };
 
+  const missingTopics = async (topics: string[]) => {
+    const existing = new Set(await (await getAdmin()).listTopics());
+    return [...new Set(topics)].filter((t) => !existing.has(t));
+  };
+
+  // Topics seen to exist. A send to a missing topic would spend kafkajs' whole retry schedule
+  // (tens of seconds) on metadata errors; one listing says so at once, and the runner's bounded
+  // retry decides what happens next.
+  const knownTopics = new Set<string>();
   const publish = async (topic: string, messages: OutgoingMessage[]) => {
     if (messages.length === 0) return;
+    if (!knownTopics.has(topic)) {
+      if ((await missingTopics([topic])).length > 0) throw new UnknownTopicError(topic);
+      knownTopics.add(topic);
+    }
     const p = await getProducer();
     await p.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
   };
@@ -218,6 +233,7 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     publish,
     consume,
     ensureTopics,
+    missingTopics,
     async healthy() {
       // /readyz must answer fast even when the broker is gone and kafkajs keeps retrying.
       let timer: NodeJS.Timeout | undefined;

@@ -3,7 +3,7 @@
 // consumer loop live here once; the batches go through the same runner as Kafka (same DLQ,
 // retry, pause and commit-after-handler semantics). Group members are the consumers of this
 // bus object: two processes must not consume one group through two bus objects.
-import { type BatchContext, processBatch, type RawMessage } from './runner';
+import { type BatchContext, processBatch } from './runner';
 import {
   type Bus,
   type ConsumerHandle,
@@ -11,8 +11,10 @@ import {
   dlqTopicOf,
   type Logger,
   type OutgoingMessage,
+  type RawMessage,
   silentLogger,
   type TopicSpec,
+  UnknownTopicError,
 } from './types';
 
 /** Where a local bus keeps its messages and the groups' committed offsets. */
@@ -34,16 +36,6 @@ export interface LogStore {
   committed(groupId: string, topic: string): Promise<Map<number, number>>;
   commit(groupId: string, topic: string, partition: number, next: number): Promise<void>;
   healthy(): Promise<boolean>;
-}
-
-/** Publishing to, or consuming from, a topic nobody created (no auto-creation, as on Kafka). */
-export class UnknownTopicError extends Error {
-  override readonly name = 'UnknownTopicError';
-  /** As kafkajs names the broker's error, so one check recognizes both. */
-  readonly type = 'UNKNOWN_TOPIC_OR_PARTITION';
-  constructor(readonly topics: string[]) {
-    super(`topic(s) do not exist: ${topics.join(', ')}`);
-  }
 }
 
 export interface LocalBusOptions {
@@ -90,7 +82,7 @@ export function createLocalBus(store: LogStore, opts: LocalBusOptions = {}): Loc
 
   const refreshEnds = async (topic: string): Promise<number[]> => {
     const e = await store.ends(topic);
-    if (!e) throw new UnknownTopicError([topic]);
+    if (!e) throw new UnknownTopicError(topic);
     ends.set(topic, e);
     return e;
   };
@@ -125,7 +117,7 @@ export function createLocalBus(store: LogStore, opts: LocalBusOptions = {}): Loc
     if (opts.autoCreateTopics) await ensureTopics(copts.topics.map((topic) => ({ topic, dlq: false })));
     const known = await Promise.all(copts.topics.map((t) => store.ends(t)));
     const missing = copts.topics.filter((_, i) => known[i] === undefined);
-    if (missing.length > 0) throw new UnknownTopicError(missing);
+    if (missing.length > 0) throw new UnknownTopicError(missing.join(', '));
     copts.topics.forEach((t, i) => {
       ends.set(t, known[i] as number[]);
     });

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { encodeValue } from './codec';
 import { createLocalBus, type LocalBus, type LogStore } from './local';
-import type { RawMessage } from './runner';
+import type { RawMessage } from './types';
 
 interface StoredTopic {
   partitions: RawMessage[][];
@@ -62,6 +62,7 @@ export function createMemoryBus(): MemoryBus {
           key: m.key,
           headers: { ...(m.headers ?? {}) },
           value: valueBytes(m.value),
+          timestamp: String(Date.now()),
         });
         written.set(p, log.length);
       }

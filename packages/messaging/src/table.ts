@@ -8,11 +8,9 @@
 // process would read the same partitions; committed offsets never move backwards, so that only
 // repeats work), and nobody may publish while holding a PGlite transaction (PGlite has one
 // connection: the publish would wait for that transaction forever).
-import { createLocalBus, type LocalBus, type LogStore, UnknownTopicError } from './local';
+import { createLocalBus, type LocalBus, type LogStore } from './local';
 import { partitionFor, valueBytes } from './memory';
-import type { RawMessage } from './runner';
-import type { Logger, OutgoingMessage } from './types';
-import { silentLogger } from './types';
+import { type Logger, type OutgoingMessage, type RawMessage, silentLogger, UnknownTopicError } from './types';
 
 export interface SqlQuery {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
@@ -114,7 +112,7 @@ export function createTableBus(opts: TableBusOptions): TableBus {
 
   const append = async (topic: string, messages: OutgoingMessage[]) => {
     const count = await countOf(sql, topic);
-    if (count === 0) throw new UnknownTopicError([topic]);
+    if (count === 0) throw new UnknownTopicError(topic);
     const byPartition = new Map<number, OutgoingMessage[]>();
     for (const m of messages) {
       const p = partitionFor(m.key, count, rr++);
@@ -160,8 +158,16 @@ export function createTableBus(opts: TableBusOptions): TableBus {
       return rows.length === 0 ? undefined : rows.map((r) => Number(r.end));
     },
     read: async (topic, partition, from, max) => {
-      const rows = await sql.query<{ offset: string; key: string | null; headers: string; value: unknown }>(
-        `select msg_offset::text as "offset", key, headers, value from bus_message
+      const rows = await sql.query<{
+        offset: string;
+        key: string | null;
+        headers: string;
+        value: unknown;
+        at: string;
+      }>(
+        `select msg_offset::text as "offset", key, headers, value,
+                (extract(epoch from published_at) * 1000)::bigint::text as at
+           from bus_message
            where topic = $1 and "partition" = $2 and msg_offset >= $3::bigint
            order by msg_offset limit $4::int`,
         [topic, partition, from, max],
@@ -174,6 +180,7 @@ export function createTableBus(opts: TableBusOptions): TableBus {
           key: r.key,
           headers: parseHeaders(r.headers),
           value: toBuffer(r.value),
+          timestamp: r.at,
         }),
       );
     },

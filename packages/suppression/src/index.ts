@@ -30,7 +30,14 @@ export {
   type SmsIntent,
   validateListEvent,
 } from './events';
-export { addMonths, type EntryReason } from './plan';
+export { addMonths, type EntryReason, type ScopeChannel, type ScopePurpose } from './plan';
+export {
+  SALVAGE_EVENT_TYPE,
+  SALVAGE_SOURCE,
+  type SalvageRequest,
+  salvageEventId,
+  suppressByKey,
+} from './salvage';
 export type { SubjectInput, SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, revealAddress } from './vault';

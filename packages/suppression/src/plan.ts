@@ -51,7 +51,12 @@ export interface Plan {
   type: string;
   source: string;
   occurredAt: Date;
+  /** Readable subjects (their encrypted copies go to the vault). */
   subjects: Array<{ subject: Subject; key: string }>;
+  /** The ledger's subject keys when they are not those of `subjects` (a salvage knows a key only). */
+  subjectKeys?: string[];
+  /** The pepper the keys were made with, when not the current one. */
+  keyId?: string;
   writes: Write[];
   payload: Record<string, unknown>;
   minorKeys: string[];

@@ -155,9 +155,11 @@ export function recipientOfOriginal(
     ['to', addresses(original.parsed?.to)],
   ] as const;
   for (const [by, list] of fields) {
-    const distinct = [...new Set(list.map((a) => a.toLowerCase()))];
-    if (distinct.length !== 1) continue;
-    const [email] = list;
+    // Our own mailboxes (a forward's abuse@) do not count; a placeholder does: the person it
+    // hides may be the one who complained.
+    const people = list.filter((a) => !ctx.own.has(a.toLowerCase()));
+    if (new Set(people.map((a) => a.toLowerCase())).size !== 1) continue;
+    const [email] = people;
     if (email && isPlainRecipient(email, ctx)) return { email, by };
   }
   return null;

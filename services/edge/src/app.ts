@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import { ValidationError } from '@sp/contracts';
 import { createMetrics } from '@sp/observability';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Ctx, EdgeDeps } from './deps';
+import { createEdgeLimits } from './limits';
 import { registerDoNotSell } from './routes/do-not-sell';
 import { registerSns } from './routes/sns';
 import { registerTwilio } from './routes/twilio';
@@ -22,6 +22,7 @@ declare module 'fastify' {
 }
 
 export function buildEdge(deps: EdgeDeps): FastifyInstance {
+  const metrics = deps.metrics ?? createMetrics('edge');
   const ctx: Ctx = {
     bus: deps.bus,
     sealer: deps.sealer,
@@ -29,9 +30,10 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
     config: deps.config,
     logger: deps.logger,
     clock: deps.clock ?? { now: () => new Date() },
-    metrics: deps.metrics ?? createMetrics('edge'),
+    metrics,
     fetchCertificate: deps.fetchCertificate ?? httpsCertificateFetcher(),
     httpGet: deps.httpGet ?? (async (url) => ({ status: (await fetch(url, { redirect: 'error' })).status })),
+    limits: createEdgeLimits(deps.config.limits, metrics),
   };
   const { config } = ctx;
   const app = Fastify({
@@ -50,7 +52,7 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
     reply.cspNonce = nonce;
     reply.header(
       'content-security-policy',
-      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
     );
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
@@ -67,11 +69,6 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
   void app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     limits: { files: 0, fields: 20, fieldSize: 4096, parts: 20 },
-  });
-  void app.register(rateLimit, {
-    global: false,
-    max: config.rateLimit.max,
-    timeWindow: config.rateLimit.windowMs,
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
@@ -92,12 +89,11 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
     );
   });
 
-  const publicLimit = { rateLimit: { max: config.rateLimit.max, timeWindow: config.rateLimit.windowMs } };
-  // Inside a plugin, so the routes are added after rate-limit and multipart have loaded (routes
-  // added straight on the root would miss the rate-limit onRoute hook).
+  // Inside a plugin, so the routes are added after multipart has loaded. Limits are per route
+  // (ctx.limits): what a valid token or signature proves is never refused for volume.
   void app.register(async (routes) => {
-    registerUnsubscribe(routes, ctx, publicLimit);
-    registerDoNotSell(routes, ctx, publicLimit);
+    registerUnsubscribe(routes, ctx);
+    registerDoNotSell(routes, ctx);
     registerTwilio(routes, ctx);
     registerSns(routes, ctx);
   });

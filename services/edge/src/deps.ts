@@ -6,6 +6,7 @@ import { toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
 import type { EdgeConfig } from './config';
+import type { EdgeLimits } from './limits';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -42,6 +43,7 @@ export interface Ctx {
   metrics: Metrics;
   fetchCertificate: CertificateFetcher;
   httpGet: (url: string) => Promise<{ status: number }>;
+  limits: EdgeLimits;
 }
 
 /** The subject key of a raw identifier, or null when it does not normalize. */

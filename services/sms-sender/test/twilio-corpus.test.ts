@@ -352,7 +352,6 @@ async function startEdge(smsTopic: string) {
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     DNS_API_TOKEN: generateSecret(),
     PUBLIC_BASE_URL: PUBLIC,
-    RATE_LIMIT_MAX: '100000',
     TOPIC_SMS_INBOUND: smsTopic,
   });
   const bus = createKafkaBus({ brokers: brokers.split(','), clientId: uniqueName('edge') });

@@ -9,4 +9,5 @@ export {
   type SmsIntent,
 } from './classify';
 export { intentOf, smsInboundHandler } from './handler';
-export { startSmsStopConsumer } from './service';
+export { runSmsStopConsumer } from './run';
+export { SMS_STOP_TOPICS, smsSalvage, startSmsStopConsumer } from './service';

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseEnv, port } from '@sp/config';
+import { EDGE_LIMIT_VARIABLES, EdgeLimitsEnv } from '@sp/edge';
 import { generateSecret } from '@sp/identity';
 import { z } from 'zod';
 
@@ -70,6 +71,8 @@ export interface StandaloneConfig {
   logLevel: string;
   /** False in the maintenance mode (CONSUMERS=off): nothing consumes the bus. */
   consumers: boolean;
+  /** The edge's abuse limits and TRUST_PROXY, as given (the edge's own config parses them). */
+  edgeLimits: Record<string, string>;
 }
 
 function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
@@ -103,6 +106,13 @@ function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): StandaloneConfig {
   const e = parseEnv(StandaloneEnv, env);
+  const edgeLimits: Record<string, string> = {};
+  for (const name of EDGE_LIMIT_VARIABLES) {
+    const v = env[name];
+    if (v !== undefined && v !== '') edgeLimits[name] = v;
+  }
+  // Checked now, so a bad value stops `npm start` before anything starts.
+  parseEnv(EdgeLimitsEnv, edgeLimits);
   const dataDir = resolve(e.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   return {
@@ -120,5 +130,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smsFrom: e.SMS_FROM,
     logLevel: e.LOG_LEVEL,
     consumers: e.CONSUMERS === 'on',
+    edgeLimits,
   };
 }

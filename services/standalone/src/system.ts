@@ -169,6 +169,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     // Public edge.
     const edgeConfig = loadEdgeConfig({
       ...shared,
+      ...cfg.edgeLimits,
       HOST: cfg.host,
       PORT: String(edgePort),
       TWILIO_AUTH_TOKEN: cfg.secrets.twilioAuthToken,

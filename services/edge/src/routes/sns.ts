@@ -24,18 +24,21 @@ export function registerSns(app: FastifyInstance, ctx: Ctx) {
         raw = JSON.parse(raw);
       } catch {
         refused('json');
+        if (!ctx.limits.failed(req, reply)) return reply;
         return reply.code(400).send({ error: 'not JSON' });
       }
     }
     const parsed = SnsMessage.safeParse(raw);
     if (!parsed.success) {
       refused('shape');
+      if (!ctx.limits.failed(req, reply)) return reply;
       return reply.code(400).send({ error: 'not an SNS message' });
     }
     const m = parsed.data;
     if (!expected.has(m.TopicArn)) {
       refused('topic');
       ctx.logger.warn({ topicArn: m.TopicArn, type: m.Type }, 'sns message of an unexpected topic refused');
+      if (!ctx.limits.failed(req, reply)) return reply;
       return reply.code(403).send({ error: 'unexpected topic' });
     }
     try {
@@ -44,6 +47,7 @@ export function registerSns(app: FastifyInstance, ctx: Ctx) {
       if (!(err instanceof SnsVerificationError)) throw err;
       refused(err.reason);
       ctx.logger.warn({ reason: err.reason, topicArn: m.TopicArn }, 'sns message refused');
+      if (!ctx.limits.failed(req, reply)) return reply;
       return reply.code(403).send({ error: 'signature not valid' });
     }
 
@@ -69,6 +73,10 @@ export function registerSns(app: FastifyInstance, ctx: Ctx) {
     if (!ses.success) {
       ctx.logger.warn({ topicArn: m.TopicArn }, 'sns notification is not an SES notification; ignored');
       return reply.code(200).send({ published: 0 });
+    }
+    // Signed, so never refused for volume; SNS's retries carry the same MessageId: published once.
+    if (!(await ctx.limits.firstTime('/aws/sns', m.MessageId, reply))) {
+      return reply.code(200).send({ published: 0, duplicate: true });
     }
     const events = sesEvents(ses.data).map((e) => ({
       topic: e.kind === 'bounce' ? ctx.config.topics.bounce : ctx.config.topics.complaint,

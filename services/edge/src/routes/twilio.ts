@@ -43,6 +43,7 @@ export function registerTwilio(app: FastifyInstance, ctx: Ctx) {
         .counter('edge_rejected_total', 'Refused webhook calls', ['reason'])
         .inc({ reason: 'twilio-signature' });
       ctx.logger.warn({ route: '/twilio/sms' }, 'twilio signature refused');
+      if (!ctx.limits.failed(req, reply)) return reply;
       return reply.code(403).type('text/plain').send('Forbidden');
     }
     const parsed = TwilioInbound.safeParse(params);
@@ -52,6 +53,12 @@ export function registerTwilio(app: FastifyInstance, ctx: Ctx) {
     const m = parsed.data;
     const optOutType = m.OptOutType?.toUpperCase();
     const key = subjectKey(ctx, 'phone', m.From);
+    // A signed request is never refused for volume; Twilio's retries (and replays of a captured
+    // one) carry the same MessageSid and are published once per window.
+    const sid = m.MessageSid ?? m.SmsSid;
+    if (sid && !(await ctx.limits.firstTime('/twilio/sms', sid, reply))) {
+      return reply.code(200).type('text/xml').send(EMPTY_TWIML);
+    }
     await publish(ctx, [
       {
         topic: ctx.config.topics.smsInbound,
