@@ -6,7 +6,7 @@ import { createDb, type DbHandle, migrateDb } from '@sp/db';
 import { freshDatabase, uniqueName, waitFor } from '@sp/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTableBus, type Delivered, UnknownTopicError } from '../src/index';
-import { busContract, type Ping, ping, validatePing } from './contract';
+import { busContract, ensuredTopic, type Ping, ping, validatePing } from './contract';
 
 type Open = () => Promise<{ db: DbHandle; done: () => Promise<void> }>;
 
@@ -42,13 +42,7 @@ for (const [name, open] of drivers) {
     const bus = createTableBus({ sql: db.sql, pollMs: 200 });
     return {
       bus,
-      topic: async (prefix, opts = {}) => {
-        const topic = uniqueName(prefix);
-        await bus.ensureTopics([
-          { topic, partitions: opts.partitions ?? 1, compacted: opts.compacted ?? false },
-        ]);
-        return topic;
-      },
+      topic: ensuredTopic(bus),
       committed: (groupId, topic) => bus.committed(groupId, topic),
       close: async () => {
         await bus.close();

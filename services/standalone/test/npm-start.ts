@@ -4,6 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@sp/testing';
+import twilio from 'twilio';
 
 export const repo = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -126,4 +127,32 @@ export async function textsTo(
   });
   const { messages } = (await r.json()) as { messages: { to: string; body: string }[] };
   return messages.filter((m) => m.to === to);
+}
+
+/** A one-click unsubscribe as a mailbox provider posts it (RFC 8058) on the link the API makes; the status. */
+export async function oneClickUnsubscribe(api: string, token: string, email: string): Promise<number> {
+  const linkRes = suppress(api, token, ['link', '--email', email]);
+  if (linkRes.code !== 0) throw new Error(`suppress link failed: ${linkRes.err}`);
+  const link = (JSON.parse(linkRes.out) as { url: string }).url;
+  const res = await fetch(link, {
+    method: 'POST',
+    body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
+    redirect: 'manual',
+  });
+  return res.status;
+}
+
+/** A text as Twilio posts it to the edge's webhook, signed with the account's auth token; the status. */
+export async function twilioWebhook(
+  edge: string,
+  authToken: string,
+  params: Record<string, string>,
+): Promise<number> {
+  const webhook = `${edge}/twilio/sms`;
+  const res = await fetch(webhook, {
+    method: 'POST',
+    headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, webhook, params) },
+    body: new URLSearchParams(params),
+  });
+  return res.status;
 }

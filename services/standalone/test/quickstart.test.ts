@@ -7,9 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '@sp/testing';
 import { createTransport } from 'nodemailer';
-import twilio from 'twilio';
 import { afterAll, expect, it } from 'vitest';
-import { suppress as cli, killAll, type Ports, type Standalone, startStandalone, textsTo } from './npm-start';
+import {
+  suppress as cli,
+  killAll,
+  oneClickUnsubscribe,
+  type Ports,
+  type Standalone,
+  startStandalone,
+  textsTo,
+  twilioWebhook,
+} from './npm-start';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sp-standalone-'));
 const TWILIO_AUTH_TOKEN = 'quickstart-twilio-auth-token';
@@ -124,31 +132,16 @@ it('starts with npm start, takes all four kinds of opt-out from outside, and kee
   const sys = await start(ports);
 
   // 1. One-click unsubscribe, as a mail client does it with the link a newsletter carries.
-  const linkRes = suppress(sys.api, ['link', '--email', subjects.oneClick]);
-  expect(linkRes.code).toBe(0);
-  const link = (JSON.parse(linkRes.out) as { url: string }).url;
-  const oneClick = await fetch(link, {
-    method: 'POST',
-    body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
-    redirect: 'manual',
-  });
-  expect(oneClick.status).toBe(200);
+  expect(await oneClickUnsubscribe(sys.api, API_TOKEN, subjects.oneClick)).toBe(200);
 
   // 2. A STOP texted to the brand, as Twilio posts it, signed with the account's auth token.
-  const webhook = `${sys.edge}/twilio/sms`;
-  const params = {
+  const stopText = {
     From: subjects.sms,
     To: '+14155550100',
     Body: 'STOP',
     MessageSid: 'SM0123456789abcdef0123456789abcdef',
   };
-  const signature = twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, webhook, params);
-  const sms = await fetch(webhook, {
-    method: 'POST',
-    headers: { 'x-twilio-signature': signature },
-    body: new URLSearchParams(params),
-  });
-  expect(sms.status).toBe(200);
+  expect(await twilioWebhook(sys.edge, TWILIO_AUTH_TOKEN, stopText)).toBe(200);
 
   // 3. The Do-Not-Sell form.
   const dns = await fetch(`${sys.edge}/privacy/do-not-sell`, {
