@@ -142,15 +142,25 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     const existing = new Set(await a.listTopics());
     const missing = [...wanted.values()].filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return;
-    await a.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({
-        topic: s.topic,
-        numPartitions: s.partitions ?? -1,
-        replicationFactor: -1,
-        configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-      })),
-    });
+    try {
+      await a.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions ?? -1,
+          replicationFactor: -1,
+          configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+      });
+    } catch (err) {
+      // A busy broker can answer kafkajs's leader wait before the new topics' metadata is out;
+      // they were created, so wait for their leaders here instead of failing the start.
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      await waitForLeaders(
+        a,
+        missing.map((s) => s.topic),
+      );
+    }
   };
 
   const consume = async <T>(copts: ConsumerOptions<T>): Promise<ConsumerHandle> => {
@@ -262,4 +272,18 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
       adminReady = undefined;
     },
   };
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const settled = await admin
+      .fetchTopicMetadata({ topics })
+      .then((m) => m.topics.every((t) => t.partitions.every((p) => p.leader >= 0)))
+      .catch(() => false);
+    if (settled) return;
+    if (Date.now() > until)
+      throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -3,6 +3,7 @@
 // consumer loop live here once; the batches go through the same runner as Kafka (same DLQ,
 // retry, pause and commit-after-handler semantics). Group members are the consumers of this
 // bus object: two processes must not consume one group through two bus objects.
+import { safeErrorText } from './errors';
 import { type BatchContext, processBatch } from './runner';
 import {
   type Bus,
@@ -224,7 +225,7 @@ export function createLocalBus(store: LogStore, opts: LocalBusOptions = {}): Loc
           if ((await step(fresh)) || stopping) fresh = false;
           else fresh = await woken;
         } catch (err) {
-          log.error({ group: copts.groupId, err: String(err) }, 'local consumer step failed');
+          log.error({ group: copts.groupId, err: safeErrorText(err) }, 'local consumer step failed');
           await new Promise((r) => setTimeout(r, Math.min(pollMs, 1_000)));
           fresh = true;
         } finally {

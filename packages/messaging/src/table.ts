@@ -8,6 +8,7 @@
 // process would read the same partitions; committed offsets never move backwards, so that only
 // repeats work), and nobody may publish while holding a PGlite transaction (PGlite has one
 // connection: the publish would wait for that transaction forever).
+import { safeErrorText } from './errors';
 import { createLocalBus, type LocalBus, type LogStore } from './local';
 import { partitionFor, valueBytes } from './memory';
 import { type Logger, type OutgoingMessage, type RawMessage, silentLogger, UnknownTopicError } from './types';
@@ -252,7 +253,9 @@ export function createTableBus(opts: TableBusOptions): TableBus {
   const bus = createLocalBus(store, { pollMs: opts.pollMs ?? 1_000, logger: log });
   let pruning: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    pruning = prune().catch((err) => log.warn({ err: String(err) }, 'table bus: retention pass failed'));
+    pruning = prune().catch((err) =>
+      log.warn({ err: safeErrorText(err) }, 'table bus: retention pass failed'),
+    );
   }, opts.retention?.intervalMs ?? 60_000);
   timer.unref();
 

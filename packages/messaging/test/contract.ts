@@ -325,12 +325,15 @@ export function busContract(name: string, makeHarness: () => Promise<Harness>): 
       const applied: number[] = [];
       let attemptsOn2 = 0;
       const poisoned = labelled();
+      const lines: { level: string; obj: object; msg?: string }[] = [];
+      const capture = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
       await consume({
         groupId,
         topics: [topic],
         validate: validatePing,
         retry: { initialMs: 10, maxMs: 40, giveUpAfterMs: 300 },
         metrics: { poisoned },
+        logger: { info: capture('info'), warn: capture('warn'), error: capture('error') },
         handle: async (batch) => {
           if (batch.some((d) => d.value.data.n === 2)) {
             attemptsOn2++;
@@ -352,6 +355,19 @@ export function busContract(name: string, makeHarness: () => Promise<Harness>): 
       expect(JSON.parse(dead?.value?.toString() ?? '{}').data.n).toBe(2);
       expect([...new Set(applied)].sort()).toEqual([1, 3]);
       expect(poisoned.seen).toEqual({ 'reason=retries-exhausted': 1 });
+      // One error line says so; no line carries the phone number, retry lines are bounded.
+      const errors = lines.filter((l) => l.level === 'error');
+      expect(errors).toEqual([
+        expect.objectContaining({
+          msg: 'dead-lettering message',
+          obj: expect.objectContaining({ reason: 'retries-exhausted', offset: '1' }),
+        }),
+      ]);
+      expect(lines.filter((l) => l.msg === 'handler failed, retrying').length).toBeGreaterThan(0);
+      for (const l of lines) {
+        expect(JSON.stringify(l)).not.toContain('4155550123');
+        expect(JSON.stringify(l).length).toBeLessThan(1500);
+      }
       await waitFor('all committed', async () => (await h.committed(groupId, topic)) === 3);
     });
 

@@ -8,6 +8,7 @@ export {
   type SmsClassification,
   type SmsIntent,
 } from './classify';
+export { SmsKeywordsFile } from './config';
 export { intentOf, smsInboundHandler } from './handler';
 export { runSmsStopConsumer } from './run';
 export { SMS_STOP_TOPICS, smsSalvage, startSmsStopConsumer } from './service';

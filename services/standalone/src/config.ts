@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseEnv, port } from '@sp/config';
 import { EDGE_LIMIT_VARIABLES, EdgeLimitsEnv } from '@sp/edge';
 import { generateSecret } from '@sp/identity';
+import { type LanguageTable, SmsKeywordsFile } from '@sp/sms-stop-consumer';
 import { z } from 'zod';
 
 export const StandaloneEnv = z.object({
@@ -25,6 +26,8 @@ export const StandaloneEnv = z.object({
   EMAIL_FROM: z.string().default('Our shop <news@shop.localhost>'),
   POSTAL_ADDRESS: z.string().default('1 Example Street, Springfield, CA 90000, USA'),
   SMS_FROM: z.string().default('+15005550006'),
+  /** JSON file of SMS keywords per language, added to the en/fr/es defaults (R-SMS-9). */
+  SMS_KEYWORDS_FILE: SmsKeywordsFile,
   TOKEN_KEYS: z.string().optional(),
   SUBJECT_PEPPERS: z.string().optional(),
   VAULT_KEY: z.string().optional(),
@@ -68,6 +71,8 @@ export interface StandaloneConfig {
   emailFrom: string;
   postalAddress: string;
   smsFrom: string;
+  /** SMS keywords per language (SMS_KEYWORDS_FILE over the defaults). */
+  smsLanguages: LanguageTable;
   logLevel: string;
   /** False in the maintenance mode (CONSUMERS=off): nothing consumes the bus. */
   consumers: boolean;
@@ -128,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emailFrom: e.EMAIL_FROM,
     postalAddress: e.POSTAL_ADDRESS,
     smsFrom: e.SMS_FROM,
+    smsLanguages: e.SMS_KEYWORDS_FILE,
     logLevel: e.LOG_LEVEL,
     consumers: e.CONSUMERS === 'on',
     edgeLimits,

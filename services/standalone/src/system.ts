@@ -85,7 +85,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     if (cfg.consumers) {
       const consumers = [
         await startOptoutConsumer(res),
-        await startSmsStopConsumer(res),
+        await startSmsStopConsumer(res, { languages: cfg.smsLanguages }),
         await startDnsConsumer(res),
         await startComplaintConsumer(res),
       ];
