@@ -1,6 +1,6 @@
 // Issue 10 item 11: `npm start` loses nothing it accepted when it is killed with SIGKILL between
-// the edge's 200 and the consumer's write. The gap is made deterministic, without sleeps, by the
-// operator's maintenance mode (CONSUMERS=off): the edge answers, nothing consumes, so the
+// the edge's 200 (or the abuse inbox's 250) and the consumer's write. The gap is made deterministic, without sleeps, by the
+// operator's maintenance mode (CONSUMERS=off): edge and inbox answer, nothing consumes, so the
 // accepted events can only be in the embedded database's bus tables when the process dies. The
 // next normal start on the same DATA_DIR must apply them (R-EM-1, R-SMS-1: an opt-out is
 // honoured; "nothing accepted is ever lost"). On the old in-process bus the events lived in the
@@ -13,6 +13,7 @@ import { afterAll, expect, it } from 'vitest';
 import {
   suppress as cli,
   killAll,
+  mailArfReport,
   oneClickUnsubscribe,
   startStandalone,
   textsTo,
@@ -30,6 +31,7 @@ const env = {
 };
 const reader = 'crash.reader@example.com';
 const texter = '+14155550199';
+const complainer = 'crash.complainer@example.com';
 
 afterAll(async () => {
   await killAll();
@@ -39,8 +41,9 @@ afterAll(async () => {
 const suppress = (api: string, args: string[]) => cli(api, API_TOKEN, args);
 const checkEmail = ['check', '--email', reader, '--channel', 'email', '--kind', 'marketing'];
 const checkSms = ['check', '--phone', texter, '--channel', 'sms', '--kind', 'marketing'];
+const checkComplaint = ['check', '--email', complainer, '--channel', 'email', '--kind', 'marketing'];
 
-it('an opt-out answered 200 survives a kill -9 before its consumer ran, and is on the list after the restart', async () => {
+it('opt-outs answered 200/250 survive a kill -9 before their consumers ran, and are on the list after the restart', async () => {
   const ports = { edge: await freePort(), api: await freePort(), smtp: await freePort() };
   const maintenance = await startStandalone(ports, { ...env, CONSUMERS: 'off' });
   expect(maintenance.output()).toMatch(/MAINTENANCE MODE/);
@@ -55,15 +58,18 @@ it('an opt-out answered 200 survives a kill -9 before its consumer ran, and is o
     AccountSid: account.sid,
   };
   expect(await twilioWebhook(maintenance.edge, account.authToken, stopText)).toBe(200);
+  // And a complaint (ARF) forwarded to abuse@, answered 250 by the inbox.
+  expect(await mailArfReport(maintenance.smtpPort, complainer)).toMatch(/^250/);
 
-  // Both were accepted and neither is applied yet: the kill falls between the 200 and the write.
-  expect(suppress(maintenance.api, checkEmail).code).toBe(0);
-  expect(suppress(maintenance.api, checkSms).code).toBe(0);
+  // All were accepted and none is applied yet: the kill falls between the 200/250 and the write.
+  for (const args of [checkEmail, checkSms, checkComplaint]) {
+    expect(suppress(maintenance.api, args).code, args.join(' ')).toBe(0);
+  }
   await maintenance.kill();
 
   const restarted = await startStandalone(ports, env);
   expect(restarted.output()).not.toMatch(/MAINTENANCE MODE/);
-  for (const args of [checkEmail, checkSms]) {
+  for (const args of [checkEmail, checkSms, checkComplaint]) {
     const r = await waitFor(`${args.join(' ')}: not allowed after the restart`, () => {
       const out = suppress(restarted.api, args);
       return out.code === 1 ? out : undefined;

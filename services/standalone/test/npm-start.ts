@@ -4,6 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@sp/testing';
+import { createTransport } from 'nodemailer';
 import twilio from 'twilio';
 
 export const repo = fileURLToPath(new URL('../../..', import.meta.url));
@@ -155,4 +156,54 @@ export async function twilioWebhook(
     body: new URLSearchParams(params),
   });
   return res.status;
+}
+
+/** A feedback-loop report (ARF, RFC 5965) naming the complainant, as a mailbox provider sends one. */
+function arfReport(complainant: string): string {
+  const b = 'arf-boundary-1';
+  return [
+    'From: Mail Feedback <feedback@fbl.mailbox.example>',
+    'To: abuse@abuse.localhost',
+    'Subject: Email Feedback Report',
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/report; report-type=feedback-report; boundary="${b}"`,
+    '',
+    `--${b}`,
+    'Content-Type: text/plain; charset=us-ascii',
+    '',
+    'This is an email abuse report.',
+    '',
+    `--${b}`,
+    'Content-Type: message/feedback-report',
+    '',
+    'Feedback-Type: abuse',
+    'User-Agent: SomeMailboxFBL/1.0',
+    'Version: 1',
+    `Original-Rcpt-To: ${complainant}`,
+    '',
+    `--${b}`,
+    'Content-Type: message/rfc822',
+    '',
+    'From: Shop <news@shop.example>',
+    `To: ${complainant}`,
+    'Subject: 30% off',
+    '',
+    'Deals!',
+    `--${b}--`,
+    '',
+  ].join('\r\n');
+}
+
+/** Delivers an ARF report about `complainant` to the abuse@ inbox over SMTP; the server's last reply. */
+export async function mailArfReport(smtpPort: number, complainant: string): Promise<string> {
+  const mailer = createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+  try {
+    const info = await mailer.sendMail({
+      envelope: { from: 'feedback@fbl.mailbox.example', to: ['abuse@abuse.localhost'] },
+      raw: arfReport(complainant),
+    });
+    return info.response;
+  } finally {
+    mailer.close();
+  }
 }
