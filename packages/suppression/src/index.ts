@@ -1,3 +1,4 @@
+export { listRefusal } from './admit';
 export { type ApplyResult, apply, CHANGELOG_TOPIC, type ChangelogEntry } from './apply';
 export {
   type DnsRequestRecord,
@@ -30,7 +31,7 @@ export {
   type SmsIntent,
   validateListEvent,
 } from './events';
-export { addMonths, type EntryReason, type ScopeChannel, type ScopePurpose } from './plan';
+export { addMonths, type EntryReason, type PlanContext, type ScopeChannel, type ScopePurpose } from './plan';
 export {
   SALVAGE_EVENT_TYPE,
   SALVAGE_SOURCE,

@@ -73,7 +73,10 @@ export function addMonths(d: Date, months: number): Date {
 const star = (topic: string | undefined | null): string =>
   topic === undefined || topic === null || topic === '' ? '*' : topic;
 
-export function planEvent(ctx: SuppressionContext, ev: ListEvent): Plan {
+/** What planning reads of the context: no database, so an ingress can plan (admit.ts) too. */
+export type PlanContext = Pick<SuppressionContext, 'keyer' | 'defaultRegion' | 'revokeAllSms'>;
+
+export function planEvent(ctx: PlanContext, ev: ListEvent): Plan {
   const subjectOf = (type: Subject['type'], raw: string, field: string, region?: string) => {
     try {
       const subject = toSubject(type, raw, { defaultRegion: region ?? ctx.defaultRegion });

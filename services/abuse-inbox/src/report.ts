@@ -63,6 +63,20 @@ export async function analyzeReport(raw: Buffer, opts: AnalyzeOptions): Promise<
   } catch {
     return { ok: false, reason: 'unparseable', evidence: {} };
   }
+  try {
+    return await analyzeParsed(raw, mail, opts);
+  } catch (err) {
+    // A reader bug must not turn into a 451 that the forwarding server retries for days:
+    // the mail is kept for an operator instead (no suppression is lost, it is reviewable).
+    return {
+      ok: false,
+      reason: `reader-failed:${err instanceof Error ? err.name : 'unknown'}`,
+      evidence: {},
+    };
+  }
+}
+
+async function analyzeParsed(raw: Buffer, mail: ParsedMail, opts: AnalyzeOptions): Promise<Analysis> {
   const evidence: Record<string, unknown> = { reportMessageId: mail.messageId ?? null };
 
   const text = raw.toString('utf8');

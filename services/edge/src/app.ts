@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import { ValidationError } from '@sp/contracts';
 import { createMetrics } from '@sp/observability';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Ctx, EdgeDeps } from './deps';
+import { charsetError, toHttpFailure } from './http-errors';
 import { createEdgeLimits } from './limits';
 import { registerDoNotSell } from './routes/do-not-sell';
 import { registerSns } from './routes/sns';
@@ -71,22 +71,24 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
     limits: { files: 0, fields: 20, fieldSize: 4096, parts: 20 },
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-    // One mapper (STYLE.md 7): contract violations are the client's (400), fastify's own 4xx pass
-    // through, and anything unknown (Kafka down, ...) is a 503 so Twilio, SNS or a person retries.
-    const status =
-      err instanceof ValidationError
-        ? 400
-        : err.statusCode && err.statusCode >= 400 && err.statusCode < 500
-          ? err.statusCode
-          : 503;
-    const log = status === 503 ? ctx.logger.error.bind(ctx.logger) : ctx.logger.warn.bind(ctx.logger);
-    log({ route: req.routeOptions.url, status, err: { name: err.name } }, 'request failed');
-    return sendError(
-      reply,
-      status,
-      status === 503 ? 'Temporarily unavailable, please try again.' : 'Bad request.',
-    );
+  // Requests that reached their handler: an error before that is one of reading the request.
+  const handled = new WeakSet<FastifyRequest>();
+  app.addHook('preHandler', async (req) => {
+    handled.add(req);
+  });
+  // Our parsers read UTF-8 only: a body declared in another charset would be read as garbage.
+  app.addHook('preParsing', async (req) => {
+    const err = charsetError(req.headers['content-type']);
+    if (err) throw err;
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    // One mapper (STYLE.md 7, http-errors.ts): bad input is a 4xx with its reason, anything
+    // unknown inside a handler (Kafka down, ...) a 503 so Twilio, SNS or a person retries.
+    const { status, message } = toHttpFailure(err, !handled.has(req));
+    const log = status >= 500 ? ctx.logger.error.bind(ctx.logger) : ctx.logger.warn.bind(ctx.logger);
+    log({ route: req.routeOptions.url, status, err: { name: err.name, code: err.code } }, 'request failed');
+    return sendError(reply, status, message);
   });
 
   // Inside a plugin, so the routes are added after multipart has loaded. Limits are per route

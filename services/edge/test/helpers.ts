@@ -101,6 +101,8 @@ async function ownTopics(brokers: string): Promise<TestEdge['topics']> {
 
 export interface EdgeOnList {
   edge: TestEdge;
+  /** Prefix of the consumers' topics on the broker (`${prefix}${Topics.x}`). */
+  prefix: string;
   /** The real list the consumers write (check / checkMany read it). */
   list: Resources['list'];
   close(): Promise<void>;
@@ -111,6 +113,7 @@ export async function startEdgeOnList(
   service: string,
   start: (res: Resources) => Promise<ConsumerHandle | ConsumerHandle[]>,
   env: Record<string, string> = {},
+  extra: Pick<EdgeDeps, 'fetchCertificate' | 'httpGet'> = {},
 ): Promise<EdgeOnList> {
   const svc = await startServiceUnderTest({
     service,
@@ -119,9 +122,10 @@ export async function startEdgeOnList(
     start,
   });
   const peppers = `${TEST_PEPPER.currentKeyId}:${TEST_PEPPER.keys[TEST_PEPPER.currentKeyId as 't1']}`;
-  const edge = await startEdge({ SUBJECT_PEPPERS: peppers, ...env }, {}, svc.prefix);
+  const edge = await startEdge({ SUBJECT_PEPPERS: peppers, ...env }, extra, svc.prefix);
   return {
     edge,
+    prefix: svc.prefix,
     list: svc.res.list,
     close: async () => {
       await edge.close();
@@ -172,4 +176,14 @@ export async function committedCount(edge: TestEdge, groupId: string, topic: str
     admin.fetchOffsets({ groupId, topics: [topic] }),
   );
   return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+}
+
+/** How many messages each of the edge's topics holds. */
+export async function published(edge: TestEdge): Promise<Record<keyof TestEdge['topics'], number>> {
+  const entries = await Promise.all(
+    Object.entries(edge.topics).map(
+      async ([name, topic]) => [name, await messageCount(edge, topic)] as const,
+    ),
+  );
+  return Object.fromEntries(entries) as Record<keyof TestEdge['topics'], number>;
 }

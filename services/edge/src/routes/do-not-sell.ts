@@ -2,9 +2,10 @@
 // (R-DNS-2: honored without a question), and the API for phone, email and agent requests
 // (R-DNS-3, R-DNS-4). No identity verification is asked for (R-DNS-1).
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hasControlChars } from '@sp/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type Ctx, publish, type SubjectType, subjectKey } from '../deps';
+import { type Ctx, envelopeOf, publish, type SubjectType, subjectKey } from '../deps';
 import { doNotSellDonePage, doNotSellPage, GPC_PATH } from '../pages';
 
 const COOKIE = 'sp_did';
@@ -168,7 +169,7 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
       );
     }
     const { email, phone } = form.data;
-    if (email && subjectKey(ctx, 'email', email) === null) {
+    if (email && (hasControlChars(email) || subjectKey(ctx, 'email', email) === null)) {
       return html(
         reply,
         400,
@@ -180,7 +181,7 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
         ),
       );
     }
-    if (phone && subjectKey(ctx, 'phone', phone) === null) {
+    if (phone && (hasControlChars(phone) || subjectKey(ctx, 'phone', phone) === null)) {
       return html(
         reply,
         400,
@@ -246,32 +247,38 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
         .code(400)
         .send({ error: 'authorized-agent requests need agent.name and agent.permissionRef' });
     }
+    // Identifiers with control characters are refused, not cleaned into someone else's.
+    if (r.requestId !== undefined && hasControlChars(r.requestId)) {
+      return reply.code(400).send({ error: 'requestId holds control characters' });
+    }
     for (const [field, type] of SUBJECT_ORDER) {
       const v = r.subjects[field];
-      if (v && (type === 'email' || type === 'phone') && subjectKey(ctx, type, v) === null) {
+      if (v !== undefined && (hasControlChars(v) || subjectKey(ctx, type, v) === null)) {
         return reply.code(400).send({ error: `subjects.${field} is not a valid ${type}` });
       }
     }
     const requestId = r.requestId ?? randomUUID();
     const key = firstKey(ctx, r.subjects);
-    const [eventId] = await publish(ctx, [
-      {
-        topic: ctx.config.topics.doNotSell,
-        type: 'privacy.do-not-sell.v1',
-        key,
-        data: {
-          requestId,
-          subjects: r.subjects,
-          method: r.method,
-          gpc: false,
-          combinedForm: r.combinedForm,
-          ...(r.agent ? { agent: r.agent } : {}),
-          ...(r.minor !== undefined ? { minor: r.minor } : {}),
-        },
-        ...(r.occurredAt ? { occurredAt: r.occurredAt } : {}),
-        evidence: { channel: 'api', ip: req.ip },
+    const outgoing = {
+      topic: ctx.config.topics.doNotSell,
+      type: 'privacy.do-not-sell.v1',
+      key,
+      data: {
+        requestId,
+        subjects: r.subjects,
+        method: r.method,
+        gpc: false,
+        combinedForm: r.combinedForm,
+        ...(r.agent ? { agent: r.agent } : {}),
+        ...(r.minor !== undefined ? { minor: r.minor } : {}),
       },
-    ]);
+      ...(r.occurredAt ? { occurredAt: r.occurredAt } : {}),
+      evidence: { channel: 'api', ip: req.ip },
+    };
+    // What the dns-consumer would refuse (an agent name of control characters only, ...) is a 400.
+    const checked = envelopeOf(ctx, outgoing);
+    if (!checked.ok) return reply.code(400).send({ error: checked.error.message });
+    const [eventId] = await publish(ctx, [outgoing]);
     ctx.logger.info({ subjectKey: key, requestId, method: r.method }, 'do-not-sell published');
     return reply.code(202).send({ requestId, eventId });
   });

@@ -1,14 +1,32 @@
 // GET /u/:token shows the choice (R-OC-3, R-EM-2, R-EM-3); POST /u/:token opts out: the RFC 8058
 // one-click body (R-OC-2) or the page's own form (scope=topic|all).
+import { cleanText, hasControlChars } from '@sp/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Ctx, publish, subjectKey } from '../deps';
 import { invalidLinkPage, oneClickDonePage, unsubscribeChoicePage, unsubscribeDonePage } from '../pages';
 
 type Opened = { email: string; topic?: string; campaignId?: string; issuedAt?: unknown };
 
+/** Free text of a token as something we can publish: cleaned, and absent when nothing is left. */
+function textOf(v: unknown): string | undefined {
+  return typeof v === 'string' ? cleanText(v).trim() || undefined : undefined;
+}
+
 function open(ctx: Ctx, token: string): Opened | null {
   try {
-    return ctx.sealer.open(token) as Opened;
+    const opened = ctx.sealer.open(token) as Opened;
+    // An address the list cannot take (control characters, not an address) makes the link invalid.
+    const email = typeof opened.email === 'string' ? opened.email : '';
+    if (hasControlChars(email) || subjectKey(ctx, 'email', email) === null) {
+      ctx.metrics
+        .counter('edge_invalid_tokens_total', 'Unsubscribe links that did not open', ['reason'])
+        .inc({ reason: 'InvalidAddress' });
+      return null;
+    }
+    // A topic or campaign that is only control characters falls back to the broader scope.
+    const topic = textOf(opened.topic);
+    const campaignId = textOf(opened.campaignId);
+    return { email, ...(topic ? { topic } : {}), ...(campaignId ? { campaignId } : {}) };
   } catch (err) {
     // TokenError subclasses (malformed, tampered, unknown key, expired) all mean "not valid".
     ctx.metrics
