@@ -5,6 +5,8 @@ export {
   type DbHandle,
   migrateDb,
   migrationsFolder,
+  type SqlClient,
+  type SqlQuery,
   selectOne,
 } from './client';
 export { dbPoisonReason, isConnectionError, sqlState } from './errors';

@@ -1,6 +1,7 @@
 export { encodeValue } from './codec';
 export { genericPoisonReason, safeErrorText } from './errors';
-export { createKafkaBus, type KafkaBusOptions, UnknownTopicError } from './kafka';
+export { createKafkaBus, type KafkaBusOptions } from './kafka';
+export { createLocalBus, type LocalBus, type LocalBusOptions, type LogStore } from './local';
 export { createMemoryBus, type MemoryBus } from './memory';
 export {
   type OutboxRelay,
@@ -18,6 +19,7 @@ export {
   isValidationError,
   processBatch,
 } from './runner';
+export { createTableBus, type SqlClient, type SqlQuery, type TableBus, type TableBusOptions } from './table';
 export { catalogValidator, type SubscribeOptions, subscribe } from './typed';
 export {
   type Bus,
@@ -38,6 +40,7 @@ export {
   type SalvageOutcome,
   silentLogger,
   type TopicSpec,
+  UnknownTopicError,
   type ValidationResult,
   type Validator,
 } from './types';

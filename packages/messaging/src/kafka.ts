@@ -23,17 +23,10 @@ import {
   type OutgoingMessage,
   silentLogger,
   type TopicSpec,
+  UnknownTopicError,
 } from './types';
 
 const HEALTH_TIMEOUT_MS = 3_000;
-
-/** A publish to a topic the broker does not have (topics are never created by a publish). */
-export class UnknownTopicError extends Error {
-  override readonly name = 'UnknownTopicError';
-  constructor(readonly topic: string) {
-    super(`topic ${topic} does not exist`);
-  }
-}
 
 export interface KafkaBusOptions {
   brokers: string[];

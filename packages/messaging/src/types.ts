@@ -167,4 +167,16 @@ export class PoisonMessages extends Error {
   }
 }
 
+/**
+ * A publish to (or a consumer of) a topic the bus does not have: topics are never made by a
+ * publish, on Kafka as on the table bus. `type` as kafkajs names the broker's error.
+ */
+export class UnknownTopicError extends Error {
+  override readonly name = 'UnknownTopicError';
+  readonly type = 'UNKNOWN_TOPIC_OR_PARTITION';
+  constructor(readonly topic: string) {
+    super(`topic ${topic} does not exist`);
+  }
+}
+
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

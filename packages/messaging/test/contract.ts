@@ -1,7 +1,7 @@
 // The behaviour every Bus adapter must show, run against Kafka (real broker) and the
 // in-process bus with the same handlers.
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@sp/testing';
+import { uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Bus,
@@ -64,6 +64,15 @@ class OutageError extends Error {}
 
 const group = () => `g-${randomUUID()}`;
 const fast = { initialMs: 20, maxMs: 200 };
+
+/** `Harness.topic` for a bus that makes topics itself (the in-process buses): a fresh name, ensured. */
+export function ensuredTopic(bus: Bus): Harness['topic'] {
+  return async (prefix, opts = {}) => {
+    const topic = uniqueName(prefix);
+    await bus.ensureTopics([{ topic, partitions: opts.partitions ?? 1, compacted: opts.compacted ?? false }]);
+    return topic;
+  };
+}
 
 export function busContract(name: string, makeHarness: () => Promise<Harness>): void {
   describe(`Bus contract: ${name}`, () => {

@@ -36,6 +36,13 @@ export const StandaloneEnv = z.object({
   UNSUBSCRIBE_DOMAIN: z.string().default('unsubscribe.localhost'),
   ABUSE_RECIPIENTS: z.string().default('abuse@abuse.localhost'),
   LOG_LEVEL: z.string().default('info'),
+  /**
+   * `off` is a maintenance mode: the edge, the inbox and the API take requests and every accepted
+   * event is kept in the bus (the database's bus tables without Kafka), but nothing is applied to
+   * the list and nothing is sent (a sender must not send while opt-outs wait). The next start
+   * without it applies what waited, in order.
+   */
+  CONSUMERS: z.enum(['on', 'off']).default('on'),
 });
 export type StandaloneEnv = z.infer<typeof StandaloneEnv>;
 
@@ -67,6 +74,8 @@ export interface StandaloneConfig {
   /** SMS keywords per language (SMS_KEYWORDS_FILE over the defaults). */
   smsLanguages: LanguageTable;
   logLevel: string;
+  /** False in the maintenance mode (CONSUMERS=off): nothing consumes the bus. */
+  consumers: boolean;
   /** The edge's abuse limits and TRUST_PROXY, as given (the edge's own config parses them). */
   edgeLimits: Record<string, string>;
 }
@@ -126,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smsFrom: e.SMS_FROM,
     smsLanguages: e.SMS_KEYWORDS_FILE,
     logLevel: e.LOG_LEVEL,
+    consumers: e.CONSUMERS === 'on',
     edgeLimits,
   };
 }

@@ -1,6 +1,8 @@
 // Every service of the platform in this one process, on the same handlers as production; only
-// the adapters differ (PGlite instead of PostgreSQL, the in-process bus instead of Kafka, local
-// SES and Twilio stand-ins) unless DATABASE_URL / KAFKA_BROKERS say otherwise.
+// the adapters differ (PGlite instead of PostgreSQL, the table bus in that same database instead
+// of Kafka, local SES and Twilio stand-ins) unless DATABASE_URL / KAFKA_BROKERS say otherwise.
+// The table bus makes an accepted event a committed row before the edge or the inbox answers, so
+// a crash (kill -9, power cut of the process) loses nothing: the next start consumes it.
 import { join } from 'node:path';
 import { createAbuseInbox, createFileQuarantine, loadConfig as loadInboxConfig } from '@sp/abuse-inbox';
 import { startComplaintConsumer } from '@sp/complaint-consumer';
@@ -12,7 +14,7 @@ import { startDnsConsumer } from '@sp/dns-consumer';
 import { buildEdge, loadConfig as loadEdgeConfig } from '@sp/edge';
 import { createEmailSender, createSesTransport, loadConfig as loadEmailConfig } from '@sp/email-sender';
 import { createSealer } from '@sp/identity';
-import { createKafkaBus, createMemoryBus } from '@sp/messaging';
+import { createKafkaBus, createTableBus } from '@sp/messaging';
 import { createLogger, type Logger } from '@sp/observability';
 import { startOptoutConsumer } from '@sp/optout-consumer';
 import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
@@ -26,7 +28,7 @@ import { freePort } from './ports';
 export interface RunningSystem {
   urls: { edge: string; api: string; smtp: string; ses: string; twilio: string };
   apiToken: string;
-  mode: { database: 'pglite' | 'postgres'; bus: 'in-process' | 'kafka' };
+  mode: { database: 'pglite' | 'postgres'; bus: 'database' | 'kafka'; consumers: boolean };
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -44,7 +46,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
 
     const rawBus = cfg.kafkaBrokers
       ? createKafkaBus({ brokers: cfg.kafkaBrokers.split(','), clientId: 'standalone', logger })
-      : createMemoryBus();
+      : createTableBus({ sql: db.sql, logger: logger.child({ component: 'bus' }) });
     const bus = tracedBus(rawBus);
     stoppers.push(() => bus.close());
     await bus.ensureTopics(
@@ -78,14 +80,19 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       UNSUBSCRIBE_DOMAIN: cfg.unsubscribeDomain,
     };
 
-    // Services that write the list: the same consumers as production, on this bus.
-    const consumers = [
-      await startOptoutConsumer(res),
-      await startSmsStopConsumer(res, { languages: cfg.smsLanguages }),
-      await startDnsConsumer(res),
-      await startComplaintConsumer(res),
-    ];
-    stoppers.push(...consumers.map((c) => () => c.stop()));
+    // Services that write the list: the same consumers as production, on this bus (none in the
+    // maintenance mode: accepted events wait in the bus for the next start).
+    if (cfg.consumers) {
+      const consumers = [
+        await startOptoutConsumer(res),
+        await startSmsStopConsumer(res, { languages: cfg.smsLanguages }),
+        await startDnsConsumer(res),
+        await startComplaintConsumer(res),
+      ];
+      stoppers.push(...consumers.map((c) => () => c.stop()));
+    } else {
+      logger.warn({}, 'maintenance mode (CONSUMERS=off): accepted events are kept, not applied or sent');
+    }
     const relay = startChangelogRelay(res, cfg.databaseUrl ? { leaderLockUrl: cfg.databaseUrl } : {});
     stoppers.push(() => relay.stop());
 
@@ -100,7 +107,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     });
     stoppers.push(() => twilio.close());
 
-    // Senders: send requests -> the list -> SES / Twilio (here their stand-ins).
+    // Senders: send requests -> the list -> SES / Twilio (here their stand-ins). Not started in
+    // the maintenance mode: opt-outs may be waiting unapplied, so nothing may be sent.
     const senderEnv = {
       ...shared,
       DATABASE_URL: cfg.databaseUrl ?? 'pglite',
@@ -131,7 +139,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       logger: logger.child({ component: 'email-sender' }),
       probe: () => db.ping(),
     });
-    await emailSender.start();
+    if (cfg.consumers) await emailSender.start();
     stoppers.push(async () => {
       await emailSender.stop();
       emailTransport.close();
@@ -155,7 +163,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       logger: logger.child({ component: 'sms-sender' }),
       probe: () => db.ping(),
     });
-    await smsSender.start();
+    if (cfg.consumers) await smsSender.start();
     stoppers.push(() => smsSender.stop());
 
     // Public edge.
@@ -226,7 +234,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       apiToken: cfg.secrets.apiToken,
       mode: {
         database: cfg.databaseUrl ? 'postgres' : 'pglite',
-        bus: cfg.kafkaBrokers ? 'kafka' : 'in-process',
+        bus: cfg.kafkaBrokers ? 'kafka' : 'database',
+        consumers: cfg.consumers,
       },
       logger,
       stop: stopAll,
