@@ -21,6 +21,23 @@ export const AbuseInboxEnv = z.object({
   SMTP_ALLOWED_CLIENTS: csv.default([]),
   /** Addresses the abuse@ mailbox forwards to us; other recipients are refused at RCPT (550). */
   ABUSE_RECIPIENTS: csv.pipe(z.array(z.email()).min(1)),
+  /**
+   * Support mailboxes (e.g. info@) whose mail may ask to be removed from marketing (issue 19):
+   * an authenticated request opts the sender out with method `support`.
+   */
+  SUPPORT_ADDRESSES: csv.pipe(z.array(z.email())).default([]),
+  /** Reply-To addresses of our newsletters: an authenticated "unsubscribe" reply opts out (method `reply`). */
+  REPLY_ADDRESSES: csv.pipe(z.array(z.email())).default([]),
+  /**
+   * authserv-ids (RFC 8601) of the receiving MTAs whose Authentication-Results we trust. Only
+   * name a host that removes Authentication-Results carrying its own id from incoming mail
+   * (RFC 8601 section 5); any other host's results are ignored.
+   */
+  TRUSTED_AUTHSERV_IDS: csv.default([]),
+  /** Where mail to the support and reply addresses waits for an operator, sealed. */
+  HELD_DIR: z.string().default('./held'),
+  /** Keys sealing held mail at rest; absent: derived from TOKEN_KEYS. */
+  HELD_MAIL_KEYS: keyRing.optional(),
   /** Domain of the List-Unsubscribe mailto: unsubscribe+<token>@<domain>. */
   UNSUBSCRIBE_DOMAIN: z.string().optional(),
   QUARANTINE_DIR: z.string().default('./quarantine'),
@@ -55,7 +72,15 @@ export interface AbuseInboxConfig {
   /** IPs or CIDRs allowed to connect; empty = any. */
   allowedClients: string[];
   unsubscribeDomain?: string;
+  /** Support mailboxes, lower-case. */
+  supportAddresses: string[];
+  /** Newsletter reply addresses, lower-case. */
+  replyAddresses: string[];
+  /** authserv-ids whose Authentication-Results are trusted, lower-case. */
+  trustedAuthservIds: string[];
   quarantineDir: string;
+  heldDir: string;
+  heldMailKeys: { currentKeyId: string; keys: Record<string, string> };
   recipientTokenHeader: string;
   tokenKeys: { currentKeyId: string; keys: Record<string, string> };
   subjectPeppers: { currentKeyId: string; keys: Record<string, string> };
@@ -79,7 +104,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recipients: e.ABUSE_RECIPIENTS.map((r) => r.toLowerCase()),
     allowedClients: e.SMTP_ALLOWED_CLIENTS,
     ...(e.UNSUBSCRIBE_DOMAIN ? { unsubscribeDomain: e.UNSUBSCRIBE_DOMAIN.toLowerCase() } : {}),
+    supportAddresses: e.SUPPORT_ADDRESSES.map((a) => a.toLowerCase()),
+    replyAddresses: e.REPLY_ADDRESSES.map((a) => a.toLowerCase()),
+    trustedAuthservIds: e.TRUSTED_AUTHSERV_IDS.map((a) => a.toLowerCase()),
     quarantineDir: e.QUARANTINE_DIR,
+    heldDir: e.HELD_DIR,
+    // Derived, not shared: the token keys' secrets under another label give other AES keys.
+    heldMailKeys: e.HELD_MAIL_KEYS ?? {
+      currentKeyId: e.TOKEN_KEYS.currentKeyId,
+      keys: Object.fromEntries(
+        Object.entries(e.TOKEN_KEYS.keys).map(([id, secret]) => [id, `held-mail:${secret}`]),
+      ),
+    },
     recipientTokenHeader: e.RECIPIENT_TOKEN_HEADER.toLowerCase(),
     tokenKeys: e.TOKEN_KEYS,
     subjectPeppers: e.SUBJECT_PEPPERS,

@@ -1,5 +1,6 @@
 export { type AbuseInbox, createAbuseInbox, type ImportSummary, importEml } from './app';
 export { type AbuseInboxConfig, AbuseInboxEnv, loadConfig } from './config';
+export { createHeldMail, type HeldEntry, type HeldMail } from './held';
 export { classifyRecipient, type InboxDeps, type Outcome, processMail } from './inbox';
 export { createFileQuarantine, type Quarantine, type QuarantineEntry } from './quarantine';
 export { type Analysis, analyzeReport } from './report';

@@ -4,7 +4,12 @@
 // The table bus makes an accepted event a committed row before the edge or the inbox answers, so
 // a crash (kill -9, power cut of the process) loses nothing: the next start consumes it.
 import { join } from 'node:path';
-import { createAbuseInbox, createFileQuarantine, loadConfig as loadInboxConfig } from '@sp/abuse-inbox';
+import {
+  createAbuseInbox,
+  createFileQuarantine,
+  createHeldMail,
+  loadConfig as loadInboxConfig,
+} from '@sp/abuse-inbox';
 import { startComplaintConsumer } from '@sp/complaint-consumer';
 import { keyRing } from '@sp/config';
 import { Topics } from '@sp/contracts';
@@ -210,6 +215,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       SMTP_PORT: String(cfg.ports.smtp),
       ABUSE_RECIPIENTS: cfg.abuseRecipients,
       QUARANTINE_DIR: join(cfg.dataDir, 'quarantine'),
+      HELD_DIR: join(cfg.dataDir, 'held'),
     });
     const inbox = createAbuseInbox({
       bus,
@@ -218,6 +224,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       config: inboxConfig,
       logger: logger.child({ component: 'abuse-inbox' }),
       quarantine: createFileQuarantine(inboxConfig.quarantineDir),
+      held: createHeldMail(inboxConfig.heldDir, inboxConfig.heldMailKeys),
     });
     const smtp = await inbox.listen(cfg.ports.smtp, cfg.host);
     stoppers.push(() => inbox.close());
