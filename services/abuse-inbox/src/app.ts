@@ -57,7 +57,12 @@ export function createAbuseInbox(deps: InboxDeps, tls: { key?: Buffer; cert?: Bu
           return;
         }
         const recipients = session.envelope.rcptTo.map((r) => r.address);
-        processMail(deps, Buffer.concat(chunks), recipients, 'smtp').then(
+        const mailFrom = session.envelope.mailFrom;
+        processMail(deps, Buffer.concat(chunks), recipients, 'smtp', {
+          ip: session.remoteAddress,
+          ...(session.hostNameAppearsAs ? { helo: session.hostNameAppearsAs } : {}),
+          ...(mailFrom?.address ? { mailFrom: mailFrom.address } : {}),
+        }).then(
           (outcome) => callback(null, outcome.status === 'published' ? 'Accepted' : 'Accepted for review'),
           (err: Error) => {
             logger.error(
@@ -90,6 +95,8 @@ export interface ImportSummary {
   files: number;
   published: number;
   quarantined: number;
+  /** Support and reply mails kept for an operator (sealed). */
+  held: number;
   results: { file: string; outcome: Outcome }[];
 }
 
@@ -99,7 +106,7 @@ export interface ImportSummary {
  */
 export async function importEml(deps: InboxDeps, dir: string): Promise<ImportSummary> {
   const names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.eml')).sort();
-  const summary: ImportSummary = { files: names.length, published: 0, quarantined: 0, results: [] };
+  const summary: ImportSummary = { files: names.length, published: 0, quarantined: 0, held: 0, results: [] };
   const abuse = deps.config.recipients[0]!;
   for (const name of names) {
     const raw = await readFile(join(dir, name));
@@ -117,6 +124,7 @@ export async function importEml(deps: InboxDeps, dir: string): Promise<ImportSum
     const outcome = await processMail(deps, raw, recipients, `import:${name}`);
     summary.results.push({ file: name, outcome });
     if (outcome.status === 'published') summary.published += 1;
+    else if (outcome.status === 'held') summary.held += 1;
     else summary.quarantined += 1;
   }
   return summary;

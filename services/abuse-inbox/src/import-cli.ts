@@ -20,7 +20,11 @@ try {
   for (const r of summary.results) {
     const o = r.outcome;
     console.log(
-      `${r.file}\t${o.status}\t${o.status === 'published' ? `${o.events} event(s)` : `${o.reason} (${o.quarantineId})`}`,
+      `${r.file}\t${o.status}\t${
+        o.status === 'published'
+          ? `${o.events} event(s)`
+          : `${o.reason} (${o.status === 'held' ? o.heldId : o.quarantineId})`
+      }`,
     );
   }
   console.log(`${summary.files} file(s): ${summary.published} published, ${summary.quarantined} quarantined`);

@@ -6,9 +6,14 @@ import { createKeyer, createSealer, toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
 import { listRefusal } from '@sp/suppression';
+import type { DNSResolver } from 'mailauth';
+import { simpleParser } from 'mailparser';
+import { tokensIn } from './attribution';
 import type { AbuseInboxConfig } from './config';
+import { createHeldMail, type HeldMail, type HeldMailbox } from './held';
 import { createFileQuarantine, type Quarantine } from './quarantine';
 import { analyzeReport, type Found } from './report';
+import { asksToBeRemoved, authenticateSender } from './request';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -20,8 +25,19 @@ export interface InboxDeps {
   config: AbuseInboxConfig;
   logger: Logger;
   quarantine: Quarantine;
+  /** Mail to the support and reply addresses kept for an operator, sealed. */
+  held: HeldMail;
+  /** DNS for our own DMARC evaluation; the system's DNS when absent (tests serve their own). */
+  resolver?: DNSResolver;
   metrics?: Metrics;
   clock?: { now(): Date };
+}
+
+/** The SMTP session a mail came in, for our own SPF/DMARC evaluation. */
+export interface SessionInfo {
+  ip?: string;
+  helo?: string;
+  mailFrom?: string;
 }
 
 /** The inbox's resources from its config: keyer, sealer and the file quarantine (no metrics). */
@@ -36,22 +52,31 @@ export function inboxDepsFrom(config: AbuseInboxConfig, bus: Bus, logger: Logger
     config,
     logger,
     quarantine: createFileQuarantine(config.quarantineDir),
+    held: createHeldMail(config.heldDir, config.heldMailKeys),
   };
 }
 
 export type Outcome =
   | { status: 'published'; events: number; eventIds: string[] }
-  | { status: 'quarantined'; reason: string; quarantineId: string };
+  | { status: 'quarantined'; reason: string; quarantineId: string }
+  | { status: 'held'; reason: string; heldId: string };
 
-export type RecipientKind = { kind: 'abuse' } | { kind: 'unsubscribe'; token: string } | { kind: 'unknown' };
+export type RecipientKind =
+  | { kind: 'abuse' }
+  | { kind: 'unsubscribe'; token: string }
+  | { kind: HeldMailbox }
+  | { kind: 'unknown' };
 
-/** Which of our addresses an envelope recipient is: abuse@, unsubscribe+<token>@, or none. */
+/** Which of our addresses an envelope recipient is: abuse@, unsubscribe+<token>@, support, reply, or none. */
 export function classifyRecipient(config: AbuseInboxConfig, address: string): RecipientKind {
   const at = address.lastIndexOf('@');
   if (at < 0) return { kind: 'unknown' };
   const local = address.slice(0, at);
   const domain = address.slice(at + 1).toLowerCase();
-  if (config.recipients.includes(`${local.toLowerCase()}@${domain}`)) return { kind: 'abuse' };
+  const plain = `${local.toLowerCase()}@${domain}`;
+  if (config.recipients.includes(plain)) return { kind: 'abuse' };
+  if (config.replyAddresses.includes(plain)) return { kind: 'reply' };
+  if (config.supportAddresses.includes(plain)) return { kind: 'support' };
   if (config.unsubscribeDomain && domain === config.unsubscribeDomain && /^unsubscribe\+/i.test(local)) {
     const token = local.slice('unsubscribe+'.length);
     if (token.length > 0) return { kind: 'unsubscribe', token };
@@ -75,6 +100,8 @@ interface Pending {
   data: Record<string, unknown>;
   evidence: Record<string, unknown>;
   occurredAt?: string;
+  /** Read from a support or reply mail: if it cannot be published, the mail is held, not quarantined. */
+  heldAs?: HeldMailbox;
 }
 
 interface Out {
@@ -137,6 +164,71 @@ async function publishAll(deps: InboxDeps, events: Out[]): Promise<void> {
 }
 
 /**
+ * A mail to a support or reply address (issue 19) that asks to be removed opts out one person:
+ * the one our own sealed token or CFBL-Feedback-ID names (a reply quoting our newsletter carries
+ * them), whatever the From says; else the From, once authenticated. Anything else is held.
+ */
+async function readRequest(
+  deps: InboxDeps,
+  raw: Buffer,
+  mailbox: HeldMailbox,
+  source: string,
+  session: SessionInfo | undefined,
+): Promise<{ ok: true; pending: Pending } | { ok: false; reason: string }> {
+  let mail: Awaited<ReturnType<typeof simpleParser>>;
+  try {
+    mail = await simpleParser(raw);
+  } catch {
+    return { ok: false, reason: 'mail-not-readable' };
+  }
+  if (!asksToBeRemoved(mail.subject ?? '', mail.text ?? '')) return { ok: false, reason: 'not-a-request' };
+  const method = mailbox === 'reply' ? 'reply' : 'support';
+  const optout = (email: string, evidence: Record<string, unknown>, campaignId?: string): Pending => ({
+    topic: deps.config.topics.emailOptOut,
+    type: 'consent.email-optout.v1',
+    email,
+    data: { email, topic: '*', method, ...(campaignId ? { campaignId } : {}) },
+    evidence: { via: method, source, ...evidence },
+    heldAs: mailbox,
+  });
+
+  const head =
+    raw
+      .subarray(0, 64 * 1024)
+      .toString('utf8')
+      .split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const cfbl = mail.headerLines
+    .filter((h) => h.key === 'cfbl-feedback-id')
+    .map((h) => h.line.slice(h.line.indexOf(':') + 1).trim());
+  const quoted = tokensIn(
+    `${head}\n${mail.text ?? ''}\n${typeof mail.html === 'string' ? mail.html : ''}`,
+    deps.config.recipientTokenHeader,
+  );
+  for (const [by, tokens] of [
+    ['cfbl-feedback-id', cfbl],
+    ['recipient-token', quoted],
+  ] as const) {
+    for (const t of tokens) {
+      try {
+        const opened = deps.sealer.open(t);
+        return { ok: true, pending: optout(opened.email, { attributedBy: by }, opened.campaignId) };
+      } catch {
+        // A token that does not open (cut, foreign, tampered) is just not evidence.
+      }
+    }
+  }
+
+  const auth = await authenticateSender(raw, mail, {
+    trustedAuthservIds: deps.config.trustedAuthservIds,
+    mta: deps.config.smtp.serverName,
+    ...(deps.resolver ? { resolver: deps.resolver } : {}),
+    ...(session ? { session } : {}),
+  });
+  if (!auth.ok) return { ok: false, reason: 'sender-not-authenticated' };
+  return { ok: true, pending: optout(auth.email, { authenticatedBy: auth.by, fromDomain: auth.domain }) };
+}
+
+/**
  * Handles one mail. `recipients` are the envelope recipients (SMTP RCPT TO, or for an imported
  * file the addresses it was sent to); `source` says where it came from, for the quarantine.
  */
@@ -145,11 +237,24 @@ export async function processMail(
   raw: Buffer,
   recipients: string[],
   source: string,
+  session?: SessionInfo,
 ): Promise<Outcome> {
   const { config, logger } = deps;
   const kinds = recipients.map((r) => classifyRecipient(config, r));
   const pending: Pending[] = [];
   const quarantineReasons: string[] = [];
+  const held: { mailbox: HeldMailbox; reasons: string[] } = { mailbox: 'support', reasons: [] };
+
+  // Support and newsletter-reply mailboxes (issue 19): one request per mail, a reply address wins.
+  const mailboxes = kinds.filter(
+    (k): k is { kind: HeldMailbox } => k.kind === 'support' || k.kind === 'reply',
+  );
+  if (mailboxes.length > 0) {
+    held.mailbox = mailboxes.some((k) => k.kind === 'reply') ? 'reply' : 'support';
+    const r = await readRequest(deps, raw, held.mailbox, source, session);
+    if (r.ok) pending.push(r.pending);
+    else held.reasons.push(r.reason);
+  }
 
   // The List-Unsubscribe mailto (R-OC-1, R-EM-3): the token in the address names the person.
   for (const k of kinds) {
@@ -203,9 +308,11 @@ export async function processMail(
   for (const p of pending) {
     const r = prepare(deps, p, now);
     if (r.ok) events.push(r.out);
+    else if (p.heldAs) held.reasons.push(r.reason);
     else quarantineReasons.push(r.reason);
   }
-  if (events.length === 0 && quarantineReasons.length === 0) quarantineReasons.push('no-known-recipient');
+  if (events.length === 0 && quarantineReasons.length === 0 && held.reasons.length === 0)
+    quarantineReasons.push('no-known-recipient');
 
   // Kafka down propagates: the SMTP client is asked to retry.
   if (events.length > 0) await publishAll(deps, events);
@@ -216,6 +323,20 @@ export async function processMail(
       'abuse mail published',
     );
   }
+  // Held first: a mail both to abuse@ and to support@ is kept in both places, the sealed one too.
+  let heldOutcome: Outcome | undefined;
+  if (held.reasons.length > 0) {
+    const reason = [...new Set(held.reasons)].join(',');
+    const entry = await deps.held.put(raw, { reason, mailbox: held.mailbox, source });
+    deps.metrics
+      ?.counter('abuse_inbox_held_total', 'Support and reply mails kept for an operator', ['reason'])
+      .inc({ reason });
+    logger.info(
+      { heldId: entry.id, reason, mailbox: held.mailbox, source },
+      'support mail held for an operator',
+    );
+    heldOutcome = { status: 'held', reason, heldId: entry.id };
+  }
   if (quarantineReasons.length > 0) {
     const reason = [...new Set(quarantineReasons)].join(',');
     const entry = await deps.quarantine.put(raw, { reason, source });
@@ -225,5 +346,6 @@ export async function processMail(
     logger.warn({ quarantineId: entry.id, reason, source }, 'abuse mail quarantined');
     if (events.length === 0) return { status: 'quarantined', reason, quarantineId: entry.id };
   }
+  if (heldOutcome && events.length === 0) return heldOutcome;
   return { status: 'published', events: events.length, eventIds };
 }
