@@ -7,6 +7,7 @@ import { type createKeyer, type createSealer, generateSecret } from '@sp/identit
 import { createKafkaBus } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
 import { createTopic, readEvents, type TestEnvelope, testInfra } from '@sp/testing';
+import type { DNSResolver } from 'mailauth';
 import nodemailer from 'nodemailer';
 import { createAbuseInbox } from '../src/app';
 import { type AbuseInboxConfig, loadConfig } from '../src/config';
@@ -30,7 +31,10 @@ export interface TestInbox {
   close(): Promise<void>;
 }
 
-export async function startInbox(overrides: Record<string, string> = {}): Promise<TestInbox> {
+export async function startInbox(
+  overrides: Record<string, string> = {},
+  opts: { resolver?: DNSResolver } = {},
+): Promise<TestInbox> {
   const brokers = testInfra().kafkaBrokers;
   // Topics of its own unless the caller names them (e.g. the topics of consumers under test).
   const [optout, complaint, bounce] = await Promise.all(
@@ -43,11 +47,13 @@ export async function startInbox(overrides: Record<string, string> = {}): Promis
     ).map(([p, env]) => overrides[env] ?? createTopic(brokers, `abuse-${p}`)),
   );
   const dir = mkdtempSync(join(tmpdir(), 'sp-quarantine-'));
+  const heldDir = mkdtempSync(join(tmpdir(), 'sp-held-'));
   const env = {
     KAFKA_BROKERS: brokers,
     ABUSE_RECIPIENTS: `${ABUSE},fbl@ink.example`,
     UNSUBSCRIBE_DOMAIN: UNSUB_DOMAIN,
     QUARANTINE_DIR: dir,
+    HELD_DIR: heldDir,
     TOKEN_KEYS: `k1:${generateSecret()}`,
     SUBJECT_PEPPERS: `p1:${generateSecret()}`,
     TOPIC_EMAIL_OPTOUT: optout!,
@@ -57,7 +63,11 @@ export async function startInbox(overrides: Record<string, string> = {}): Promis
   };
   const config = loadConfig(env);
   const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'abuse-inbox-test' });
-  const deps = inboxDepsFrom(config, bus, silentLogger());
+  // Our own DMARC evaluation asks the test's DNS, never the real one.
+  const deps = {
+    ...inboxDepsFrom(config, bus, silentLogger()),
+    ...(opts.resolver ? { resolver: opts.resolver } : {}),
+  };
   const { sealer, keyer, quarantine } = deps;
   const inbox = createAbuseInbox(deps);
   const { port } = await inbox.listen(0, '127.0.0.1');
@@ -80,6 +90,7 @@ export async function startInbox(overrides: Record<string, string> = {}): Promis
       await inbox.close();
       await bus.close();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(heldDir, { recursive: true, force: true });
     },
   };
 }

@@ -41,6 +41,7 @@ async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
 export async function startPipeline(
   service: string,
   inboxEnv: Record<string, string> = {},
+  inboxOpts: Parameters<typeof startInbox>[1] = {},
 ): Promise<Pipeline> {
   const brokers = testInfra().kafkaBrokers;
   const groups = { complaint: uniqueName(`${service}-complaint`), optout: uniqueName(`${service}-optout`) };
@@ -57,12 +58,15 @@ export async function startPipeline(
     }),
   );
   const inbox = await step('inbox', () =>
-    startInbox({
-      TOPIC_EMAIL_OPTOUT: `${svc.prefix}${Topics.emailOptOut}`,
-      TOPIC_COMPLAINT: `${svc.prefix}${Topics.complaint}`,
-      TOPIC_BOUNCE: `${svc.prefix}${Topics.bounce}`,
-      ...inboxEnv,
-    }),
+    startInbox(
+      {
+        TOPIC_EMAIL_OPTOUT: `${svc.prefix}${Topics.emailOptOut}`,
+        TOPIC_COMPLAINT: `${svc.prefix}${Topics.complaint}`,
+        TOPIC_BOUNCE: `${svc.prefix}${Topics.bounce}`,
+        ...inboxEnv,
+      },
+      inboxOpts,
+    ),
   );
   const topicOf = (t: FeedTopic) =>
     t === 'complaint'
