@@ -61,7 +61,7 @@ export function createAbuseInbox(deps: InboxDeps, tls: { key?: Buffer; cert?: Bu
         processMail(deps, Buffer.concat(chunks), recipients, 'smtp', {
           ip: session.remoteAddress,
           ...(session.hostNameAppearsAs ? { helo: session.hostNameAppearsAs } : {}),
-          ...(mailFrom?.address ? { mailFrom: mailFrom.address } : {}),
+          ...(mailFrom !== false && mailFrom.address ? { mailFrom: mailFrom.address } : {}),
         }).then(
           (outcome) => callback(null, outcome.status === 'published' ? 'Accepted' : 'Accepted for review'),
           (err: Error) => {

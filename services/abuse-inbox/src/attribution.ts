@@ -58,7 +58,8 @@ export function tokensIn(text: string, headerName: string): string[] {
   return [...new Set(found)];
 }
 
-function openFirst(sealer: TokenOpener, tokens: string[]) {
+/** The claims of the first token that opens, or null. */
+export function openFirst(sealer: TokenOpener, tokens: string[]) {
   for (const t of tokens) {
     try {
       return sealer.open(t);

@@ -8,12 +8,13 @@ import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability
 import { listRefusal } from '@sp/suppression';
 import type { DNSResolver } from 'mailauth';
 import { simpleParser } from 'mailparser';
-import { tokensIn } from './attribution';
+import { openFirst, tokensIn } from './attribution';
 import type { AbuseInboxConfig } from './config';
 import { createHeldMail, type HeldMail, type HeldMailbox } from './held';
+import { splitMessage } from './mime';
 import { createFileQuarantine, type Quarantine } from './quarantine';
 import { analyzeReport, type Found } from './report';
-import { asksToBeRemoved, authenticateSender } from './request';
+import { asksToBeRemoved, authenticateSender, headerValues } from './request';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -192,30 +193,16 @@ async function readRequest(
     heldAs: mailbox,
   });
 
-  const head =
-    raw
-      .subarray(0, 64 * 1024)
-      .toString('utf8')
-      .split(/\r?\n\r?\n/, 1)[0] ?? '';
-  const cfbl = mail.headerLines
-    .filter((h) => h.key === 'cfbl-feedback-id')
-    .map((h) => h.line.slice(h.line.indexOf(':') + 1).trim());
+  // Our own evidence first: CFBL-Feedback-ID, then a token in the headers or the quoted newsletter.
   const quoted = tokensIn(
-    `${head}\n${mail.text ?? ''}\n${typeof mail.html === 'string' ? mail.html : ''}`,
+    `${splitMessage(raw.toString('utf8')).head}\n${mail.text ?? ''}\n${typeof mail.html === 'string' ? mail.html : ''}`,
     deps.config.recipientTokenHeader,
   );
-  for (const [by, tokens] of [
-    ['cfbl-feedback-id', cfbl],
-    ['recipient-token', quoted],
-  ] as const) {
-    for (const t of tokens) {
-      try {
-        const opened = deps.sealer.open(t);
-        return { ok: true, pending: optout(opened.email, { attributedBy: by }, opened.campaignId) };
-      } catch {
-        // A token that does not open (cut, foreign, tampered) is just not evidence.
-      }
-    }
+  const cfbl = openFirst(deps.sealer, headerValues(mail, 'cfbl-feedback-id'));
+  const ours = cfbl ?? openFirst(deps.sealer, quoted);
+  if (ours) {
+    const by = cfbl ? 'cfbl-feedback-id' : 'recipient-token';
+    return { ok: true, pending: optout(ours.email, { attributedBy: by }, ours.campaignId) };
   }
 
   const auth = await authenticateSender(raw, mail, {

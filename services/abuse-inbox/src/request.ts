@@ -95,6 +95,18 @@ export interface AuthOptions {
   session?: { ip?: string; helo?: string; mailFrom?: string };
 }
 
+/** Unfolded values of a header field, in order (top first). */
+export function headerValues(mail: ParsedMail, name: string): string[] {
+  return mail.headerLines
+    .filter((h) => h.key === name)
+    .map((h) =>
+      h.line
+        .slice(h.line.indexOf(':') + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim(),
+    );
+}
+
 /** The one address in From, or null (none, several, or unreadable). */
 export function singleFrom(mail: ParsedMail): string | null {
   const list = mail.from?.value ?? [];
@@ -138,10 +150,7 @@ export async function authenticateSender(
   const email = singleFrom(mail);
   if (!email) return { ok: false, reason: 'no-single-from' };
   const domain = domainOf(email);
-  const ar = mail.headerLines
-    .filter((h) => h.key === 'authentication-results')
-    .map((h) => h.line.slice(h.line.indexOf(':') + 1));
-  if (trustedDmarc(ar, opts.trustedAuthservIds, domain) === 'pass')
+  if (trustedDmarc(headerValues(mail, 'authentication-results'), opts.trustedAuthservIds, domain) === 'pass')
     return { ok: true, email, by: 'authentication-results', domain };
 
   try {
