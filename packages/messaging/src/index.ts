@@ -1,4 +1,5 @@
 export { encodeValue } from './codec';
+export { type EndOffsets, kafkaEndOffsets, memoryEndOffsets } from './ends';
 export { createKafkaBus, type KafkaBusOptions } from './kafka';
 export { createMemoryBus, type MemoryBus } from './memory';
 export {

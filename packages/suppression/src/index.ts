@@ -1,4 +1,12 @@
-export { type ApplyResult, apply, CHANGELOG_TOPIC, type ChangelogEntry } from './apply';
+export {
+  type ApplyResult,
+  apply,
+  CHANGELOG_TOPIC,
+  type ChangelogEntry,
+  compareRank,
+  minorKey,
+  scopeKey,
+} from './apply';
 export {
   type DnsRequestRecord,
   fetchOutbox,
@@ -17,6 +25,7 @@ export {
   checkMany,
 } from './check';
 export type { Keyer, SuppressionContext } from './context';
+export { decide, type StateRow } from './decide';
 export {
   type AdminAction,
   type Bounce,
@@ -31,6 +40,6 @@ export {
   validateListEvent,
 } from './events';
 export { addMonths, type EntryReason } from './plan';
-export type { SubjectInput, SubjectType } from './subjects';
+export { resolveSubject, type SubjectInput, type SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, revealAddress } from './vault';

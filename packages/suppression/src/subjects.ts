@@ -9,7 +9,10 @@ export interface SubjectInput {
 }
 
 /** Normalizes and keys a subject: the current key plus every pepper's key (for lookups during rotation). */
-export function resolveSubject(ctx: SuppressionContext, input: SubjectInput) {
+export function resolveSubject(
+  ctx: Pick<SuppressionContext, 'keyer' | 'defaultRegion'>,
+  input: SubjectInput,
+) {
   const subject = toSubject(input.type, input.value, { defaultRegion: ctx.defaultRegion });
   return { subject, key: ctx.keyer.keyOf(subject), keys: ctx.keyer.keysOf(subject) };
 }
