@@ -1,7 +1,7 @@
+export { defaultListViewSettings, type ListViewSettings, openListView } from './open';
 export { loadSnapshot, outboxProbe } from './snapshot';
 export { ListStore, type StoreEntry, type StoreStats } from './store';
 export {
-  type ListChecker,
   ListView,
   type ListViewOptions,
   ListViewStale,

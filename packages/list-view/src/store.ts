@@ -191,7 +191,7 @@ export class ListStore {
       this.vals[i] = at + 1;
       this.used++;
     }
-    if (this.garbage > 1 << 20 && this.garbage > this.end / 2) this.compact();
+    if (this.garbage > 1 << 16 && this.garbage > this.end / 2) this.compact();
     return true;
   }
 

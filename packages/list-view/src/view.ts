@@ -9,7 +9,7 @@
 // fail closed as if the database were unreachable.
 import { randomUUID } from 'node:crypto';
 import { ChangelogEntry, formatIssues } from '@sp/contracts';
-import type { Bus, ConsumerHandle, Delivered, EndOffsets, Logger } from '@sp/messaging';
+import type { Bus, ConsumerHandle, Delivered, EndOffsets, GaugeLike, Logger } from '@sp/messaging';
 import { silentLogger } from '@sp/messaging';
 import {
   CHANGELOG_TOPIC,
@@ -17,6 +17,7 @@ import {
   type CheckResult,
   decide,
   type Keyer,
+  type ListChecker,
   resolveSubject,
 } from '@sp/suppression';
 import { ListStore, type StoreEntry } from './store';
@@ -49,11 +50,6 @@ export interface ListViewStatus {
   caughtUp: boolean;
   subjects: number;
   rows: number;
-}
-
-/** A checker the gate and the API can take: the view, or the database check itself. */
-export interface ListChecker {
-  checkMany(qs: CheckQuery[]): Promise<CheckResult[]>;
 }
 
 export class ListView implements ListChecker {
@@ -169,7 +165,7 @@ export interface RunningListView {
   view: ListView;
   consumer: ConsumerHandle;
   /** Resolves once the view has caught up with the topic as it was when started. */
-  caughtUp(): Promise<void>;
+  caughtUp(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -184,6 +180,8 @@ export async function startListView(
     outbox?: OutboxProbe;
     topic?: string;
     view?: ListView;
+    /** list_view_lag_seconds (-1 before the first catch-up), list_view_ready (0/1), list_view_subjects. */
+    gauges?: { lag?: GaugeLike; ready?: GaugeLike; subjects?: GaugeLike };
   },
 ): Promise<RunningListView> {
   const topic = opts.topic ?? CHANGELOG_TOPIC;
@@ -226,6 +224,10 @@ export async function startListView(
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'list view: probe failed');
     } finally {
+      const st = view.status();
+      opts.gauges?.lag?.set({}, st.lagMs === null ? -1 : st.lagMs / 1000);
+      opts.gauges?.ready?.set({}, st.ready ? 1 : 0);
+      opts.gauges?.subjects?.set({}, st.subjects);
       if (!stopped) timer = setTimeout(() => void probe(), opts.probeIntervalMs ?? 250);
     }
   };
@@ -234,12 +236,17 @@ export async function startListView(
   return {
     view,
     consumer,
-    caughtUp: async () => {
-      while (!view.status().caughtUp) {
-        if (stopped) throw new Error('list view stopped');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    caughtUp: (timeoutMs = 60_000) =>
+      new Promise<void>((resolve, reject) => {
+        const deadline = clock() + timeoutMs;
+        const check = () => {
+          if (view.status().caughtUp) resolve();
+          else if (stopped) reject(new Error('list view stopped'));
+          else if (clock() > deadline) reject(new Error(`list view not caught up after ${timeoutMs} ms`));
+          else setTimeout(check, 20);
+        };
+        check();
+      }),
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

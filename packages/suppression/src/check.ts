@@ -13,6 +13,19 @@ export interface CheckResult {
   reasons: CheckReason[];
 }
 
+/**
+ * Whatever answers checkMany for a batch: the database (databaseChecker) or a local view of the
+ * list (@sp/list-view), which throws when it cannot vouch for being current.
+ */
+export interface ListChecker {
+  checkMany(qs: CheckQuery[]): Promise<CheckResult[]>;
+}
+
+/** The database as a ListChecker. */
+export const databaseChecker = (ctx: SuppressionContext): ListChecker => ({
+  checkMany: (qs) => checkMany(ctx, qs),
+});
+
 export async function check(ctx: SuppressionContext, q: CheckQuery): Promise<CheckResult> {
   const [r] = await checkMany(ctx, [q]);
   return r!;

@@ -23,6 +23,8 @@ export {
   type CheckResult,
   check,
   checkMany,
+  databaseChecker,
+  type ListChecker,
 } from './check';
 export type { Keyer, SuppressionContext } from './context';
 export { decide, type StateRow } from './decide';
