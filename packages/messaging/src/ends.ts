@@ -4,6 +4,7 @@
 // kafka.ts the only file that imports kafkajs.
 import { Kafka, logLevel } from 'kafkajs';
 import type { MemoryBus } from './memory';
+import type { Bus } from './types';
 
 export interface EndOffsets {
   /** Partition -> offset of the next message to be written, read from the broker now. */
@@ -32,7 +33,7 @@ export function kafkaEndOffsets(opts: { brokers: string[]; clientId: string }): 
 }
 
 /** The in-process bus's ends: everything it holds is "written" the moment publish returns. */
-export function memoryEndOffsets(bus: MemoryBus): EndOffsets {
+export function memoryEndOffsets(bus: Pick<MemoryBus, 'read'>): EndOffsets {
   return {
     async ends(topic) {
       const out = new Map<number, bigint>();
@@ -44,4 +45,10 @@ export function memoryEndOffsets(bus: MemoryBus): EndOffsets {
     },
     async close() {},
   };
+}
+
+/** The ends of an in-process bus that keeps its messages readable (`read`); undefined for others. */
+export function localEndOffsets(bus: Bus): EndOffsets | undefined {
+  const read = (bus as Partial<MemoryBus>).read;
+  return typeof read === 'function' ? memoryEndOffsets({ read: read.bind(bus) }) : undefined;
 }

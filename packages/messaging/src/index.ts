@@ -1,5 +1,5 @@
 export { encodeValue } from './codec';
-export { type EndOffsets, kafkaEndOffsets, memoryEndOffsets } from './ends';
+export { type EndOffsets, kafkaEndOffsets, localEndOffsets, memoryEndOffsets } from './ends';
 export { createKafkaBus, type KafkaBusOptions } from './kafka';
 export { createMemoryBus, type MemoryBus } from './memory';
 export {

@@ -12,7 +12,8 @@ import { startDnsConsumer } from '@sp/dns-consumer';
 import { buildEdge, loadConfig as loadEdgeConfig } from '@sp/edge';
 import { createEmailSender, createSesTransport, loadConfig as loadEmailConfig } from '@sp/email-sender';
 import { createSealer } from '@sp/identity';
-import { createKafkaBus, createMemoryBus } from '@sp/messaging';
+import { defaultListViewSettings, openListView } from '@sp/list-view';
+import { createKafkaBus, createMemoryBus, localEndOffsets } from '@sp/messaging';
 import { createLogger, type Logger } from '@sp/observability';
 import { startOptoutConsumer } from '@sp/optout-consumer';
 import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
@@ -88,6 +89,23 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     stoppers.push(...consumers.map((c) => () => c.stop()));
     const relay = startChangelogRelay(res, cfg.databaseUrl ? { leaderLockUrl: cfg.databaseUrl } : {});
     stoppers.push(() => relay.stop());
+    // The senders and the API ask a local view of the changelog, as in production (the database
+    // answers instead on a bus whose end offsets cannot be read).
+    const ends = cfg.kafkaBrokers ? undefined : localEndOffsets(rawBus);
+    const listView =
+      cfg.kafkaBrokers || ends
+        ? await openListView({
+            bus,
+            ...(ends ? { ends } : { brokers: (cfg.kafkaBrokers ?? '').split(',') }),
+            clientId: 'standalone',
+            db: db.db,
+            keyer: res.keyer,
+            defaultRegion: 'US',
+            settings: defaultListViewSettings,
+            logger,
+          })
+        : undefined;
+    if (listView) stoppers.push(() => listView.stop());
 
     // Local stand-ins for the third-party SaaS.
     const ses = await startSesEmulator({ host: cfg.host, port: cfg.ports.ses });
@@ -120,6 +138,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       bus,
       log: db.db,
       list: res.list,
+      ...(listView ? { checker: listView.view } : {}),
       keyer: res.keyer,
       sealer,
       transport: emailTransport,
@@ -145,6 +164,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       bus,
       log: db.db,
       list: res.list,
+      ...(listView ? { checker: listView.view } : {}),
       keyer: res.keyer,
       transport: createTwilioTransport(smsConfig.twilio),
       templates: loadTemplates(smsConfig.templatesDirs),
@@ -188,6 +208,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       sealer,
       config: apiConfig,
       logger: logger.child({ component: 'api' }),
+      ...(listView ? { view: listView.view } : {}),
     });
     await api.listen({ host: cfg.host, port: cfg.ports.api });
     stoppers.push(() => api.close());
