@@ -38,6 +38,8 @@ export const EmailOptOutMethod = z.enum([
   'mailto',
   'reply',
   'support',
+  /** A mailbox provider's removal request: ARF Feedback-Type opt-out / opt-out-list (RFC 6650). */
+  'feedback-report',
 ]);
 export type EmailOptOutMethod = z.infer<typeof EmailOptOutMethod>;
 
@@ -237,6 +239,14 @@ export const SmsSendRequestData = z.looseObject({
   /** IANA zone of the recipient, for quiet hours. */
   timeZone: NonEmpty.optional(),
   from: RawPhone.optional(),
+  /**
+   * Language wanted for the text ("fr", "es"): the template's variant in that language when the
+   * sender has one, else the template's default text (R-SMS-9).
+   */
+  locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$/)
+    .optional(),
 });
 export type SmsSendRequestData = z.infer<typeof SmsSendRequestData>;
 export const SmsSendRequest = envelope(EventTypes.smsSendRequest, SmsSendRequestData);

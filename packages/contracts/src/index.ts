@@ -3,5 +3,5 @@ export * from './common';
 export * from './errors';
 export * from './events';
 export { generateJsonSchemas } from './json-schema';
-export { type SesEvent, SesNotification, sesEvents } from './ses';
+export { type SesEvent, SesNotification, sesEvents, sesNotificationOf } from './ses';
 export * from './text';

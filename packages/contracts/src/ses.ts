@@ -95,3 +95,20 @@ export function sesEvents(n: SesNotification): SesEvent[] {
   }
   return [];
 }
+
+/**
+ * The SES notification in parsed JSON, whether it is the notification itself or the SNS envelope
+ * around it (`Type: Notification`, the notification as a string in `Message`); null when neither.
+ */
+export function sesNotificationOf(json: unknown): SesNotification | null {
+  let inner = json;
+  if (inner && typeof inner === 'object' && 'Message' in inner && typeof inner.Message === 'string') {
+    try {
+      inner = JSON.parse(inner.Message);
+    } catch {
+      return null;
+    }
+  }
+  const r = SesNotification.safeParse(inner);
+  return r.success && (r.data.notificationType || r.data.eventType) ? r.data : null;
+}

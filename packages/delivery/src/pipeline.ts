@@ -29,6 +29,8 @@ export interface SendRequestBase {
   variables: Variables;
   campaignId?: string | undefined;
   topic?: string | undefined;
+  /** Language wanted for the text; the template's variant in it when one exists. */
+  locale?: string | undefined;
 }
 
 /** A validated request, ready for the gate: template resolved, subject normalized and keyed. */

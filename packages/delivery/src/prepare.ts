@@ -58,7 +58,7 @@ export function createPreparer<R extends SendRequestBase>(
     const r = opts.parse(envelope);
     if (!r.ok) throw new ValidationError(`invalid ${opts.channel} send request: ${describe(r.error)}`);
     const request = r.value.data;
-    const template = opts.templates.require(request.templateId, opts.channel);
+    const template = opts.templates.require(request.templateId, opts.channel, request.locale);
     const missing = placeholders(template).filter(
       (name) =>
         !own.has(name) &&

@@ -23,6 +23,15 @@ export const Template = z
     id: z.string().min(1),
     channel: z.enum(['email', 'sms']),
     category: TemplateCategory,
+    /**
+     * Language of this variant ("fr", "es-mx"); a template without one is the default text. A
+     * request naming a locale gets the variant of the same id in that language when one exists
+     * (R-SMS-9: ARRET is answered in French), else the default.
+     */
+    locale: z
+      .string()
+      .regex(/^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$/, 'a lower-case language code such as "fr" or "es-mx"')
+      .optional(),
     /** Newsletter / program the marketing message belongs to; a request's topic wins. */
     topic: z.string().min(1).optional(),
     /** Email subject line (required for email). */
@@ -65,27 +74,53 @@ export class TemplateFileError extends Error {
 }
 
 export interface TemplateRegistry {
-  get(id: string): Template | undefined;
+  /** The template `id`, in `locale` when a variant exists (then its base language), else the default. */
+  get(id: string, locale?: string): Template | undefined;
   /** The template for a request on `channel`, or a ValidationError naming the reason (-> DLQ). */
-  require(id: string, channel: 'email' | 'sms'): Template;
+  require(id: string, channel: 'email' | 'sms', locale?: string): Template;
   all(): Template[];
 }
 
+const variantKey = (id: string, locale?: string) => (locale ? `${id}\u0000${locale}` : id);
+
 export function createTemplateRegistry(templates: Template[]): TemplateRegistry {
-  const byId = new Map<string, Template>();
+  const byKey = new Map<string, Template>();
   for (const t of templates) {
-    if (byId.has(t.id)) throw new TemplateFileError(`template id ${t.id} is declared twice`);
-    byId.set(t.id, t);
+    const key = variantKey(t.id, t.locale);
+    if (byKey.has(key)) {
+      throw new TemplateFileError(`template id ${t.id}${t.locale ? ` (${t.locale})` : ''} is declared twice`);
+    }
+    byKey.set(key, t);
   }
+  // A language variant is the same message in other words: same channel, category and topic
+  // (a "translation" must not turn a confirmation into marketing), and there is always a
+  // default to fall back on.
+  for (const t of templates) {
+    if (!t.locale) continue;
+    const base = byKey.get(t.id);
+    if (!base) throw new TemplateFileError(`template ${t.id} (${t.locale}) has no default-language template`);
+    if (base.channel !== t.channel || base.category !== t.category || base.topic !== t.topic) {
+      throw new TemplateFileError(
+        `template ${t.id} (${t.locale}) differs from its default in channel, category or topic`,
+      );
+    }
+  }
+  const get = (id: string, locale?: string) => {
+    const wanted = locale?.toLowerCase();
+    return (
+      (wanted && (byKey.get(variantKey(id, wanted)) ?? byKey.get(variantKey(id, wanted.split('-')[0])))) ||
+      byKey.get(id)
+    );
+  };
   return {
-    get: (id) => byId.get(id),
-    require: (id, channel) => {
-      const t = byId.get(id);
+    get,
+    require: (id, channel, locale) => {
+      const t = get(id, locale);
       if (!t) throw new ValidationError(`unknown template: ${id}`);
       if (t.channel !== channel) throw new ValidationError(`template ${id} is a ${t.channel} template`);
       return t;
     },
-    all: () => [...byId.values()],
+    all: () => [...byKey.values()],
   };
 }
 

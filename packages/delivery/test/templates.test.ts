@@ -74,3 +74,27 @@ describe('template registry (R-EM-5: the category comes from the template file)'
     expect(() => render(reg.require('news', 'email'), {})).toThrow(/variable name is missing/);
   });
 });
+
+describe('language variants (R-SMS-9: a French keyword is answered in French)', () => {
+  const stopFr = { ...stop, locale: 'fr', text: '{{brand}} : désabonné' };
+  const stopEs = { ...stop, locale: 'es', text: '{{brand}}: dado de baja' };
+
+  it('picks the variant of the locale asked, its base language, or the default', () => {
+    const reg = loadTemplates([dirWith({ 'a.json': stop, 'a.fr.json': stopFr, 'a.es.json': stopEs })]);
+    expect(render(reg.require('stop-ok', 'sms', 'fr'), {}).text).toBe('Ink : désabonné');
+    expect(render(reg.require('stop-ok', 'sms', 'es-MX'), {}).text).toBe('Ink: dado de baja');
+    expect(render(reg.require('stop-ok', 'sms', 'de'), {}).text).toBe('Ink: unsubscribed');
+    expect(render(reg.require('stop-ok', 'sms'), {}).text).toBe('Ink: unsubscribed');
+  });
+
+  it('refuses a variant without a default, one that changes the category, or a duplicate', () => {
+    expect(() => loadTemplates([dirWith({ 'a.fr.json': stopFr })])).toThrow(/no default-language/);
+    expect(() =>
+      loadTemplates([dirWith({ 'a.json': stop, 'b.json': { ...stopFr, category: 'marketing' } })]),
+    ).toThrow(/differs from its default/);
+    expect(() => loadTemplates([dirWith({ 'a.json': [stop, stopFr], 'b.json': stopFr })])).toThrow(/twice/);
+    expect(() => loadTemplates([dirWith({ 'a.json': { ...stopFr, locale: 'French' } })])).toThrow(
+      TemplateFileError,
+    );
+  });
+});

@@ -1,13 +1,13 @@
 // What happens to one mail, whether it came over SMTP or from an .eml file: mailto unsubscribes
 // become opt-outs, reports become complaints (or bounces), and whatever cannot be attributed goes
 // to the quarantine. Events are in Kafka (acked) before the mail is accepted.
-import { buildValidEnvelope, type TopicName, ValidationError } from '@sp/contracts';
+import { buildValidEnvelope, cleanDeep, hasControlChars, type TopicName } from '@sp/contracts';
 import { createKeyer, createSealer, toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
 import type { AbuseInboxConfig } from './config';
 import { createFileQuarantine, type Quarantine } from './quarantine';
-import { analyzeReport } from './report';
+import { analyzeReport, type Found } from './report';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -58,46 +58,74 @@ export function classifyRecipient(config: AbuseInboxConfig, address: string): Re
   return { kind: 'unknown' };
 }
 
-interface Out {
+/** Where each kind of finding goes. */
+const ROUTES = {
+  complaint: { topic: 'complaint', type: 'abuse.complaint.v1' },
+  bounce: { topic: 'bounce', type: 'email.bounce.v1' },
+  optout: { topic: 'emailOptOut', type: 'consent.email-optout.v1' },
+} as const satisfies Record<Found['kind'], { topic: keyof AbuseInboxConfig['topics']; type: string }>;
+
+/** An event read from a mail, before the checks that decide whether it may be published. */
+interface Pending {
   topic: string;
   type: string;
-  key: string | null;
-  data: unknown;
+  /** The person, as read (Original-Rcpt-To, token, SES recipient ...). */
+  email: string;
+  data: Record<string, unknown>;
   evidence: Record<string, unknown>;
   occurredAt?: string;
 }
 
-function keyOf(deps: InboxDeps, email: string): string | null {
-  try {
-    return deps.keyer.keyOf(toSubject('email', email));
-  } catch {
-    return null;
-  }
+interface Out {
+  topic: string;
+  type: string;
+  key: string;
+  envelope: { id: string };
 }
 
-async function publishAll(deps: InboxDeps, events: Out[]): Promise<string[]> {
-  const now = (deps.clock?.now() ?? new Date()).toISOString();
-  const byTopic = new Map<
-    string,
-    { key: string | null; value: unknown; headers: Record<string, string> }[]
-  >();
-  const ids: string[] = [];
+/**
+ * The inbox publishes only what the consumers take (issue 9): an address with a control
+ * character, one @sp/identity cannot normalize, or an event its topic's schema refuses is kept
+ * for an operator with the reason, never answered 250 and then dead-lettered downstream. Free
+ * text from the mail is cleaned first (U+0000 cannot reach PostgreSQL).
+ */
+function prepare(
+  deps: InboxDeps,
+  e: Pending,
+  now: string,
+): { ok: true; out: Out } | { ok: false; reason: string } {
+  if (hasControlChars(e.email)) return { ok: false, reason: 'recipient-has-control-characters' };
+  let key: string;
+  try {
+    key = deps.keyer.keyOf(toSubject('email', e.email));
+  } catch {
+    return { ok: false, reason: 'recipient-not-an-address' };
+  }
+  const built = buildValidEnvelope(e.type as TopicName, e.type, 'abuse-inbox', cleanDeep(e.data), {
+    evidence: cleanDeep(e.evidence),
+    occurredAt: e.occurredAt ?? now,
+  });
+  if (!built.ok) {
+    // The schema's message names the field, not its value: safe to log.
+    deps.logger.warn(
+      { type: e.type, error: built.error },
+      'abuse mail read into an event the contract refuses',
+    );
+    return { ok: false, reason: 'event-not-valid' };
+  }
+  return { ok: true, out: { topic: e.topic, type: e.type, key, envelope: built.value } };
+}
+
+async function publishAll(deps: InboxDeps, events: Out[]): Promise<void> {
+  const byTopic = new Map<string, { key: string; value: unknown; headers: Record<string, string> }[]>();
   for (const e of events) {
-    const built = buildValidEnvelope(e.type as TopicName, e.type, 'abuse-inbox', e.data, {
-      evidence: e.evidence,
-      occurredAt: e.occurredAt ?? now,
-    });
-    if (!built.ok) throw new ValidationError(`${e.type}: ${built.error}`);
-    const envelope = built.value;
-    ids.push(envelope.id);
     const list = byTopic.get(e.topic) ?? [];
-    list.push({ key: e.key, value: envelope, headers: injectTraceHeaders({ 'event-type': e.type }) });
+    list.push({ key: e.key, value: e.envelope, headers: injectTraceHeaders({ 'event-type': e.type }) });
     byTopic.set(e.topic, list);
   }
   await Promise.all([...byTopic].map(([topic, messages]) => deps.bus.publish(topic, messages)));
   for (const e of events)
     deps.metrics?.counter('abuse_inbox_events_total', 'Events published', ['type']).inc({ type: e.type });
-  return ids;
 }
 
 /**
@@ -112,7 +140,7 @@ export async function processMail(
 ): Promise<Outcome> {
   const { config, logger } = deps;
   const kinds = recipients.map((r) => classifyRecipient(config, r));
-  const events: Out[] = [];
+  const pending: Pending[] = [];
   const quarantineReasons: string[] = [];
 
   // The List-Unsubscribe mailto (R-OC-1, R-EM-3): the token in the address names the person.
@@ -125,10 +153,10 @@ export async function processMail(
       quarantineReasons.push('unsubscribe-token-not-valid');
       continue;
     }
-    events.push({
+    pending.push({
       topic: config.topics.emailOptOut,
       type: 'consent.email-optout.v1',
-      key: keyOf(deps, opened.email),
+      email: opened.email,
       data: {
         email: opened.email,
         ...(opened.topic ? { topic: opened.topic } : {}),
@@ -149,30 +177,31 @@ export async function processMail(
       quarantineReasons.push(analysis.reason);
     } else {
       for (const f of analysis.found) {
-        events.push({
-          topic: f.kind === 'bounce' ? config.topics.bounce : config.topics.complaint,
-          type: f.kind === 'bounce' ? 'email.bounce.v1' : 'abuse.complaint.v1',
-          key: keyOf(deps, f.email),
+        const route = ROUTES[f.kind];
+        pending.push({
+          topic: config.topics[route.topic],
+          type: route.type,
+          email: f.email,
           data: f.data,
           ...(f.occurredAt ? { occurredAt: f.occurredAt } : {}),
-          evidence: { ...analysis.evidence, source },
+          evidence: { ...analysis.evidence, ...f.evidence, source },
         });
       }
     }
   }
 
+  const now = (deps.clock?.now() ?? new Date()).toISOString();
+  const events: Out[] = [];
+  for (const p of pending) {
+    const r = prepare(deps, p, now);
+    if (r.ok) events.push(r.out);
+    else quarantineReasons.push(r.reason);
+  }
   if (events.length === 0 && quarantineReasons.length === 0) quarantineReasons.push('no-known-recipient');
 
-  let eventIds: string[] = [];
-  try {
-    if (events.length > 0) eventIds = await publishAll(deps, events);
-  } catch (err) {
-    // A report we read into an event the contract refuses is kept for an operator; anything
-    // else (Kafka down) propagates and the SMTP client is asked to retry.
-    if (!(err instanceof ValidationError)) throw err;
-    quarantineReasons.push('event-not-valid');
-    events.length = 0;
-  }
+  // Kafka down propagates: the SMTP client is asked to retry.
+  if (events.length > 0) await publishAll(deps, events);
+  const eventIds = events.map((e) => e.envelope.id);
   if (events.length > 0) {
     logger.info(
       { subjectKeys: events.map((e) => e.key), types: events.map((e) => e.type), source },
@@ -180,7 +209,7 @@ export async function processMail(
     );
   }
   if (quarantineReasons.length > 0) {
-    const reason = quarantineReasons.join(',');
+    const reason = [...new Set(quarantineReasons)].join(',');
     const entry = await deps.quarantine.put(raw, { reason, source });
     deps.metrics
       ?.counter('abuse_inbox_quarantined_total', 'Mails kept for an operator', ['reason'])

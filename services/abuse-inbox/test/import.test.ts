@@ -17,6 +17,7 @@ import {
   UNSUB_DOMAIN,
   uniqueEmail,
 } from './helpers';
+import { sendmailSplit, sesBounce, sesComplaint, snsEnvelope, snsMail } from './real-mails';
 
 const run = promisify(execFile);
 const PACKAGE_DIR = join(import.meta.dirname, '..');
@@ -62,23 +63,42 @@ describe('pnpm import <folder of .eml>', () => {
       join(dir, '4-mailto.eml'),
       plainMail({ to: `unsubscribe+${unsubToken}@${UNSUB_DOMAIN}`, subject: 'unsubscribe', body: '' }),
     );
+    // SES notifications as SNS mails them (R-AB-6), saved with LF line ends as a mail client does.
+    const bounced = uniqueEmail('imp-ses-bounce');
+    const sesComplained = uniqueEmail('imp-ses-complaint');
+    const lf = (s: string) => s.replace(/\r\n/g, '\n');
+    writeFileSync(
+      join(dir, '5-sns.eml'),
+      lf(snsMail(sendmailSplit(JSON.stringify(sesBounce(bounced, 'Permanent'))))),
+    );
+    writeFileSync(
+      join(dir, '6-sns-envelope.eml'),
+      lf(snsMail(sendmailSplit(snsEnvelope(sesComplaint(sesComplained), true)), { footer: false })),
+    );
     writeFileSync(join(dir, 'notes.txt'), 'not a mail');
 
     const env = { ...process.env, ...inbox.env, LOG_LEVEL: 'silent' };
     const out = await run('pnpm', ['run', '--silent', 'import', dir], { cwd: PACKAGE_DIR, env });
-    expect(out.stdout).toContain('5 file(s): 4 published, 1 quarantined');
+    expect(out.stdout).toContain('7 file(s): 6 published, 1 quarantined');
     expect(out.stdout).toMatch(/0-lost\.eml\tquarantined\tno-original-message/);
 
     const complaints = await events<{ email: string; kind: string; campaignId?: string }>(
       inbox.brokers,
       inbox.config.topics.complaint,
-      3,
+      4,
     );
     expect(complaints.map((c) => [c.event.data.email, c.event.data.kind])).toEqual([
       [named, 'arf'],
       [redacted, 'arf'],
       [forwarded, 'forwarded'],
+      [sesComplained, 'ses'],
     ]);
+    const bounces = await events<{ email: string; bounceType: string }>(
+      inbox.brokers,
+      inbox.config.topics.bounce,
+      1,
+    );
+    expect(bounces[0]!.event.data).toMatchObject({ email: bounced, bounceType: 'Permanent' });
     expect(complaints[1]!.event.data.campaignId).toBe('c-list');
     const optouts = await events<{ email: string; method: string }>(
       inbox.brokers,

@@ -1,6 +1,8 @@
 // The mail for one prepared request. Marketing mail carries the one-click headers (R-OC-1), a
-// visible unsubscribe link and the postal address (CAN-SPAM); every mail carries our recipient
-// token so a forwarded or redacted spam report can still be attributed (R-AB-1/2).
+// visible unsubscribe link, the postal address (CAN-SPAM) and RFC 9477's CFBL-Address and
+// CFBL-Feedback-ID (present at send, so SES's DKIM signature covers them, R-AB-5); every mail
+// carries our recipient token so a forwarded or redacted spam report can still be attributed
+// (R-AB-1/2).
 import type { EmailSendRequestData } from '@sp/contracts';
 import { kindOf, type Prepared, render } from '@sp/delivery';
 import type { createSealer } from '@sp/identity';
@@ -14,10 +16,22 @@ export interface ComposeSettings {
   publicBaseUrl: string;
   unsubscribeDomain: string;
   postalAddress: string;
+  /**
+   * RFC 9477 CFBL-Address (where mailbox providers send ARF reports), e.g. abuse@shop.example;
+   * default abuse@ the From domain, which DKIM aligns with.
+   */
+  cfblAddress?: string;
 }
 
 export const RECIPIENT_TOKEN_HEADER = 'X-SP-Recipient-Token';
 export const MESSAGE_ID_HEADER = 'X-SP-Message-Id';
+export const CFBL_FEEDBACK_ID_HEADER = 'CFBL-Feedback-ID';
+
+/** abuse@ the domain of a From such as "Shop <news@shop.example>"; undefined when it has none. */
+export function defaultCfblAddress(from: string): string | undefined {
+  const domain = /@([^>\s@]+)>?\s*$/.exec(from)?.[1];
+  return domain ? `abuse@${domain.toLowerCase()}` : undefined;
+}
 
 /** Variables the sender fills itself; templates may place them (else a footer carries them). */
 export const SENDER_VARIABLES = ['unsubscribeUrl', 'postalAddress'];
@@ -27,6 +41,21 @@ export function unsubscribeLinks(token: string, s: ComposeSettings): { https: st
     https: `${s.publicBaseUrl}/u/${token}`,
     mailto: `mailto:unsubscribe+${token}@${s.unsubscribeDomain}`,
   };
+}
+
+/** A header line has no white space to fold this value at: it stays far below 998 characters. */
+const MAX_FEEDBACK_ID = 256;
+
+/**
+ * RFC 9477 (R-AB-5): the CFBL-Feedback-ID is sealed (address and campaign, no topic, to stay
+ * short; about 90 characters for a usual address), so a report whose recipient fields are all
+ * redacted still names the person. An over-long campaign id is left out, then the header.
+ */
+export function cfblFeedbackId(sealer: Sealer, email: string, campaignId?: string): string | undefined {
+  const full = sealer.seal({ email, ...(campaignId ? { campaignId } : {}) });
+  if (full.length <= MAX_FEEDBACK_ID) return full;
+  const bare = sealer.seal({ email });
+  return bare.length <= MAX_FEEDBACK_ID ? bare : undefined;
 }
 
 const escapeHtml = (x: string) =>
@@ -61,6 +90,12 @@ export function composeEmail(
       { name: 'List-Unsubscribe', value: `<${links.https}>, <${links.mailto}>` },
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
     );
+    const cfblAddress = s.cfblAddress ?? defaultCfblAddress(s.from);
+    if (cfblAddress) {
+      headers.push({ name: 'CFBL-Address', value: `${cfblAddress}; report=arf` });
+      const feedbackId = cfblFeedbackId(sealer, p.subject.value, p.request.campaignId);
+      if (feedbackId) headers.push({ name: CFBL_FEEDBACK_ID_HEADER, value: feedbackId });
+    }
     if (!text.includes(links.https)) text += `\n\n--\nUnsubscribe: ${links.https}`;
     if (!text.includes(s.postalAddress)) text += `\n${s.postalAddress}`;
     if (html !== undefined) {

@@ -4,6 +4,7 @@ import { keyRing, parseEnv } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { senderConfig, senderEnv, senderTuning } from '@sp/delivery';
 import { z } from 'zod';
+import { defaultCfblAddress } from './compose';
 
 const DEFAULT_TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
 
@@ -31,6 +32,8 @@ export const EmailSenderEnv = senderEnv({
   UNSUBSCRIBE_DOMAIN: z.string().min(1),
   /** The sender's postal address, shown in every marketing mail (CAN-SPAM). */
   POSTAL_ADDRESS: z.string().min(5),
+  /** RFC 9477: marketing mail names abuse@<CFBL_DOMAIN> as its CFBL-Address; default the From domain. */
+  CFBL_DOMAIN: z.string().min(1).optional(),
 });
 export type EmailSenderEnv = z.infer<typeof EmailSenderEnv>;
 
@@ -56,6 +59,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
       unsubscribeDomain: e.UNSUBSCRIBE_DOMAIN,
       postalAddress: e.POSTAL_ADDRESS,
+      cfblAddress: e.CFBL_DOMAIN ? `abuse@${e.CFBL_DOMAIN.toLowerCase()}` : defaultCfblAddress(e.EMAIL_FROM),
     },
   };
 }

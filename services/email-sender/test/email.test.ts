@@ -56,7 +56,7 @@ describe('email sender', () => {
     expect(await delivered(to)).toEqual([]);
   });
 
-  it('R-OC-1: a delivered marketing mail carries List-Unsubscribe (https + mailto) and One-Click, a visible link and the postal address', async () => {
+  it('R-OC-1: a delivered marketing mail carries List-Unsubscribe (https + mailto) and One-Click, a visible link, the postal address and the CFBL headers', async () => {
     const to = uniqueEmail('news');
     const news = h.request(
       to,
@@ -84,6 +84,13 @@ describe('email sender', () => {
       campaignId: 'camp-7',
     });
     expect(header(mail!, 'X-SP-Recipient-Token')).toBe(token);
+    // R-AB-5 (RFC 9477): where providers send reports, and a sealed id naming the person and the
+    // campaign (no readable address), short enough for any header line.
+    expect(header(mail!, 'CFBL-Address')).toBe('abuse@inkshop.example; report=arf');
+    const feedbackId = header(mail!, 'CFBL-Feedback-ID')!;
+    expect(feedbackId).not.toContain(to.split('@')[0]!.toLowerCase());
+    expect(feedbackId.length).toBeLessThan(120);
+    expect(h.sealer.open(feedbackId)).toMatchObject({ email: to.toLowerCase(), campaignId: 'camp-7' });
     expect(mail!.body.text).toContain(m![1]);
     expect(mail!.body.text).toContain('100 Main St, Springfield');
     expect(mail!.body.html).toContain(`href="${m![1]}"`);
@@ -101,6 +108,7 @@ describe('email sender', () => {
     const [mail] = await delivered(to);
     expect(header(mail!, 'List-Unsubscribe')).toBeUndefined();
     expect(header(mail!, 'List-Unsubscribe-Post')).toBeUndefined();
+    expect(header(mail!, 'CFBL-Address')).toBeUndefined();
     expect(h.sealer.open(header(mail!, 'X-SP-Recipient-Token')!).email).toBe(to.toLowerCase());
   });
 

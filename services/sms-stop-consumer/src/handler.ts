@@ -4,7 +4,7 @@ import { type EventOf, newEnvelope, Topics } from '@sp/contracts';
 import type { Bus, Delivered, HandlerResult, OutgoingMessage } from '@sp/messaging';
 import { withDbSpan } from '@sp/observability';
 import { apply, checkMany, type SmsIntent, type SuppressionContext } from '@sp/suppression';
-import { classifySms } from './classify';
+import { type CompiledKeywords, classifySmsMessage, compileKeywords } from './classify';
 
 export type SmsInboundMessage = Delivered<EventOf<typeof Topics.smsInbound>>;
 type SmsInboundEvent = EventOf<typeof Topics.smsInbound>;
@@ -14,13 +14,19 @@ export interface ReplyTemplates {
   help: string;
 }
 
-export function intentOf(data: SmsInboundEvent['data']): SmsIntent {
+/** What an inbound text asks, and the language to answer in (the keyword's, R-SMS-9). */
+export function intentOf(
+  data: SmsInboundEvent['data'],
+  keywords?: CompiledKeywords,
+): { intent: SmsIntent; language?: string } {
   // Twilio refused a send because the person texted STOP to Twilio: an opt-out we missed (R-SMS-7).
-  if (data.errorCode === 21610) return 'opt-out';
-  if (data.optOutType === 'STOP') return 'opt-out';
-  if (data.optOutType === 'START') return 'opt-in';
-  if (data.optOutType === 'HELP') return 'help';
-  return classifySms(data.body);
+  if (data.errorCode === 21610) return { intent: 'opt-out' };
+  const read = classifySmsMessage(data.body, keywords);
+  const language = read.language === undefined ? {} : { language: read.language };
+  if (data.optOutType === 'STOP') return { intent: 'opt-out', ...language };
+  if (data.optOutType === 'START') return { intent: 'opt-in', ...language };
+  if (data.optOutType === 'HELP') return { intent: 'help', ...language };
+  return { intent: read.intent, ...language };
 }
 
 /**
@@ -28,17 +34,22 @@ export function intentOf(data: SmsInboundEvent['data']): SmsIntent {
  * id: a crash in between repeats the request, and the sender's claim on the message id keeps
  * it to one text. The confirmation goes out only when the STOP changes the state (R-SMS-3:
  * exactly one), and never when Twilio's Advanced Opt-Out already sent it or the opt-out came
- * from a 21610. HELP always gets its reply, opted out or not (R-SMS-4).
+ * from a 21610. HELP always gets its reply, opted out or not (R-SMS-4). Both name the language
+ * of the keyword; the sender uses the template's variant in it when there is one, else English.
  */
 export function smsInboundHandler(deps: {
   list: SuppressionContext;
   bus: Pick<Bus, 'publish'>;
   templates: ReplyTemplates;
   replyTopic?: string;
+  /** Keywords per language (compiled once); the defaults (en, fr, es) when not given. */
+  keywords?: CompiledKeywords;
 }) {
   const replyTopic = deps.replyTopic ?? Topics.smsSendRequest;
+  const keywords = deps.keywords ?? compileKeywords();
   return async (batch: SmsInboundMessage[]): Promise<HandlerResult> => {
-    const events = batch.map((m) => ({ ...m.value, intent: intentOf(m.value.data) }));
+    const read = batch.map((m) => intentOf(m.value.data, keywords));
+    const events = batch.map((m, i) => ({ ...m.value, intent: read[i]!.intent }));
     const optedOut = new Map<string, boolean>();
     const states = await checkMany(
       deps.list,
@@ -60,8 +71,9 @@ export function smsInboundHandler(deps: {
     });
 
     const replies: OutgoingMessage[] = [];
-    events.forEach((e) => {
+    events.forEach((e, i) => {
       const key = (e as typeof e & { subjectKey: string }).subjectKey;
+      const language = read[i]?.language;
       const request = (templateId: string, kind: string) => ({
         key,
         value: newEnvelope(
@@ -73,6 +85,7 @@ export function smsInboundHandler(deps: {
             templateId,
             variables: {},
             from: e.data.to,
+            ...(language ? { locale: language } : {}),
           },
           { occurredAt: e.occurredAt },
         ),

@@ -8,5 +8,6 @@ await runConsumerService('sms-stop-consumer', config, async (res) => [
   await startSmsStopConsumer(res, {
     groupId: config.GROUP_ID,
     templates: { confirmation: config.SMS_CONFIRMATION_TEMPLATE, help: config.SMS_HELP_TEMPLATE },
+    languages: config.SMS_KEYWORDS_FILE,
   }),
 ]);

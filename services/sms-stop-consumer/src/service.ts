@@ -1,11 +1,12 @@
 import { Topics } from '@sp/contracts';
 import type { ConsumerHandle } from '@sp/messaging';
 import { type Resources, startListConsumer } from '@sp/runtime';
+import { compileKeywords, type LanguageTable } from './classify';
 import { type ReplyTemplates, smsInboundHandler } from './handler';
 
 export function startSmsStopConsumer(
   res: Pick<Resources, 'bus' | 'db' | 'logger' | 'metrics' | 'list' | 'topicName'>,
-  opts: { groupId?: string; templates?: ReplyTemplates } = {},
+  opts: { groupId?: string; templates?: ReplyTemplates; languages?: LanguageTable } = {},
 ): Promise<ConsumerHandle> {
   const topicName = res.topicName;
   return startListConsumer(res, {
@@ -16,6 +17,7 @@ export function startSmsStopConsumer(
       bus: res.bus,
       templates: opts.templates ?? { confirmation: 'sms-optout-confirmation', help: 'sms-help' },
       replyTopic: topicName(Topics.smsSendRequest),
+      keywords: compileKeywords(opts.languages),
     }),
     topicName,
   });

@@ -132,6 +132,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       AWS_SECRET_ACCESS_KEY: 'standalone',
       EMAIL_FROM: cfg.emailFrom,
       POSTAL_ADDRESS: cfg.postalAddress,
+      // RFC 9477: providers send ARF reports to the CFBL-Address, so it names our own abuse@ inbox.
+      ...cfblDomainOf(cfg.abuseRecipients),
     });
     const emailTransport = createSesTransport(emailConfig.ses);
     const emailSender = createEmailSender({
@@ -261,4 +263,11 @@ function hostForUrl(host: string): string {
 
 function addressPort(addr: ReturnType<import('node:net').Server['address']>): number {
   return typeof addr === 'object' && addr ? addr.port : 0;
+}
+
+/** CFBL_DOMAIN for the email sender: the domain of the first abuse@ recipient, when it is abuse@. */
+function cfblDomainOf(recipients: string): { CFBL_DOMAIN?: string } {
+  const first = recipients.split(',')[0]?.trim().toLowerCase() ?? '';
+  const m = /^abuse@([^@\s]+)$/.exec(first);
+  return m?.[1] ? { CFBL_DOMAIN: m[1] } : {};
 }
