@@ -14,6 +14,8 @@ export interface GateRequest {
   subject: { type: 'email' | 'phone'; value: string };
   /** The subject key, known before the check (used when the list cannot be asked). */
   subjectKey: string;
+  /** Every pepper's key, current first, when known: the list is asked by them. */
+  subjectKeys?: string[];
   template: Pick<Template, 'category'>;
   topic?: string | undefined;
 }
@@ -31,6 +33,7 @@ export function queryOf(r: GateRequest): CheckQuery {
     channel: r.channel,
     kind: kindOf(r.template),
     ...(r.topic ? { topic: r.topic } : {}),
+    ...(r.subjectKeys ? { subjectKeys: r.subjectKeys } : {}),
     ...(r.channel === 'sms' && passesSmsStop(r.template) ? { smsOptOutConfirmation: true } : {}),
   };
 }

@@ -42,6 +42,8 @@ export interface Prepared<R extends SendRequestBase = SendRequestBase> {
   template: Template;
   subject: { type: 'email' | 'phone'; value: string };
   subjectKey: string;
+  /** Under every pepper, current first (the gate looks them up without keying again). */
+  subjectKeys?: string[];
   topic?: string | undefined;
 }
 
@@ -124,6 +126,7 @@ function gateRequestOf(p: Prepared): GateRequest {
     channel: p.template.channel,
     subject: p.subject,
     subjectKey: p.subjectKey,
+    ...(p.subjectKeys ? { subjectKeys: p.subjectKeys } : {}),
     template: p.template,
     topic: p.topic,
   };

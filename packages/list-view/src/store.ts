@@ -35,28 +35,69 @@ class Interner {
   constructor(first: string[] = []) {
     for (const v of first) this.id(v);
   }
+  private last = '';
+  private lastId = -1;
   id(v: string): number {
+    if (v === this.last) return this.lastId;
     let i = this.ids.get(v);
     if (i === undefined) {
       i = this.values.length;
       this.values.push(v);
       this.ids.set(v, i);
     }
+    this.last = v;
+    this.lastId = i;
     return i;
   }
 }
 
-/** 16 bytes of the digest as 4 words; the key id (pepper) folded in so two peppers never share a slot. */
+const B64 = new Int8Array(128).fill(-1);
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries())
+  B64[c.charCodeAt(0)] = i;
+
+/**
+ * 16 bytes of the digest as 4 words, decoded straight from the key's base64url (no allocation on
+ * the lookup path); the key id (pepper) folded in so two peppers never share a slot.
+ */
 function keyWords(subjectKey: string, keyIds: Interner, out: Uint32Array): void {
   const colon = subjectKey.lastIndexOf(':');
-  let digest = colon > 0 ? Buffer.from(subjectKey.slice(colon + 1), 'base64url') : Buffer.alloc(0);
-  if (digest.length < 16) digest = createHash('sha256').update(subjectKey).digest(); // not a keyer key
   const kid = keyIds.id(colon > 0 ? subjectKey.slice(0, colon) : '');
-  out[0] = digest.readUInt32LE(0);
-  out[1] = digest.readUInt32LE(4);
-  out[2] = digest.readUInt32LE(8);
-  out[3] = (digest.readUInt32LE(12) ^ Math.imul(kid, 0x9e3779b1)) >>> 0;
+  let ok = colon > 0 && subjectKey.length - colon - 1 >= 22;
+  // 4 chars -> 3 bytes; 22 chars cover the first 16 bytes.
+  let w = 0;
+  let nbytes = 0;
+  for (let i = 0; ok && i < 22; i++) {
+    const c = subjectKey.charCodeAt(colon + 1 + i);
+    const v = c < 128 ? B64[c]! : -1;
+    if (v < 0) ok = false;
+    else {
+      BITS.acc = (BITS.acc << 6) | v;
+      BITS.n += 6;
+      if (BITS.n >= 8) {
+        BITS.n -= 8;
+        const byte = (BITS.acc >> BITS.n) & 0xff;
+        if (nbytes < 16) {
+          w |= byte << ((nbytes & 3) * 8);
+          if ((nbytes & 3) === 3) {
+            out[nbytes >> 2] = w >>> 0;
+            w = 0;
+          }
+          nbytes++;
+        }
+      }
+    }
+  }
+  BITS.acc = 0;
+  BITS.n = 0;
+  if (!ok || nbytes < 16) {
+    const digest = createHash('sha256').update(subjectKey).digest(); // not a keyer key
+    for (let i = 0; i < 4; i++) out[i] = digest.readUInt32LE(i * 4);
+  }
+  out[3] = (out[3]! ^ Math.imul(kid, 0x9e3779b1)) >>> 0;
 }
+const BITS = { acc: 0, n: 0 };
+
+const NO_ROWS: StateRow[] = [];
 
 interface RawRow {
   channel: number;
@@ -141,7 +182,7 @@ export class ListStore {
   rowsOf(subjectKey: string): StateRow[] {
     keyWords(subjectKey, this.keyIds, this.kw);
     const slot = this.find();
-    if (slot < 0) return [];
+    if (slot < 0) return NO_ROWS; // shared and never mutated: the common answer allocates nothing
     return this.decode(this.vals[slot]! - 1).map((r) => this.toStateRow(r));
   }
 

@@ -18,7 +18,7 @@ import {
   decide,
   type Keyer,
   type ListChecker,
-  resolveSubject,
+  queryKeys,
 } from '@sp/suppression';
 import { ListStore, type StoreEntry } from './store';
 
@@ -140,12 +140,18 @@ export class ListView implements ListChecker {
   /** Answers regardless of freshness (benchmarks, the equivalence test once caught up). */
   answer(qs: CheckQuery[]): CheckResult[] {
     const ctx = { keyer: this.opts.keyer, defaultRegion: this.opts.defaultRegion };
-    return qs.map((q) => {
-      const r = resolveSubject(ctx, q.subject);
-      const rows =
-        r.keys.length === 1 ? this.store.rowsOf(r.keys[0]!) : r.keys.flatMap((k) => this.store.rowsOf(k));
-      return { subjectKey: r.key, ...decide(q, rows) };
-    });
+    const out = new Array<CheckResult>(qs.length);
+    for (let i = 0; i < qs.length; i++) {
+      const q = qs[i]!;
+      const { key, keys } = queryKeys(ctx, q);
+      const rows = keys.length === 1 ? this.store.rowsOf(key) : keys.flatMap((k) => this.store.rowsOf(k));
+      if (rows.length === 0) out[i] = { subjectKey: key, allowed: true, reasons: [] };
+      else {
+        const d = decide(q, rows);
+        out[i] = { subjectKey: key, allowed: d.allowed, reasons: d.reasons };
+      }
+    }
+    return out;
   }
 }
 

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { SuppressionContext } from './context';
 import { type CheckQuery, type CheckReason, decide, type StateRow } from './decide';
-import { resolveSubject } from './subjects';
+import { queryKeys } from './subjects';
 
 export type { CheckKind, CheckQuery, CheckReason } from './decide';
 
@@ -41,7 +41,7 @@ function rowsOf(result: unknown): Record<string, unknown>[] {
 
 export async function checkMany(ctx: SuppressionContext, qs: CheckQuery[]): Promise<CheckResult[]> {
   if (qs.length === 0) return [];
-  const resolved = qs.map((q) => resolveSubject(ctx, q.subject));
+  const resolved = qs.map((q) => queryKeys(ctx, q));
   const pairs = resolved.flatMap((r, idx) => r.keys.map((key) => ({ idx, key })));
   // Timestamps travel as epoch milliseconds so both drivers (postgres.js, PGlite) read them alike.
   const result = await ctx.db.execute(sql`

@@ -14,6 +14,11 @@ export interface CheckQuery {
   topic?: string;
   /** The one opt-out confirmation (or HELP reply) passes sms/all (R-SMS-3/4). */
   smsOptOutConfirmation?: boolean;
+  /**
+   * The subject's keys when the caller already has them (current pepper first, then the others,
+   * as Keyer.keysOf gives them): the check then skips normalizing and keying `subject`.
+   */
+  subjectKeys?: readonly string[];
 }
 
 /** contracts' CheckReason plus what the list knows besides. */
@@ -57,6 +62,7 @@ export function decide(
   q: CheckQuery,
   rows: readonly StateRow[],
 ): { allowed: boolean; reasons: CheckReason[] } {
+  if (rows.length === 0) return { allowed: true, reasons: [] }; // most recipients: nothing on the list
   const topic = q.topic && q.topic.length > 0 ? q.topic : '*';
   const topics = new Set([topic, '*']);
   const channels = q.kind === 'sale_share' ? new Set(['any', q.channel]) : new Set([q.channel, 'any']);

@@ -42,6 +42,6 @@ export {
   validateListEvent,
 } from './events';
 export { addMonths, type EntryReason } from './plan';
-export { resolveSubject, type SubjectInput, type SubjectType } from './subjects';
+export { queryKeys, resolveSubject, type SubjectInput, type SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, revealAddress } from './vault';
