@@ -22,6 +22,12 @@ const rssMiB = () => {
   return Math.round(process.memoryUsage().rss / 2 ** 20);
 };
 
+/** CPU time of this process since `from` (user + system): wall time on a shared machine says less. */
+const cpuSeconds = (from: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(from);
+  return +((u.user + u.system) / 1e6).toFixed(1);
+};
+
 /** Entries for subjects [from, to): random 32-byte keys, one email opt-out each. */
 function* entries(n: number) {
   const at = new Date('2026-06-01T00:00:00Z').getTime();
@@ -66,6 +72,7 @@ if (mode === 'baseline') {
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
   const bus = createKafkaBus({ brokers, clientId: uniqueName('bench-cold') });
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const running = await startListView({
     bus,
     ends: kafkaEndOffsets({ brokers, clientId: uniqueName('bench-ends') }),
@@ -75,7 +82,12 @@ if (mode === 'baseline') {
   });
   await running.caughtUp(1_800_000);
   const ms = performance.now() - t;
-  const out = { seconds: +(ms / 1000).toFixed(1), rssMiB: rssMiB(), store: running.view.store.stats() };
+  const out = {
+    seconds: +(ms / 1000).toFixed(1),
+    cpuSeconds: cpuSeconds(cpu),
+    rssMiB: rssMiB(),
+    store: running.view.store.stats(),
+  };
   await running.stop();
   await bus.close();
   console.log(JSON.stringify(out));
