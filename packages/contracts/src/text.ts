@@ -33,3 +33,48 @@ export function cleanDeep<T>(value: T): T {
   }
   return value;
 }
+
+// Every parser of ours reads bodies as UTF-8 (ASCII is a subset of it).
+const READABLE_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+
+/**
+ * The charset a Content-Type header declares when our UTF-8 parsers cannot read it (UTF-16,
+ * Latin-1, ...), lower-cased; null when it declares none or a readable one. Such a body would be
+ * read as garbage (NULs, U+FFFD in addresses), so HTTP ingresses refuse it with a 415.
+ */
+export function unreadableCharset(contentType: string | undefined): string | null {
+  if (!contentType) return null;
+  const m = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType);
+  if (!m) return null;
+  const charset = (m[1] ?? '').toLowerCase();
+  return READABLE_CHARSETS.has(charset) ? null : charset;
+}
+
+/**
+ * The path ("data.body", "evidence.userAgent") of the first string, key or value, inside a
+ * JSON-like value that PostgreSQL's jsonb cannot store (U+0000, a lone surrogate); null when
+ * every string is storable. Other controls are storable and are not reported here.
+ */
+export function unstorablePath(value: unknown, path = ''): string | null {
+  const bad = (s: string) => {
+    LONE_SURROGATE.lastIndex = 0;
+    return s.includes('\u0000') || LONE_SURROGATE.test(s);
+  };
+  if (typeof value === 'string') return bad(value) ? path || '(value)' : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = unstorablePath(value[i], path ? `${path}.${i}` : String(i));
+      if (p !== null) return p;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const at = path ? `${path}.${bad(k) ? '(key)' : k}` : bad(k) ? '(key)' : k;
+      if (bad(k)) return at;
+      const p = unstorablePath(v, at);
+      if (p !== null) return p;
+    }
+  }
+  return null;
+}

@@ -14,9 +14,20 @@ import * as schema from './schema';
 // biome-ignore lint/suspicious/noExplicitAny: the query-result type differs per driver; callers only need the query builder.
 export type Database = PgDatabase<any, typeof schema>;
 
+/** Plain parameterized SQL ($1, $2, ...) for code that must not depend on drizzle. */
+export interface SqlQuery {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+}
+/** The shape @sp/messaging's table bus takes (structurally: messaging does not import this). */
+export interface SqlClient extends SqlQuery {
+  /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: SqlQuery) => Promise<T>): Promise<T>;
+}
+
 export interface DbHandle {
   db: Database;
   kind: 'postgres' | 'pglite';
+  sql: SqlClient;
   close(): Promise<void>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
@@ -39,9 +50,16 @@ export async function createDb(opts: CreateDbOptions): Promise<DbHandle> {
   if ('pglite' in opts) {
     const client = await PGlite.create(opts.pglite);
     const db = drizzlePglite({ client, schema }) as unknown as Database;
+    const pgliteQuery = (q: Pick<PGlite, 'query'>): SqlQuery => ({
+      query: async <R>(text: string, params: unknown[] = []) => (await q.query<R>(text, params)).rows,
+    });
     const handle: Internal = {
       db,
       kind: 'pglite',
+      sql: {
+        ...pgliteQuery(client),
+        transaction: (fn) => client.transaction((tx) => fn(pgliteQuery(tx))),
+      },
       close: () => client.close(),
       ping: async () => {
         await client.query('select 1');
@@ -58,9 +76,18 @@ export async function createDb(opts: CreateDbOptions): Promise<DbHandle> {
     onnotice: () => {},
   });
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
+  const postgresQuery = (q: postgres.Sql | postgres.TransactionSql): SqlQuery => ({
+    query: async <R>(text: string, params: unknown[] = []) =>
+      (await q.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as R[],
+  });
   const handle: Internal = {
     db,
     kind: 'postgres',
+    sql: {
+      ...postgresQuery(client),
+      transaction: async <T>(fn: (tx: SqlQuery) => Promise<T>) =>
+        (await client.begin((tx) => fn(postgresQuery(tx)))) as T,
+    },
     close: () => client.end({ timeout: 5 }),
     ping: async () => {
       await client`select 1`;

@@ -46,3 +46,40 @@ export function isConnectionError(err: unknown): boolean {
   }
   return false;
 }
+
+// A five-character SQLSTATE of a class PostgreSQL defines (not a Node code such as EPIPE).
+const SQLSTATE = /^(?:[0-5][0-9A-Z]|F0|HV|P0|XX)[0-9A-Z]{3}$/;
+
+/** The SQLSTATE of `err` or of the first error in its cause chain that has one (drizzle wraps the driver's). */
+export function sqlState(err: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let e: unknown = err;
+  while (e !== null && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && SQLSTATE.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+// Integrity violations that are conflicts with a concurrent writer, not bad data: a retry sees
+// the other row (23505 unique on an idempotency key, 23P01 exclusion).
+const CONFLICTS = new Set(['23505', '23P01']);
+
+/**
+ * A label when the database refused the data itself, so no retry can succeed: class 22 data
+ * exceptions ('encoding' for 22021 invalid byte sequence and 22P05 untranslatable character,
+ * such as U+0000 in jsonb; 'data-exception' for the rest), class 23 integrity violations other
+ * than conflicts ('constraint': not null, check, foreign key), 54000 program limits ('limit':
+ * an index row too large). Undefined for everything else (retry, or pause on an outage).
+ */
+export function dbPoisonReason(err: unknown): string | undefined {
+  const code = sqlState(err);
+  if (code === undefined) return undefined;
+  if (code === '22021' || code === '22P05') return 'encoding';
+  if (code.startsWith('22')) return 'data-exception';
+  if (code.startsWith('23') && !CONFLICTS.has(code)) return 'constraint';
+  if (code === '54000') return 'limit';
+  return undefined;
+}

@@ -5,7 +5,9 @@ export {
   type DbHandle,
   migrateDb,
   migrationsFolder,
+  type SqlClient,
+  type SqlQuery,
   selectOne,
 } from './client';
-export { isConnectionError } from './errors';
+export { dbPoisonReason, isConnectionError, sqlState } from './errors';
 export * as schema from './schema';

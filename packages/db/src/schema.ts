@@ -8,6 +8,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -191,3 +192,64 @@ export const abuseQuarantine = pgTable('abuse_quarantine', {
   keyId: text('key_id').notNull(),
   releasedAt: tstz('released_at'),
 });
+
+// The embedded bus (`npm start` without Kafka, @sp/messaging's table bus): an accepted event is a
+// row here before the edge answers, so a crash cannot lose it. Offsets are contiguous per
+// partition (taken from `bus_partition.next_offset` under its row lock, so a reader never sees a
+// later offset commit before an earlier one); groups commit in `bus_offset` after their write.
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/** One row per partition of a topic; `next_offset` is the offset the next message gets. */
+export const busPartition = pgTable(
+  'bus_partition',
+  {
+    topic: text('topic').notNull(),
+    partition: integer('partition').notNull(),
+    nextOffset: bigint('next_offset', { mode: 'number' }).notNull().default(0),
+    compacted: boolean('compacted').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.topic, t.partition] })],
+);
+
+/** The messages, as Kafka keeps them: key, headers (JSON text, so any character fits), bytes. */
+export const busMessage = pgTable(
+  'bus_message',
+  {
+    topic: text('topic').notNull(),
+    partition: integer('partition').notNull(),
+    offset: bigint('msg_offset', { mode: 'number' }).notNull(),
+    key: text('key'),
+    headers: text('headers').notNull().default('{}'),
+    value: bytea('value'),
+    publishedAt: tstz('published_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.topic, t.partition, t.offset] }),
+    index('bus_message_published_idx').on(t.publishedAt),
+  ],
+);
+
+/** The groups that read a topic, from their first start on: retention keeps what they have not read. */
+export const busGroup = pgTable(
+  'bus_group',
+  {
+    groupId: text('group_id').notNull(),
+    topic: text('topic').notNull(),
+    joinedAt: tstz('joined_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.topic] })],
+);
+
+/** A consumer group's committed position: the next offset it will read. */
+export const busOffset = pgTable(
+  'bus_offset',
+  {
+    groupId: text('group_id').notNull(),
+    topic: text('topic').notNull(),
+    partition: integer('partition').notNull(),
+    nextOffset: bigint('next_offset', { mode: 'number' }).notNull(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.topic, t.partition] })],
+);

@@ -4,8 +4,8 @@
 import type { Database } from '@sp/db';
 import { type Bus, type EndOffsets, type GaugeLike, kafkaEndOffsets, type Logger } from '@sp/messaging';
 import { CHANGELOG_TOPIC, type Keyer } from '@sp/suppression';
-import { outboxProbe } from './snapshot';
-import { type RunningListView, startListView } from './view';
+import { loadSnapshot, outboxProbe } from './snapshot';
+import { ListView, type RunningListView, startListView } from './view';
 
 export interface ListViewSettings {
   /** LIST_VIEW: off answers from the database as before. Default on. */
@@ -37,11 +37,24 @@ export async function openListView(o: {
   metrics?: { gauge(name: string, help: string): GaugeLike };
   /** How long to wait for the first catch-up before answering (stale until then). Default 60 s. */
   catchUpTimeoutMs?: number;
+  /**
+   * Load suppression_state from `db` before reading the changelog: for a bus that does not keep
+   * the whole compacted topic (the table bus prunes what its groups have read).
+   */
+  snapshotFirst?: boolean;
 }): Promise<RunningListView> {
   const ends = o.ends ?? kafkaEndOffsets({ brokers: o.brokers ?? [], clientId: `${o.clientId}-list-view` });
   await o.bus.ensureTopics([{ topic: o.settings.topic, partitions: 3, compacted: true }]);
+  const view = new ListView({
+    keyer: o.keyer,
+    ...(o.defaultRegion ? { defaultRegion: o.defaultRegion } : {}),
+    maxLagMs: o.settings.maxLagMs,
+    logger: o.logger,
+  });
+  if (o.snapshotFirst && o.db) await loadSnapshot(o.db, view);
   const running = await startListView({
     bus: o.bus,
+    view,
     ends,
     ...(o.db ? { outbox: outboxProbe(o.db) } : {}),
     topic: o.settings.topic,

@@ -47,8 +47,21 @@ export function memoryEndOffsets(bus: Pick<MemoryBus, 'read'>): EndOffsets {
   };
 }
 
-/** The ends of an in-process bus that keeps its messages readable (`read`); undefined for others. */
+/**
+ * The ends of a bus of this process (the in-memory bus keeps its messages readable; the table bus
+ * answers `endOffsets`); undefined for others.
+ */
 export function localEndOffsets(bus: Bus): EndOffsets | undefined {
+  const table = (bus as { endOffsets?: (topic: string) => Promise<number[] | undefined> }).endOffsets;
+  if (typeof table === 'function') {
+    return {
+      async ends(topic) {
+        const ends = (await table.call(bus, topic)) ?? [];
+        return new Map(ends.map((end, partition) => [partition, BigInt(end)]));
+      },
+      async close() {},
+    };
+  }
   const read = (bus as Partial<MemoryBus>).read;
   return typeof read === 'function' ? memoryEndOffsets({ read: read.bind(bus) }) : undefined;
 }

@@ -1,6 +1,8 @@
 export { encodeValue } from './codec';
 export { type EndOffsets, kafkaEndOffsets, localEndOffsets, memoryEndOffsets } from './ends';
+export { genericPoisonReason, safeErrorText } from './errors';
 export { createKafkaBus, type KafkaBusOptions } from './kafka';
+export { createLocalBus, type LocalBus, type LocalBusOptions, type LogStore } from './local';
 export { createMemoryBus, type MemoryBus } from './memory';
 export {
   type OutboxRelay,
@@ -9,7 +11,16 @@ export {
   type OutboxSource,
   startOutboxRelay,
 } from './relay';
-export { dlqMessage, isValidationError, type RawMessage } from './runner';
+export {
+  type BatchContext,
+  classifyError,
+  DEFAULT_GIVE_UP_AFTER_MS,
+  dlqMessage,
+  type ErrorVerdict,
+  isValidationError,
+  processBatch,
+} from './runner';
+export { createTableBus, type SqlClient, type SqlQuery, type TableBus, type TableBusOptions } from './table';
 export { catalogValidator, type SubscribeOptions, subscribe } from './typed';
 export {
   type Bus,
@@ -17,6 +28,7 @@ export {
   type ConsumerMetrics,
   type ConsumerOptions,
   type CounterLike,
+  type DeadLetterCause,
   type Delivered,
   DLQ_HEADERS,
   dlqTopicOf,
@@ -25,8 +37,11 @@ export {
   type Logger,
   type OutgoingMessage,
   PoisonMessages,
+  type RawMessage,
+  type SalvageOutcome,
   silentLogger,
   type TopicSpec,
+  UnknownTopicError,
   type ValidationResult,
   type Validator,
 } from './types';

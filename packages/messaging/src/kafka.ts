@@ -23,6 +23,7 @@ import {
   type OutgoingMessage,
   silentLogger,
   type TopicSpec,
+  UnknownTopicError,
 } from './types';
 
 const HEALTH_TIMEOUT_MS = 3_000;
@@ -55,6 +56,7 @@ function toRaw(topic: string, partition: number, m: KafkaMessage): RawMessage {
     key: m.key?.toString() ?? null,
     headers: toRecord(m.headers),
     value: m.value,
+    timestamp: m.timestamp,
   };
 }
 
@@ -108,8 +110,21 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     return adminReady;
   };
 
+  const missingTopics = async (topics: string[]) => {
+    const existing = new Set(await (await getAdmin()).listTopics());
+    return [...new Set(topics)].filter((t) => !existing.has(t));
+  };
+
+  // Topics seen to exist. A send to a missing topic would spend kafkajs' whole retry schedule
+  // (tens of seconds) on metadata errors; one listing says so at once, and the runner's bounded
+  // retry decides what happens next.
+  const knownTopics = new Set<string>();
   const publish = async (topic: string, messages: OutgoingMessage[]) => {
     if (messages.length === 0) return;
+    if (!knownTopics.has(topic)) {
+      if ((await missingTopics([topic])).length > 0) throw new UnknownTopicError(topic);
+      knownTopics.add(topic);
+    }
     const p = await getProducer();
     await p.send({ topic, acks: -1, messages: messages.map(toKafkaMessage) });
   };
@@ -127,15 +142,25 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     const existing = new Set(await a.listTopics());
     const missing = [...wanted.values()].filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return;
-    await a.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({
-        topic: s.topic,
-        numPartitions: s.partitions ?? -1,
-        replicationFactor: -1,
-        configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-      })),
-    });
+    try {
+      await a.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions ?? -1,
+          replicationFactor: -1,
+          configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+      });
+    } catch (err) {
+      // A busy broker can answer kafkajs's leader wait before the new topics' metadata is out;
+      // they were created, so wait for their leaders here instead of failing the start.
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      await waitForLeaders(
+        a,
+        missing.map((s) => s.topic),
+      );
+    }
   };
 
   const consume = async <T>(copts: ConsumerOptions<T>): Promise<ConsumerHandle> => {
@@ -218,6 +243,7 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     publish,
     consume,
     ensureTopics,
+    missingTopics,
     async healthy() {
       // /readyz must answer fast even when the broker is gone and kafkajs keeps retrying.
       let timer: NodeJS.Timeout | undefined;
@@ -246,4 +272,18 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
       adminReady = undefined;
     },
   };
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const settled = await admin
+      .fetchTopicMetadata({ topics })
+      .then((m) => m.topics.every((t) => t.partitions.every((p) => p.leader >= 0)))
+      .catch(() => false);
+    if (settled) return;
+    if (Date.now() > until)
+      throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

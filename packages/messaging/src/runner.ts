@@ -1,26 +1,23 @@
 // The consumer runner's decisions, shared by the Kafka and in-process adapters: validate,
-// dead-letter, call the handler, retry transient errors, pause on an outage. The adapter
+// dead-letter, call the handler, retry transient errors (for a bounded time), pause on an
+// outage (without a bound), and never let one message block its partition. The adapter
 // commits only the prefix of the batch this returns as done.
 import { ValidationError } from '@sp/contracts';
+import { genericPoisonReason, safeErrorText } from './errors';
 import {
   type ConsumerOptions,
+  type DeadLetterCause,
   type Delivered,
   DLQ_HEADERS,
   dlqTopicOf,
   type Logger,
   type OutgoingMessage,
   PoisonMessages,
+  type RawMessage,
   silentLogger,
 } from './types';
 
-export interface RawMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  headers: Record<string, string>;
-  value: Buffer | null;
-}
+export type { RawMessage } from './types';
 
 export interface BatchContext {
   /** Keeps the group session alive during long retries; may throw on a rebalance. */
@@ -33,6 +30,10 @@ export interface BatchContext {
 }
 
 const MAX_ERROR_HEADER = 1000;
+/** How long an error of unknown kind is retried before the message is dead-lettered. */
+export const DEFAULT_GIVE_UP_AFTER_MS = 10 * 60_000;
+/** A salvage that fails for a reason other than an outage is retried this long at most. */
+const SALVAGE_BUDGET_MS = 30_000;
 
 /** @sp/contracts' ValidationError and its subclasses (or any error named so). */
 export function isValidationError(err: unknown): boolean {
@@ -43,7 +44,12 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function dlqMessage(raw: RawMessage, error: string, now = new Date()): OutgoingMessage {
+export function dlqMessage(
+  raw: RawMessage,
+  error: string,
+  now = new Date(),
+  extra: Record<string, string> = {},
+): OutgoingMessage {
   return {
     key: raw.key,
     value: raw.value ?? Buffer.alloc(0),
@@ -54,11 +60,43 @@ export function dlqMessage(raw: RawMessage, error: string, now = new Date()): Ou
       [DLQ_HEADERS.partition]: String(raw.partition),
       [DLQ_HEADERS.offset]: raw.offset,
       [DLQ_HEADERS.at]: now.toISOString(),
+      ...extra,
     },
   };
 }
 
-type Attempt<R> = { kind: 'ok'; value: R } | { kind: 'rejected'; error: unknown } | { kind: 'abandoned' };
+export type ErrorVerdict =
+  | { kind: 'reject'; cause: DeadLetterCause }
+  | { kind: 'outage' }
+  | { kind: 'retry' };
+
+/**
+ * Which way a handler error goes: the message is rejected (validation, poison: no retry can
+ * cure it), the dependency is down (pause until it answers), or it may pass next time (retry).
+ */
+export function classifyError(
+  opts: Pick<ConsumerOptions<unknown>, 'isOutage' | 'isPoison'>,
+  err: unknown,
+): ErrorVerdict {
+  if (err instanceof PoisonMessages)
+    return { kind: 'reject', cause: { reason: 'handler', error: err.message } };
+  if (isValidationError(err))
+    return { kind: 'reject', cause: { reason: 'validation', error: errorText(err) } };
+  if (opts.isOutage?.(err)) return { kind: 'outage' };
+  const poison = opts.isPoison?.(err) ?? genericPoisonReason(err);
+  if (poison) return { kind: 'reject', cause: { reason: poison, error: safeErrorText(err) } };
+  return { kind: 'retry' };
+}
+
+type Attempt<R> =
+  | { kind: 'ok'; value: R }
+  | { kind: 'rejected'; error: unknown; cause: DeadLetterCause }
+  | { kind: 'abandoned' };
+
+interface Entry {
+  raw: RawMessage;
+  cause: DeadLetterCause;
+}
 
 /**
  * Processes one batch (one partition, offset order). Returns how many leading messages are
@@ -74,6 +112,7 @@ export async function processBatch<T>(
   const labels = (topic: string) => ({ group: opts.groupId, topic });
   const initialMs = opts.retry?.initialMs ?? 200;
   const maxMs = opts.retry?.maxMs ?? 30_000;
+  const giveUpAfterMs = opts.retry?.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS;
 
   const sleep = async (ms: number) => {
     const until = Date.now() + ms;
@@ -85,20 +124,28 @@ export async function processBatch<T>(
     }
   };
 
-  /** Runs fn until it succeeds; handler rejections (poison, validation) are returned, not retried. */
-  const attempt = async <R>(what: string, fn: () => Promise<R>, rejectable: boolean): Promise<Attempt<R>> => {
+  /**
+   * Runs fn until it succeeds. With a budget, rejections (validation, poison) come back at once
+   * and other errors once the budget is spent; without one (publishing dead letters), it retries
+   * until it succeeds. Outages pause without a bound either way.
+   */
+  const attempt = async <R>(what: string, fn: () => Promise<R>, budgetMs?: number): Promise<Attempt<R>> => {
     let delay = initialMs;
+    let since: number | undefined;
+    let tries = 0;
     for (;;) {
       if (ctx.abandoned()) return { kind: 'abandoned' };
       try {
         return { kind: 'ok', value: await fn() };
       } catch (err) {
-        if (rejectable && (err instanceof PoisonMessages || isValidationError(err))) {
-          return { kind: 'rejected', error: err };
+        const first = raws[0];
+        const where = { group: opts.groupId, topic: first?.topic ?? '', partition: first?.partition };
+        const verdict = classifyError(opts, err);
+        if (budgetMs !== undefined && verdict.kind === 'reject') {
+          return { kind: 'rejected', error: err, cause: verdict.cause };
         }
-        const topic = raws[0]?.topic ?? '';
-        if (opts.isOutage?.(err)) {
-          log.warn({ group: opts.groupId, topic, err: errorText(err) }, `${what}: outage, pausing`);
+        if (verdict.kind === 'outage') {
+          log.warn({ ...where, err: safeErrorText(err) }, `${what}: outage, pausing`);
           ctx.setPaused(true);
           try {
             let probeDelay = initialMs;
@@ -116,37 +163,83 @@ export async function processBatch<T>(
           } finally {
             ctx.setPaused(false);
           }
-          log.info({ group: opts.groupId, topic }, `${what}: dependency back, resuming`);
+          log.info(where, `${what}: dependency back, resuming`);
           delay = initialMs;
+          since = undefined; // the wait for the outage does not count against the message
           continue;
         }
-        opts.metrics?.retried?.inc(labels(topic));
-        log.warn(
-          { group: opts.groupId, topic, err: errorText(err), retryInMs: delay },
-          `${what} failed, retrying`,
-        );
-        await sleep(delay);
+        tries++;
+        since ??= Date.now();
+        const text = safeErrorText(err);
+        const elapsed = Date.now() - since;
+        if (budgetMs !== undefined && elapsed >= budgetMs) {
+          return {
+            kind: 'rejected',
+            error: err,
+            cause: {
+              reason: 'retries-exhausted',
+              error: `gave up after ${tries} attempt(s) in ${Math.round(elapsed / 1000)} s: ${text}`,
+            },
+          };
+        }
+        opts.metrics?.retried?.inc(labels(where.topic));
+        log.warn({ ...where, err: text, attempt: tries, retryInMs: delay }, `${what} failed, retrying`);
+        await sleep(budgetMs === undefined ? delay : Math.min(delay, Math.max(0, budgetMs - elapsed)));
         delay = Math.min(delay * 2, maxMs);
       }
     }
   };
 
-  const deadLetter = async (entries: { raw: RawMessage; error: string }[]): Promise<boolean> => {
+  /** Headers saying what the salvage hook did; null when abandoned meanwhile. */
+  const salvage = async ({ raw, cause }: Entry): Promise<Record<string, string> | null> => {
+    const hook = opts.salvage;
+    if (!hook) return {};
+    const r = await attempt('salvage', () => hook(raw, cause), Math.min(giveUpAfterMs, SALVAGE_BUDGET_MS));
+    if (r.kind === 'abandoned') return null;
+    const where = { group: opts.groupId, topic: raw.topic, partition: raw.partition, offset: raw.offset };
+    if (r.kind === 'ok') {
+      opts.metrics?.salvaged?.inc({ ...labels(raw.topic), outcome: r.value });
+      if (r.value !== 'not-applicable')
+        log.info({ ...where, salvage: r.value }, 'salvaged before dead-lettering');
+      return { [DLQ_HEADERS.salvage]: r.value };
+    }
+    const error = r.cause.reason === 'retries-exhausted' ? r.cause.error : safeErrorText(r.error);
+    opts.metrics?.salvaged?.inc({ ...labels(raw.topic), outcome: 'failed' });
+    log.error({ ...where, err: error }, 'salvage failed; dead-lettering without it');
+    return { [DLQ_HEADERS.salvage]: 'failed', [DLQ_HEADERS.salvageError]: error.slice(0, MAX_ERROR_HEADER) };
+  };
+
+  const deadLetter = async (entries: Entry[]): Promise<boolean> => {
     if (entries.length === 0) return true;
-    const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const { raw, error } of entries) {
-      const list = byTopic.get(raw.topic) ?? [];
-      list.push(dlqMessage(raw, error));
+    const byTopic = new Map<string, { messages: OutgoingMessage[]; reasons: string[] }>();
+    for (const entry of entries) {
+      const { raw, cause } = entry;
+      const salvaged = await salvage(entry);
+      if (salvaged === null) return false;
+      const list = byTopic.get(raw.topic) ?? { messages: [], reasons: [] };
+      list.messages.push(
+        dlqMessage(raw, cause.error, new Date(), { [DLQ_HEADERS.reason]: cause.reason, ...salvaged }),
+      );
+      list.reasons.push(cause.reason);
       byTopic.set(raw.topic, list);
-      log.warn(
-        { group: opts.groupId, topic: raw.topic, partition: raw.partition, offset: raw.offset, error },
+      log.error(
+        {
+          group: opts.groupId,
+          topic: raw.topic,
+          partition: raw.partition,
+          offset: raw.offset,
+          reason: cause.reason,
+          error: cause.error.slice(0, MAX_ERROR_HEADER),
+          salvage: salvaged[DLQ_HEADERS.salvage],
+        },
         'dead-lettering message',
       );
     }
-    for (const [topic, messages] of byTopic) {
-      const r = await attempt('dead-letter', () => ctx.publish(dlqTopicOf(topic), messages), false);
+    for (const [topic, { messages, reasons }] of byTopic) {
+      const r = await attempt('dead-letter', () => ctx.publish(dlqTopicOf(topic), messages));
       if (r.kind !== 'ok') return false;
       opts.metrics?.deadLettered?.inc(labels(topic), messages.length);
+      for (const reason of reasons) opts.metrics?.poisoned?.inc({ ...labels(topic), reason });
     }
     return true;
   };
@@ -157,16 +250,16 @@ export async function processBatch<T>(
 
   type Item = { index: number; raw: RawMessage; delivered: Delivered<T> };
   const valid: Item[] = [];
-  const invalid: { raw: RawMessage; error: string }[] = [];
+  const invalid: Entry[] = [];
   raws.forEach((raw, index) => {
     let r: ReturnType<typeof opts.validate>;
     try {
       r = opts.validate(raw.topic, raw.value);
     } catch (err) {
-      r = { ok: false, error: `validator threw: ${errorText(err)}` };
+      r = { ok: false, error: `validator threw: ${safeErrorText(err)}` };
     }
     if (r.ok) valid.push({ index, raw, delivered: { ...raw, value: r.value } });
-    else invalid.push({ raw, error: r.error });
+    else invalid.push({ raw, cause: { reason: 'validation', error: r.error } });
   });
   if (!(await deadLetter(invalid))) return 0;
 
@@ -182,7 +275,7 @@ export async function processBatch<T>(
   let pending = valid;
   while (pending.length > 0) {
     const batch = pending;
-    const r = await attempt('handler', () => opts.handle(batch.map((i) => i.delivered)), true);
+    const r = await attempt('handler', () => opts.handle(batch.map((i) => i.delivered)), giveUpAfterMs);
     if (r.kind === 'abandoned') return 0;
     if (r.kind === 'ok') {
       applied(batch, r.value);
@@ -197,35 +290,44 @@ export async function processBatch<T>(
         const errors = new Map(poison.map((p) => [`${p.message.partition}:${p.message.offset}`, p.error]));
         const entries = rejected.map((i) => ({
           raw: i.raw,
-          error: errors.get(`${i.raw.partition}:${i.raw.offset}`) ?? 'rejected by handler',
+          cause: {
+            reason: 'handler',
+            error: errors.get(`${i.raw.partition}:${i.raw.offset}`) ?? 'rejected by handler',
+          },
         }));
         if (!(await deadLetter(entries))) return 0;
         pending = batch.filter((i) => !isPoison(i));
         continue;
       }
       // It named no message of this batch: fall back to one message at a time.
+    } else if (batch.length === 1) {
+      // One message: the verdict is its own.
+      const only = batch[0] as Item;
+      return (await deadLetter([{ raw: only.raw, cause: r.cause }])) ? raws.length : only.index;
     }
-    // A ValidationError for the whole batch: find the culprits one message at a time.
-    for (let n = 0; n < batch.length; n++) {
-      const item = batch[n] as Item;
-      const one = await attempt('handler', () => opts.handle([item.delivered]), true);
+    // Find the culprits one message at a time. When the batch already spent the retry budget
+    // on an error of unknown kind, each message gets one more try, not a budget of its own.
+    const budget = r.cause.reason === 'retries-exhausted' ? 0 : giveUpAfterMs;
+    for (const item of batch) {
+      const one = await attempt('handler', () => opts.handle([item.delivered]), budget);
       if (one.kind === 'abandoned') return item.index;
       if (one.kind === 'ok') applied([item], one.value);
-      else if (!(await deadLetter([{ raw: item.raw, error: rejectionText(one.error, item) }])))
-        return item.index;
+      else {
+        const cause =
+          one.error instanceof PoisonMessages
+            ? { reason: 'handler', error: rejectionText(one.error, item) }
+            : one.cause;
+        if (!(await deadLetter([{ raw: item.raw, cause }]))) return item.index;
+      }
     }
     return raws.length;
   }
   return raws.length;
 }
 
-function rejectionText(err: unknown, item: { raw: RawMessage }): string {
-  if (err instanceof PoisonMessages) {
-    return (
-      err.poison.find(
-        (p) => p.message.offset === item.raw.offset && p.message.partition === item.raw.partition,
-      )?.error ?? 'rejected by handler'
-    );
-  }
-  return errorText(err);
+function rejectionText(err: PoisonMessages, item: { raw: RawMessage }): string {
+  return (
+    err.poison.find((p) => p.message.offset === item.raw.offset && p.message.partition === item.raw.partition)
+      ?.error ?? 'rejected by handler'
+  );
 }

@@ -17,6 +17,28 @@ export interface Delivered<T> {
   value: T;
 }
 
+/** A message as read from the bus, before validation. */
+export interface RawMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+  value: Buffer | null;
+  /** When the bus accepted it (ms since the epoch, as a string), when the adapter knows. */
+  timestamp?: string;
+}
+
+/** Why a message is being dead-lettered: a metric label and a text safe for logs and headers. */
+export interface DeadLetterCause {
+  /** validation | handler | json | encoding | data-exception | constraint | retries-exhausted … */
+  reason: string;
+  error: string;
+}
+
+/** What a salvage hook did: wrote the safest form of the message, found it written, or had nothing to do. */
+export type SalvageOutcome = 'applied' | 'duplicate' | 'not-applicable';
+
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; error: string };
 export type Validator<T> = (topic: string, raw: Buffer | null) => ValidationResult<T>;
 
@@ -35,15 +57,28 @@ export interface ConsumerOptions<T> {
    * transaction. Resolving means committed: only then are the offsets committed.
    * Throw `PoisonMessages` to dead-letter some messages and have the rest re-handled; a
    * `ValidationError` (by name) makes the runner re-handle the batch one message at a time and
-   * dead-letter the ones that throw it; anything else is transient (retry with backoff), or an
-   * outage when `isOutage(err)` says so (pause, probe until healthy, retry).
+   * dead-letter the ones that throw it. Otherwise: an outage when `isOutage(err)` says so (pause,
+   * probe until healthy, retry, without a bound: an outage is not the message's fault); poison
+   * when `isPoison(err)` or the runner's own rules (JSON, encoding) say so (re-handle one at a
+   * time, dead-letter the culprit); anything else is retried with backoff for at most
+   * `retry.giveUpAfterMs`, then dead-lettered as `retries-exhausted`.
    */
   handle: (batch: Delivered<T>[]) => Promise<HandlerResult>;
   isOutage?: (err: unknown) => boolean;
+  /** A label (e.g. 'data-exception') when `err` cannot succeed on retry; undefined when it might. */
+  isPoison?: (err: unknown) => string | undefined;
   /** Called while paused for an outage; resolves when the dependency answers again. */
   probe?: () => Promise<void>;
+  /**
+   * Called for each message before it goes to the DLQ, so a consumer can still honour what the
+   * message asked in its safest form ("when in doubt, suppress"). A throw is recorded on the
+   * dead letter (`x-dlq-salvage: failed`) and the partition moves on all the same; an outage
+   * (`isOutage`) pauses and retries it like the handler.
+   */
+  salvage?: (raw: RawMessage, cause: DeadLetterCause) => Promise<SalvageOutcome>;
   maxBatchSize?: number;
-  retry?: { initialMs?: number; maxMs?: number };
+  /** Backoff from initialMs doubling to maxMs; give up on a message after giveUpAfterMs (default 10 minutes). */
+  retry?: { initialMs?: number; maxMs?: number; giveUpAfterMs?: number };
   metrics?: ConsumerMetrics;
   logger?: Logger;
 }
@@ -68,6 +103,11 @@ export interface Bus {
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
   consume<T>(opts: ConsumerOptions<T>): Promise<ConsumerHandle>;
   ensureTopics(specs: TopicSpec[]): Promise<void>;
+  /**
+   * The given topics that do not exist, in the order given. Adapters that make a topic on first
+   * use (the in-process bus) may leave it out: then every topic counts as present.
+   */
+  missingTopics?(topics: string[]): Promise<string[]>;
   healthy(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -93,6 +133,10 @@ export interface ConsumerMetrics {
   applied?: CounterLike;
   duplicates?: CounterLike;
   deadLettered?: CounterLike;
+  /** Dead letters by cause; labels group, topic, reason (DeadLetterCause.reason). */
+  poisoned?: CounterLike;
+  /** Salvage attempts; labels group, topic, outcome (applied | duplicate | not-applicable | failed). */
+  salvaged?: CounterLike;
   retried?: CounterLike;
   lag?: GaugeLike;
 }
@@ -103,6 +147,12 @@ export const DLQ_HEADERS = {
   partition: 'x-dlq-source-partition',
   offset: 'x-dlq-source-offset',
   at: 'x-dlq-at',
+  /** DeadLetterCause.reason: validation, data-exception, retries-exhausted … */
+  reason: 'x-dlq-reason',
+  /** What the salvage hook did: applied | duplicate | not-applicable | failed. */
+  salvage: 'x-dlq-salvage',
+  /** Why the salvage failed (safe text). */
+  salvageError: 'x-dlq-salvage-error',
 } as const;
 
 export function dlqTopicOf(topic: string): string {
@@ -114,6 +164,18 @@ export class PoisonMessages extends Error {
   override readonly name = 'PoisonMessages';
   constructor(readonly poison: { message: Delivered<unknown>; error: string }[]) {
     super(`${poison.length} poison message(s)`);
+  }
+}
+
+/**
+ * A publish to (or a consumer of) a topic the bus does not have: topics are never made by a
+ * publish, on Kafka as on the table bus. `type` as kafkajs names the broker's error.
+ */
+export class UnknownTopicError extends Error {
+  override readonly name = 'UnknownTopicError';
+  readonly type = 'UNKNOWN_TOPIC_OR_PARTITION';
+  constructor(readonly topic: string) {
+    super(`topic ${topic} does not exist`);
   }
 }
 

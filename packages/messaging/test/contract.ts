@@ -1,7 +1,7 @@
 // The behaviour every Bus adapter must show, run against Kafka (real broker) and the
 // in-process bus with the same handlers.
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@sp/testing';
+import { uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Bus,
@@ -64,6 +64,15 @@ class OutageError extends Error {}
 
 const group = () => `g-${randomUUID()}`;
 const fast = { initialMs: 20, maxMs: 200 };
+
+/** `Harness.topic` for a bus that makes topics itself (the in-process buses): a fresh name, ensured. */
+export function ensuredTopic(bus: Bus): Harness['topic'] {
+  return async (prefix, opts = {}) => {
+    const topic = uniqueName(prefix);
+    await bus.ensureTopics([{ topic, partitions: opts.partitions ?? 1, compacted: opts.compacted ?? false }]);
+    return topic;
+  };
+}
 
 export function busContract(name: string, makeHarness: () => Promise<Harness>): void {
   describe(`Bus contract: ${name}`, () => {
@@ -253,6 +262,181 @@ export function busContract(name: string, makeHarness: () => Promise<Harness>): 
       await waitFor('applied after the outage', () => applied.length === 2);
       await waitFor('ready again', () => handle.ready());
       expect(applied).toEqual([1, 2]);
+    });
+
+    /** A counter that keeps its increments by label set, for asserting on metrics. */
+    const labelled = () => {
+      const seen: Record<string, number> = {};
+      return {
+        seen,
+        inc: (labels: Record<string, string>, n = 1) => {
+          const k = Object.entries(labels)
+            .filter(([l]) => l !== 'group' && l !== 'topic')
+            .map(([l, v]) => `${l}=${v}`)
+            .join(',');
+          seen[k] = (seen[k] ?? 0) + n;
+        },
+      };
+    };
+
+    it('poison (an error no retry can cure) goes to the DLQ at once with its reason; the partition moves on', async () => {
+      const topic = await h.topic('poison-thrown');
+      const applied: number[] = [];
+      const poisoned = labelled();
+      const salvaged: { offset: string; reason: string; error: string }[] = [];
+      await consume({
+        groupId: group(),
+        topics: [topic],
+        validate: validatePing,
+        // No retry budget at all would still dead-letter poison: it is not retried.
+        retry: { ...fast, giveUpAfterMs: 60 * 60_000 },
+        isPoison: (err) => ((err as { code?: string }).code === '22P05' ? 'encoding' : undefined),
+        metrics: { poisoned },
+        salvage: async (raw, cause) => {
+          salvaged.push({ offset: raw.offset, ...cause });
+          return 'applied';
+        },
+        handle: async (batch) => {
+          for (const d of batch) {
+            if (d.value.data.n === 2) JSON.parse('{"n": ');
+            if (d.value.data.n === 4)
+              throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+          }
+          applied.push(...batch.map((d) => d.value.data.n));
+        },
+      });
+      await h.bus.publish(topic, [ping(1), ping(2), ping(3), ping(4), ping(5)]);
+      const dead = await readAll(dlqTopicOf(topic), 2);
+      await waitFor('the rest applied', () => new Set(applied).size >= 3);
+      expect([...new Set(applied)].sort()).toEqual([1, 3, 5]);
+      expect(dead.map((d) => d.headers[DLQ_HEADERS.reason])).toEqual(['json', 'encoding']);
+      expect(dead.map((d) => d.headers[DLQ_HEADERS.salvage])).toEqual(['applied', 'applied']);
+      expect(dead[1]?.headers[DLQ_HEADERS.error]).toMatch(/22P05/);
+      expect(salvaged.map((x) => [x.offset, x.reason])).toEqual([
+        ['1', 'json'],
+        ['3', 'encoding'],
+      ]);
+      expect(poisoned.seen).toEqual({ 'reason=json': 1, 'reason=encoding': 1 });
+    });
+
+    it('an error of unknown kind is retried for retry.giveUpAfterMs, then dead-lettered; what follows is applied', async () => {
+      const topic = await h.topic('give-up');
+      const groupId = group();
+      const applied: number[] = [];
+      let attemptsOn2 = 0;
+      const poisoned = labelled();
+      const lines: { level: string; obj: object; msg?: string }[] = [];
+      const capture = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
+      await consume({
+        groupId,
+        topics: [topic],
+        validate: validatePing,
+        retry: { initialMs: 10, maxMs: 40, giveUpAfterMs: 300 },
+        metrics: { poisoned },
+        logger: { info: capture('info'), warn: capture('warn'), error: capture('error') },
+        handle: async (batch) => {
+          if (batch.some((d) => d.value.data.n === 2)) {
+            attemptsOn2++;
+            throw new Error(`topic is missing (UNKNOWN_TOPIC_OR_PARTITION) for +14155550123`);
+          }
+          applied.push(...batch.map((d) => d.value.data.n));
+        },
+      });
+      await h.bus.publish(topic, [ping(1), ping(2), ping(3)]);
+      const [dead] = await readAll(dlqTopicOf(topic), 1);
+      await waitFor('the message after it applied', () => applied.includes(3));
+      expect(attemptsOn2).toBeGreaterThan(1);
+      expect(dead?.headers[DLQ_HEADERS.reason]).toBe('retries-exhausted');
+      expect(dead?.headers[DLQ_HEADERS.error]).toMatch(
+        /^gave up after \d+ attempt\(s\) in \d+ s: Error: topic is missing/,
+      );
+      // The error text is bounded and carries no phone number.
+      expect(dead?.headers[DLQ_HEADERS.error]).not.toContain('4155550123');
+      expect(JSON.parse(dead?.value?.toString() ?? '{}').data.n).toBe(2);
+      expect([...new Set(applied)].sort()).toEqual([1, 3]);
+      expect(poisoned.seen).toEqual({ 'reason=retries-exhausted': 1 });
+      // One error line says so; no line carries the phone number, retry lines are bounded.
+      const errors = lines.filter((l) => l.level === 'error');
+      expect(errors).toEqual([
+        expect.objectContaining({
+          msg: 'dead-lettering message',
+          obj: expect.objectContaining({ reason: 'retries-exhausted', offset: '1' }),
+        }),
+      ]);
+      expect(lines.filter((l) => l.msg === 'handler failed, retrying').length).toBeGreaterThan(0);
+      for (const l of lines) {
+        expect(JSON.stringify(l)).not.toContain('4155550123');
+        expect(JSON.stringify(l).length).toBeLessThan(1500);
+      }
+      await waitFor('all committed', async () => (await h.committed(groupId, topic)) === 3);
+    });
+
+    it('an outage pauses past the retry bound and dead-letters nothing', async () => {
+      const topic = await h.topic('outage-unbounded');
+      let dbUp = false;
+      let probes = 0;
+      const applied: number[] = [];
+      const handle = await consume({
+        groupId: group(),
+        topics: [topic],
+        validate: validatePing,
+        retry: { initialMs: 10, maxMs: 20, giveUpAfterMs: 30 },
+        isOutage: (err) => err instanceof OutageError,
+        probe: async () => {
+          probes++;
+          if (!dbUp) throw new OutageError('connection refused');
+        },
+        handle: async (batch) => {
+          if (batch.some((d) => d.value.data.n === 99)) throw new Error('sentinel: unknown kind');
+          if (!dbUp) throw new OutageError('connection refused');
+          applied.push(...batch.map((d) => d.value.data.n));
+        },
+      });
+      await h.bus.publish(topic, [ping(1), ping(2)]);
+      // Ten probes at 10-20 ms apart outlast the 30 ms bound.
+      await waitFor('paused through many probes', () => !handle.ready() && probes >= 10);
+      dbUp = true;
+      await waitFor('applied after the outage', () => applied.length === 2);
+      await h.bus.publish(topic, [ping(99)]);
+      const dead = await readAll(dlqTopicOf(topic), 1);
+      // The only dead letter is the sentinel sent after the outage.
+      expect(dead.map((d) => JSON.parse(d.value?.toString() ?? '{}').data.n)).toEqual([99]);
+      expect(applied).toEqual([1, 2]);
+    });
+
+    it('a salvage that fails still dead-letters the message (x-dlq-salvage: failed) and the partition moves on', async () => {
+      const topic = await h.topic('salvage-fails');
+      const applied: number[] = [];
+      const salvaged = labelled();
+      await consume({
+        groupId: group(),
+        topics: [topic],
+        validate: validatePing,
+        retry: fast,
+        metrics: { salvaged },
+        salvage: async (raw) => {
+          if (raw.key === 'no-subject') throw new TestValidationError('the message key is not a subject key');
+          return 'not-applicable';
+        },
+        handle: async (batch) => {
+          if (batch.some((d) => d.value.data.n < 0)) throw new TestValidationError('negative');
+          applied.push(...batch.map((d) => d.value.data.n));
+        },
+      });
+      await h.bus.publish(topic, [ping(1), ping(-1, 'no-subject'), ping(-2), ping(3)]);
+      const dead = await readAll(dlqTopicOf(topic), 2);
+      await waitFor('the rest applied', () => new Set(applied).size >= 2);
+      expect(dead.map((d) => d.headers[DLQ_HEADERS.salvage])).toEqual(['failed', 'not-applicable']);
+      expect(dead[0]?.headers[DLQ_HEADERS.salvageError]).toMatch(/not a subject key/);
+      expect(dead.map((d) => d.headers[DLQ_HEADERS.reason])).toEqual(['validation', 'validation']);
+      expect(salvaged.seen).toEqual({ 'outcome=failed': 1, 'outcome=not-applicable': 1 });
+    });
+
+    it('missingTopics names the topics that do not exist', async () => {
+      const present = await h.topic('present');
+      const absent = `${present}-absent`;
+      const missing = h.bus.missingTopics ? await h.bus.missingTopics([present, absent]) : [absent];
+      expect(missing).toEqual([absent]);
     });
 
     it('stop() mid-stream finishes the batch in hand, commits it; the next runner continues after it', async () => {

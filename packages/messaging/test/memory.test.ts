@@ -1,19 +1,12 @@
-// The same contract on the in-process bus of the embedded mode.
-import { uniqueName } from '@sp/testing';
+// The same contract on the in-memory bus of unit tests.
 import { createMemoryBus } from '../src/index';
-import { busContract } from './contract';
+import { busContract, ensuredTopic } from './contract';
 
 busContract('in-process', async () => {
   const bus = createMemoryBus();
   return {
     bus,
-    topic: async (prefix, opts = {}) => {
-      const topic = uniqueName(prefix);
-      await bus.ensureTopics([
-        { topic, partitions: opts.partitions ?? 1, compacted: opts.compacted ?? false },
-      ]);
-      return topic;
-    },
+    topic: ensuredTopic(bus),
     committed: async (groupId, topic) => bus.committed(groupId, topic),
     close: () => bus.close(),
   };

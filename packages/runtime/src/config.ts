@@ -19,6 +19,13 @@ export const BaseEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   MIGRATE_ON_START: flag.default(true),
+  /**
+   * How long a consumer retries a message whose error is of unknown kind before it dead-letters
+   * it (after salvaging an opt-out in it). Outages pause without a bound; poison goes at once.
+   */
+  CONSUMER_GIVE_UP_AFTER_MS: z.coerce.number().int().min(0).default(600_000),
+  /** At start, wait (with /readyz false) for missing Kafka topics instead of failing. */
+  WAIT_FOR_TOPICS: flag.default(false),
   /** Prepended to every topic name on the broker (several environments on one cluster; tests). */
   TOPIC_PREFIX: z.string().default(''),
 });

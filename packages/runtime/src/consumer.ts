@@ -1,11 +1,13 @@
 // A list consumer: a typed subscription from the topic catalog that pauses while the database
-// is unreachable, traces each batch under the producer's trace, and exposes the metrics every
-// consumer service has.
+// is unreachable, dead-letters what the database refuses as data (after salvaging an opt-out
+// in it), traces each batch under the producer's trace, and exposes the metrics every consumer
+// service has.
 import type { TopicName } from '@sp/contracts';
-import { isConnectionError } from '@sp/db';
+import { dbPoisonReason, isConnectionError } from '@sp/db';
 import { type ConsumerHandle, type ConsumerMetrics, type SubscribeOptions, subscribe } from '@sp/messaging';
 import { SpanKind, withExtractedContext, withSpan } from '@sp/observability';
 import type { Resources } from './resources';
+import { type SalvagePolicy, salvageHook } from './salvage';
 
 export function consumerMetrics(res: Pick<Resources, 'metrics'>): ConsumerMetrics {
   const m = res.metrics;
@@ -20,6 +22,16 @@ export function consumerMetrics(res: Pick<Resources, 'metrics'>): ConsumerMetric
       'group',
       'topic',
     ]),
+    poisoned: m.counter(
+      'sp_consumer_poison_total',
+      'Messages dead-lettered, by cause (validation, data-exception, encoding, retries-exhausted …)',
+      ['group', 'topic', 'reason'],
+    ),
+    salvaged: m.counter(
+      'sp_consumer_salvage_total',
+      'Opt-outs honoured by subject key before dead-lettering, by outcome',
+      ['group', 'topic', 'outcome'],
+    ),
     retried: m.counter('sp_batches_retried_total', 'Batches retried after a transient error', [
       'group',
       'topic',
@@ -32,13 +44,23 @@ export function consumerMetrics(res: Pick<Resources, 'metrics'>): ConsumerMetric
   };
 }
 
+export type ListConsumerOptions<T extends TopicName> = Omit<
+  SubscribeOptions<T>,
+  'isOutage' | 'isPoison' | 'probe' | 'metrics' | 'logger' | 'salvage'
+> & {
+  /** The opt-out this consumer's dead letters still honour (by subject key); none when absent. */
+  salvage?: SalvagePolicy;
+  /** How long an error of unknown kind is retried before the message is dead-lettered. */
+  giveUpAfterMs?: number;
+};
+
 export function startListConsumer<T extends TopicName>(
-  res: Pick<Resources, 'bus' | 'db' | 'logger' | 'metrics'>,
-  opts: Omit<SubscribeOptions<T>, 'isOutage' | 'probe' | 'metrics' | 'logger'>,
+  res: Pick<Resources, 'bus' | 'db' | 'logger' | 'metrics' | 'list'>,
+  opts: ListConsumerOptions<T>,
 ): Promise<ConsumerHandle> {
-  const handle = opts.handle;
+  const { handle, salvage, giveUpAfterMs, retry, ...rest } = opts;
   return subscribe(res.bus, {
-    ...opts,
+    ...rest,
     // The batch runs under the trace of its first message (the webhook or API call that
     // produced it), so one trace goes from the edge through Kafka to the database write.
     handle: (batch) =>
@@ -56,7 +78,12 @@ export function startListConsumer<T extends TopicName>(
         ),
       ),
     isOutage: isConnectionError,
+    isPoison: dbPoisonReason,
     probe: () => res.db.ping(),
+    ...(salvage ? { salvage: salvageHook(res.list, salvage) } : {}),
+    ...(retry || giveUpAfterMs !== undefined
+      ? { retry: { ...retry, ...(giveUpAfterMs !== undefined ? { giveUpAfterMs } : {}) } }
+      : {}),
     metrics: consumerMetrics(res),
     logger: res.logger,
   });

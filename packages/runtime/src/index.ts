@@ -1,7 +1,15 @@
 export { BaseEnv } from './config';
-export { consumerMetrics, startListConsumer } from './consumer';
+export { consumerMetrics, type ListConsumerOptions, startListConsumer } from './consumer';
 export { type Stopper, stopInOrder, stopOnSignals } from './lifecycle';
 export { type ChangelogRelay, startChangelogRelay } from './relay';
 export { assembleResources, type ListOptions, listContext, openResources, type Resources } from './resources';
+export {
+  type PeekedEnvelope,
+  peekEnvelope,
+  type SalvagePolicy,
+  type SalvageScope,
+  salvageHook,
+} from './salvage';
 export { type RunningService, runConsumerService } from './service';
+export { MissingTopicsError, missingTopics, waitForTopics } from './topics';
 export { tracedBus } from './traced-bus';

@@ -16,16 +16,19 @@ export interface ChangelogRelay {
 }
 
 export function startChangelogRelay(
-  res: Pick<Resources, 'bus' | 'list' | 'logger'>,
+  res: Pick<Resources, 'bus' | 'list' | 'logger'> & Partial<Pick<Resources, 'topicName'>>,
   opts: { leaderLockUrl?: string; intervalMs?: number } = {},
 ): ChangelogRelay {
+  const topicName = res.topicName ?? ((t: string) => t);
   const start = (): OutboxRelay =>
     startOutboxRelay({
       bus: res.bus,
       logger: res.logger,
       intervalMs: opts.intervalMs ?? 250,
       source: {
-        fetch: (limit) => fetchOutbox(res.list, limit),
+        // Outbox rows name the catalog topic; the broker's name carries TOPIC_PREFIX.
+        fetch: async (limit) =>
+          (await fetchOutbox(res.list, limit)).map((r) => ({ ...r, topic: topicName(r.topic) })),
         markPublished: (ids) => markOutboxPublished(res.list, ids),
       },
     });

@@ -64,6 +64,8 @@ export async function startServiceUnderTest(opts: {
   brokers: string;
   database: { url: string; drop(): Promise<void> };
   start: (res: Resources) => Promise<ConsumerHandle | ConsumerHandle[]>;
+  /** Partitions of each topic (3 by default). */
+  partitions?: number;
 }): Promise<ServiceUnderTest> {
   const prefix = `${opts.service}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}.`;
   const res = await openTestResources({
@@ -71,6 +73,7 @@ export async function startServiceUnderTest(opts: {
     brokers: opts.brokers,
     databaseUrl: opts.database.url,
     topicPrefix: prefix,
+    ...(opts.partitions !== undefined ? { partitions: opts.partitions } : {}),
   });
   const started = await opts.start(res);
   const consumers = Array.isArray(started) ? started : [started];

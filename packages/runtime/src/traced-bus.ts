@@ -7,9 +7,11 @@ import { injectTraceHeaders, SpanKind, withSpan } from '@sp/observability';
  * the producer's trace.
  */
 export function tracedBus(bus: Bus): Bus {
+  const missing = bus.missingTopics?.bind(bus);
   return {
     consume: (o) => bus.consume(o),
     ensureTopics: (s) => bus.ensureTopics(s),
+    ...(missing ? { missingTopics: missing } : {}),
     healthy: () => bus.healthy(),
     close: () => bus.close(),
     publish: (topic, messages) =>

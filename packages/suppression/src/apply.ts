@@ -46,7 +46,14 @@ export const scopeKey = (r: { subjectKey: string; channel: string; purpose: stri
 
 export async function apply(ctx: SuppressionContext, events: ListEvent[]): Promise<ApplyResult> {
   // Validate everything first: one invalid event -> ValidationError naming it, nothing written.
-  const plans: Plan[] = events.map((e) => planEvent(ctx, validateListEvent(e)));
+  return applyPlans(
+    ctx,
+    events.map((e) => planEvent(ctx, validateListEvent(e))),
+  );
+}
+
+/** Writes planned events in one transaction (apply's second half; salvage plans come here too). */
+export async function applyPlans(ctx: SuppressionContext, plans: Plan[]): Promise<ApplyResult> {
   const seen = new Set<string>();
   const unique: Plan[] = [];
   const repeated: string[] = [];
@@ -70,8 +77,8 @@ export async function apply(ctx: SuppressionContext, events: ListEvent[]): Promi
           source: p.source,
           occurredAt: p.occurredAt,
           recordedAt: at,
-          subjectKeys: p.subjects.map((s) => s.key),
-          keyId: ctx.keyer.currentKeyId,
+          subjectKeys: p.subjectKeys ?? p.subjects.map((s) => s.key),
+          keyId: p.keyId ?? ctx.keyer.currentKeyId,
           scopes: p.writes.map((w) => ({
             subjectKey: w.subjectKey,
             channel: w.channel,

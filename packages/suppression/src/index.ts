@@ -1,3 +1,4 @@
+export { listRefusal } from './admit';
 export {
   type ApplyResult,
   apply,
@@ -41,7 +42,14 @@ export {
   type SmsIntent,
   validateListEvent,
 } from './events';
-export { addMonths, type EntryReason } from './plan';
+export { addMonths, type EntryReason, type PlanContext, type ScopeChannel, type ScopePurpose } from './plan';
+export {
+  SALVAGE_EVENT_TYPE,
+  SALVAGE_SOURCE,
+  type SalvageRequest,
+  salvageEventId,
+  suppressByKey,
+} from './salvage';
 export { queryKeys, resolveSubject, type SubjectInput, type SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, revealAddress } from './vault';

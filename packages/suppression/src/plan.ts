@@ -51,7 +51,12 @@ export interface Plan {
   type: string;
   source: string;
   occurredAt: Date;
+  /** Readable subjects (their encrypted copies go to the vault). */
   subjects: Array<{ subject: Subject; key: string }>;
+  /** The ledger's subject keys when they are not those of `subjects` (a salvage knows a key only). */
+  subjectKeys?: string[];
+  /** The pepper the keys were made with, when not the current one. */
+  keyId?: string;
   writes: Write[];
   payload: Record<string, unknown>;
   minorKeys: string[];
@@ -68,7 +73,10 @@ export function addMonths(d: Date, months: number): Date {
 const star = (topic: string | undefined | null): string =>
   topic === undefined || topic === null || topic === '' ? '*' : topic;
 
-export function planEvent(ctx: SuppressionContext, ev: ListEvent): Plan {
+/** What planning reads of the context: no database, so an ingress can plan (admit.ts) too. */
+export type PlanContext = Pick<SuppressionContext, 'keyer' | 'defaultRegion' | 'revokeAllSms'>;
+
+export function planEvent(ctx: PlanContext, ev: ListEvent): Plan {
   const subjectOf = (type: Subject['type'], raw: string, field: string, region?: string) => {
     try {
       const subject = toSubject(type, raw, { defaultRegion: region ?? ctx.defaultRegion });

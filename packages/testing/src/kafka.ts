@@ -28,19 +28,40 @@ export async function createTopic(
 ): Promise<string> {
   const topic = opts.name ?? uniqueName(prefix);
   await withAdmin(brokers, async (admin) => {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic,
-          numPartitions: opts.partitions ?? 1,
-          replicationFactor: 1,
-          configEntries: Object.entries(opts.config ?? {}).map(([name, value]) => ({ name, value })),
-        },
-      ],
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic,
+            numPartitions: opts.partitions ?? 1,
+            replicationFactor: 1,
+            configEntries: Object.entries(opts.config ?? {}).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      });
+    } catch (err) {
+      // A busy broker may answer the leader wait before the new topic's metadata is out
+      // (UNKNOWN_TOPIC_OR_PARTITION): the topic was created; wait for its leaders instead.
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      await waitForLeaders(admin, topic);
+    }
   });
   return topic;
+}
+
+async function waitForLeaders(admin: Admin, topic: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      if (topics[0]?.partitions.every((p) => p.leader >= 0)) return;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+    }
+    if (Date.now() > until) throw new Error(`topic ${topic} has no leader after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 export interface TestMessage {

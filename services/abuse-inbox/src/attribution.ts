@@ -140,24 +140,29 @@ function addresses(v: AddressObject | AddressObject[] | undefined): string[] {
 }
 
 /**
- * The original's single plain recipient: Delivered-To, then X-Original-To, then To. A field
- * naming several different people, or only placeholders, says nothing.
+ * The original's single plain recipient: Delivered-To, then X-Original-To, then Microsoft's
+ * X-HmXmrOriginalRecipient (the Outlook.com mailbox a JMRP complaint is about, present even when
+ * the mail went Bcc: sisimai arf-22), then To. A field naming several different people, or only
+ * placeholders, says nothing.
  */
 export function recipientOfOriginal(
   original: Original,
   ctx: RecipientContext,
-): { email: string; by: 'delivered-to' | 'x-original-to' | 'to' } | null {
+): { email: string; by: 'delivered-to' | 'x-original-to' | 'x-hmxmroriginalrecipient' | 'to' } | null {
   const fromField = (name: string) =>
     (original.headers.get(name) ?? []).map(bareAddress).filter((a): a is string => Boolean(a));
   const fields = [
     ['delivered-to', fromField('delivered-to')],
     ['x-original-to', fromField('x-original-to')],
+    ['x-hmxmroriginalrecipient', fromField('x-hmxmroriginalrecipient')],
     ['to', addresses(original.parsed?.to)],
   ] as const;
   for (const [by, list] of fields) {
-    const distinct = [...new Set(list.map((a) => a.toLowerCase()))];
-    if (distinct.length !== 1) continue;
-    const [email] = list;
+    // Our own mailboxes (a forward's abuse@) do not count; a placeholder does: the person it
+    // hides may be the one who complained.
+    const people = list.filter((a) => !ctx.own.has(a.toLowerCase()));
+    if (new Set(people.map((a) => a.toLowerCase())).size !== 1) continue;
+    const [email] = people;
     if (email && isPlainRecipient(email, ctx)) return { email, by };
   }
   return null;

@@ -5,6 +5,7 @@ import { buildValidEnvelope, cleanDeep, hasControlChars, type TopicName } from '
 import { createKeyer, createSealer, toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
+import { listRefusal } from '@sp/suppression';
 import type { AbuseInboxConfig } from './config';
 import { createFileQuarantine, type Quarantine } from './quarantine';
 import { analyzeReport, type Found } from './report';
@@ -111,6 +112,13 @@ function prepare(
       { type: e.type, error: built.error },
       'abuse mail read into an event the contract refuses',
     );
+    return { ok: false, reason: 'event-not-valid' };
+  }
+  // Exactly what the consumer's apply() would refuse (issue 10 item 9): kept here, not dead-lettered there.
+  const refused = listRefusal({ keyer: deps.keyer }, built.value);
+  if (refused) {
+    // The refusal's text may quote the value: only the type is logged.
+    deps.logger.warn({ type: e.type }, 'abuse mail read into an event the list refuses');
     return { ok: false, reason: 'event-not-valid' };
   }
   return { ok: true, out: { topic: e.topic, type: e.type, key, envelope: built.value } };

@@ -14,31 +14,19 @@ export type { TokenOpener } from './attribution';
 export { tokensIn } from './attribution';
 export { headerFields } from './mime';
 
-export interface ComplaintFound {
-  kind: 'complaint';
+/** Someone a mail is about, and what it says of them. */
+interface Finding<K extends string> {
+  kind: K;
   email: string;
   data: Record<string, unknown>;
   occurredAt?: string;
   /** Evidence of this finding alone (an SES feedbackId), beside the report's. */
   evidence?: Record<string, unknown>;
 }
-export interface BounceFound {
-  kind: 'bounce';
-  email: string;
-  data: Record<string, unknown>;
-  occurredAt?: string;
-  /** Evidence of this finding alone (an SES feedbackId), beside the report's. */
-  evidence?: Record<string, unknown>;
-}
+export type ComplaintFound = Finding<'complaint'>;
+export type BounceFound = Finding<'bounce'>;
 /** A removal request (ARF opt-out): an email-marketing opt-out, not a complaint. */
-export interface OptOutFound {
-  kind: 'optout';
-  email: string;
-  data: Record<string, unknown>;
-  occurredAt?: string;
-  /** Evidence of this finding alone (an SES feedbackId), beside the report's. */
-  evidence?: Record<string, unknown>;
-}
+export type OptOutFound = Finding<'optout'>;
 export type Found = ComplaintFound | BounceFound | OptOutFound;
 
 export type Analysis =
@@ -75,6 +63,20 @@ export async function analyzeReport(raw: Buffer, opts: AnalyzeOptions): Promise<
   } catch {
     return { ok: false, reason: 'unparseable', evidence: {} };
   }
+  try {
+    return await analyzeParsed(raw, mail, opts);
+  } catch (err) {
+    // A reader bug must not turn into a 451 that the forwarding server retries for days:
+    // the mail is kept for an operator instead (no suppression is lost, it is reviewable).
+    return {
+      ok: false,
+      reason: `reader-failed:${err instanceof Error ? err.name : 'unknown'}`,
+      evidence: {},
+    };
+  }
+}
+
+async function analyzeParsed(raw: Buffer, mail: ParsedMail, opts: AnalyzeOptions): Promise<Analysis> {
   const evidence: Record<string, unknown> = { reportMessageId: mail.messageId ?? null };
 
   const text = raw.toString('utf8');

@@ -41,7 +41,8 @@ export function sesNotificationInText(text: string): SesNotification | null {
 }
 
 function mayHoldJson(a: Attachment): boolean {
-  const type = a.contentType.toLowerCase();
+  // mailparser gives `false`, not a string, for an empty Content-Type (found by the SMTP fuzz test).
+  const type = typeof a.contentType === 'string' ? a.contentType.toLowerCase() : '';
   return (
     type === 'application/json' ||
     type === 'text/json' ||

@@ -32,8 +32,15 @@ export interface TestInbox {
 
 export async function startInbox(overrides: Record<string, string> = {}): Promise<TestInbox> {
   const brokers = testInfra().kafkaBrokers;
+  // Topics of its own unless the caller names them (e.g. the topics of consumers under test).
   const [optout, complaint, bounce] = await Promise.all(
-    ['optout', 'complaint', 'bounce'].map((p) => createTopic(brokers, `abuse-${p}`)),
+    (
+      [
+        ['optout', 'TOPIC_EMAIL_OPTOUT'],
+        ['complaint', 'TOPIC_COMPLAINT'],
+        ['bounce', 'TOPIC_BOUNCE'],
+      ] as const
+    ).map(([p, env]) => overrides[env] ?? createTopic(brokers, `abuse-${p}`)),
   );
   const dir = mkdtempSync(join(tmpdir(), 'sp-quarantine-'));
   const env = {

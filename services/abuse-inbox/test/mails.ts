@@ -37,17 +37,37 @@ export function arfReport(o: {
   original: string;
   headersOnly?: boolean;
   feedbackType?: string;
+  /** The machine-readable part verbatim, instead of the usual fields above. */
+  fields?: string[];
+  from?: string;
+  subject?: string;
+  /** How the original is enclosed; headersOnly means text/rfc822-headers. */
+  originalType?: 'message/rfc822' | 'text/rfc822-headers' | 'text/rfc822-header';
+  /** report-type on a folded line after the boundary, as sisimai arf-15 / arf-21 have it. */
+  folded?: boolean;
 }): string {
   const b = `arf-${Math.random().toString(36).slice(2)}`;
+  const type = o.originalType ?? (o.headersOnly ? 'text/rfc822-headers' : 'message/rfc822');
+  const fields = o.fields ?? [
+    `Feedback-Type: ${o.feedbackType ?? 'abuse'}`,
+    'User-Agent: SomeMailboxFBL/1.0',
+    'Version: 1',
+    'Original-Mail-From: <bounces@ink.example>',
+    ...(o.originalRcptTo ? [`Original-Rcpt-To: ${o.originalRcptTo}`] : []),
+    'Arrival-Date: Thu, 19 Nov 2026 09:00:05 +0000',
+    'Reported-Domain: ink.example',
+  ];
   return crlf(
     [
-      'From: Mail Feedback <feedback@fbl.mailbox.example>',
+      `From: ${o.from ?? 'Mail Feedback <feedback@fbl.mailbox.example>'}`,
       `To: ${ABUSE}`,
-      'Subject: Email Feedback Report for IP 192.0.2.1',
+      `Subject: ${o.subject ?? 'Email Feedback Report for IP 192.0.2.1'}`,
       `Message-ID: <${b}@fbl.mailbox.example>`,
       'Date: Thu, 19 Nov 2026 10:00:00 +0000',
       'MIME-Version: 1.0',
-      `Content-Type: multipart/report; report-type=feedback-report; boundary="${b}"`,
+      o.folded
+        ? `Content-Type: multipart/report; boundary="${b}";\n    report-type="feedback-report"`
+        : `Content-Type: multipart/report; report-type=feedback-report; boundary="${b}"`,
       '',
       `--${b}`,
       'Content-Type: text/plain; charset=us-ascii',
@@ -57,44 +77,46 @@ export function arfReport(o: {
       `--${b}`,
       'Content-Type: message/feedback-report',
       '',
-      `Feedback-Type: ${o.feedbackType ?? 'abuse'}`,
-      'User-Agent: SomeMailboxFBL/1.0',
-      'Version: 1',
-      'Original-Mail-From: <bounces@ink.example>',
-      ...(o.originalRcptTo ? [`Original-Rcpt-To: ${o.originalRcptTo}`] : []),
-      'Arrival-Date: Thu, 19 Nov 2026 09:00:05 +0000',
-      'Reported-Domain: ink.example',
+      ...fields,
       '',
       `--${b}`,
-      `Content-Type: ${o.headersOnly ? 'text/rfc822-headers' : 'message/rfc822'}`,
+      `Content-Type: ${type}`,
       'Content-Disposition: inline',
       '',
-      o.headersOnly ? (o.original.split('\n\n')[0] ?? '') : o.original,
+      type === 'message/rfc822' ? o.original : (o.original.split('\n\n')[0] ?? ''),
       `--${b}--`,
       '',
     ].join('\n'),
   );
 }
 
-/** A person forwarding a spam as an attachment (R-AB-2). */
-export function forwardedSpam(original: string): string {
+/**
+ * A person forwarding a spam as an attachment (R-AB-2); `o` changes who forwards and what is
+ * attached (the attachment's own part headers, its content as it goes on the wire).
+ */
+export function forwardedSpam(
+  original: string,
+  o: { from?: string; subject?: string; note?: string; partHeaders?: string[] } = {},
+): string {
   const b = `fwd-${Math.random().toString(36).slice(2)}`;
   return crlf(
     [
-      'From: Someone <someone@mailbox.example>',
+      `From: ${o.from ?? 'Someone <someone@mailbox.example>'}`,
       `To: ${ABUSE}`,
-      'Subject: Fwd: 30% off all cartridges',
+      `Subject: ${o.subject ?? 'Fwd: 30% off all cartridges'}`,
       'MIME-Version: 1.0',
       `Content-Type: multipart/mixed; boundary="${b}"`,
       '',
       `--${b}`,
       'Content-Type: text/plain; charset=utf-8',
       '',
-      'I never asked for this. Spam!',
+      o.note ?? 'I never asked for this. Spam!',
       '',
       `--${b}`,
-      'Content-Type: message/rfc822',
-      'Content-Disposition: attachment; filename="spam.eml"',
+      ...(o.partHeaders ?? [
+        'Content-Type: message/rfc822',
+        'Content-Disposition: attachment; filename="spam.eml"',
+      ]),
       '',
       original,
       `--${b}--`,

@@ -1,7 +1,7 @@
 // Mails shaped like the ones real providers send (our own text; each names the public sample whose
 // shape it reproduces). sisimai's set-of-emails (maildir/bsd) for the SNS mails and the ARF
 // variants, AWS's "Amazon SNS notification contents" for SES for the notification JSON.
-import { ABUSE } from './mails';
+import { ABUSE, arfReport, forwardedSpam } from './mails';
 
 function crlf(s: string): string {
   return s.replace(/\r?\n/g, '\r\n');
@@ -169,33 +169,23 @@ export function flowed(text: string, width = 70): string {
 
 /** A notification forwarded by a mail rule as an attachment (application/json or text/plain). */
 export function snsAttachmentMail(json: string, type: 'application/json' | 'text/plain'): string {
-  const b = `att-${Math.random().toString(36).slice(2)}`;
-  return crlf(
-    [
-      'From: Ops Mailbox <ops@ink.example>',
-      `To: ${ABUSE}`,
-      'Subject: Fwd: AWS Notification Message',
-      'MIME-Version: 1.0',
-      `Content-Type: multipart/mixed; boundary="${b}"`,
-      '',
-      `--${b}`,
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      'Forwarded by rule: SES feedback.',
-      '',
-      `--${b}`,
-      `Content-Type: ${type}; name="notification.${type === 'application/json' ? 'json' : 'txt'}"`,
-      `Content-Disposition: attachment; filename="notification.${type === 'application/json' ? 'json' : 'txt'}"`,
-      'Content-Transfer-Encoding: base64',
-      '',
-      (
-        Buffer.from(json, 'utf8')
-          .toString('base64')
-          .match(/.{1,76}/g) ?? []
-      ).join('\n'),
-      `--${b}--`,
-      '',
-    ].join('\n'),
+  const name = `notification.${type === 'application/json' ? 'json' : 'txt'}`;
+  return forwardedSpam(
+    (
+      Buffer.from(json, 'utf8')
+        .toString('base64')
+        .match(/.{1,76}/g) ?? []
+    ).join('\n'),
+    {
+      from: 'Ops Mailbox <ops@ink.example>',
+      subject: 'Fwd: AWS Notification Message',
+      note: 'Forwarded by rule: SES feedback.',
+      partHeaders: [
+        `Content-Type: ${type}; name="${name}"`,
+        `Content-Disposition: attachment; filename="${name}"`,
+        'Content-Transfer-Encoding: base64',
+      ],
+    },
   );
 }
 
@@ -226,43 +216,12 @@ export function feedbackReport(o: {
   originalType?: 'message/rfc822' | 'text/rfc822-headers' | 'text/rfc822-header';
   subject?: string;
 }): string {
-  const b = `_----------=_${Math.random().toString(36).slice(2)}`;
-  const type = o.originalType ?? 'message/rfc822';
-  return crlf(
-    [
-      `From: ${o.from ?? 'feedbackloop@feedback.mailbox.example'}`,
-      `To: ${ABUSE}`,
-      `Subject: ${o.subject ?? 'Abuse Report'}`,
-      `Message-Id: <${b.slice(13)}@feedback.mailbox.example>`,
-      'Date: Thu, 19 Nov 2026 10:00:00 +0000',
-      'MIME-Version: 1.0',
-      `Content-Type: multipart/report; boundary="${b}";`,
-      '    report-type="feedback-report"',
-      '',
-      'This is a multi-part message in MIME format.',
-      '',
-      `--${b}`,
-      'Content-Disposition: inline',
-      'Content-Type: text/plain',
-      '',
-      'This is an email abuse report for an email message received from IP 198.51.100.7.',
-      '',
-      `--${b}`,
-      'Content-Disposition: inline',
-      'Content-Type: message/feedback-report',
-      '',
-      ...o.fields,
-      '',
-      `--${b}`,
-      'Content-Disposition: inline',
-      `Content-Type: ${type}`,
-      '',
-      type === 'message/rfc822' ? o.original : (o.original.split('\n\n')[0] ?? ''),
-      '',
-      `--${b}--`,
-      '',
-    ].join('\n'),
-  );
+  return arfReport({
+    ...o,
+    from: o.from ?? 'feedbackloop@feedback.mailbox.example',
+    subject: o.subject ?? 'Abuse Report',
+    folded: true,
+  });
 }
 
 /**

@@ -1,2 +1,3 @@
 export { complaintHandler } from './handler';
-export { startComplaintConsumer } from './service';
+export { runComplaintConsumer } from './run';
+export { COMPLAINT_TOPICS, complaintSalvage, startComplaintConsumer } from './service';

@@ -1,9 +1,5 @@
 // complaint-consumer: abuse.complaint.v1 and email.bounce.v1 -> the list.
-import { runConsumerService } from '@sp/runtime';
 import { loadConfig } from './config';
-import { startComplaintConsumer } from './service';
+import { runComplaintConsumer } from './run';
 
-const config = loadConfig();
-await runConsumerService('complaint-consumer', config, async (res) => [
-  await startComplaintConsumer(res, { groupId: config.GROUP_ID }),
-]);
+await runComplaintConsumer(loadConfig());

@@ -1,2 +1,3 @@
 export { doNotSellHandler } from './handler';
-export { startDnsConsumer } from './service';
+export { runDnsConsumer } from './run';
+export { DNS_TOPICS, dnsSalvage, startDnsConsumer } from './service';

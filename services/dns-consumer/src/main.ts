@@ -1,9 +1,5 @@
 // dns-consumer: privacy.do-not-sell.v1 -> the list and the request log.
-import { runConsumerService } from '@sp/runtime';
 import { loadConfig } from './config';
-import { startDnsConsumer } from './service';
+import { runDnsConsumer } from './run';
 
-const config = loadConfig();
-await runConsumerService('dns-consumer', config, async (res) => [
-  await startDnsConsumer(res, { groupId: config.GROUP_ID }),
-]);
+await runDnsConsumer(loadConfig());

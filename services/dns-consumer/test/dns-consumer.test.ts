@@ -1,9 +1,10 @@
 // Issue 4 on real Kafka and PostgreSQL: Do-Not-Sell requests reach check() for every identifier.
 import { randomUUID } from 'node:crypto';
 import { newEnvelope, Topics } from '@sp/contracts';
+import { DLQ_HEADERS } from '@sp/messaging';
 import { type ServiceUnderTest, startServiceUnderTest } from '@sp/runtime/testing';
 import { check, listDnsRequests } from '@sp/suppression';
-import { freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
+import { consumeAll, freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsConsumer } from '../src/index';
 
@@ -92,5 +93,37 @@ describe('dns-consumer', () => {
       method: 'authorized-agent',
       agent: { name: 'Privacy Agents LLC', permissionRef: 'POA-123' },
     });
+  });
+});
+
+describe('salvage before the DLQ (when in doubt, suppress)', () => {
+  it('a Do-Not-Sell request that cannot be read still stops sale/share for the identifier it was keyed by', async () => {
+    const email = `${uniqueName('dns-lost')}@shop.example`;
+    const key = res.keyer.keyOf({ type: 'email', value: email });
+    const topic = `${prefix}${Topics.doNotSell}`;
+    await produce(testInfra().kafkaBrokers, topic, [{ key, value: Buffer.from([0x7b, 0xff, 0xfe, 0x00]) }]);
+    const [dead] = await consumeAll(testInfra().kafkaBrokers, `${topic}.dlq`, 1, 120_000);
+    expect(dead?.headers[DLQ_HEADERS.salvage]).toBe('applied');
+    const r = await check(res.list, {
+      subject: { type: 'email', value: email },
+      channel: 'email',
+      kind: 'sale_share',
+    });
+    expect(r.allowed).toBe(false);
+    expect(r.reasons).toEqual([
+      expect.objectContaining({
+        channel: 'any',
+        purpose: 'sale_share',
+        reason: 'do-not-sell',
+        source: 'salvaged-from-dlq',
+      }),
+    ]);
+    // Sale/share only: marketing email is not what the request was known to ask.
+    const m = await check(res.list, {
+      subject: { type: 'email', value: email },
+      channel: 'email',
+      kind: 'marketing',
+    });
+    expect(m.allowed).toBe(true);
   });
 });

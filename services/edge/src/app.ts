@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
-import { ValidationError } from '@sp/contracts';
 import { createMetrics } from '@sp/observability';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Ctx, EdgeDeps } from './deps';
+import { charsetError, toHttpFailure } from './http-errors';
+import { createEdgeLimits } from './limits';
 import { registerDoNotSell } from './routes/do-not-sell';
 import { registerSns } from './routes/sns';
 import { registerTwilio } from './routes/twilio';
@@ -22,6 +22,7 @@ declare module 'fastify' {
 }
 
 export function buildEdge(deps: EdgeDeps): FastifyInstance {
+  const metrics = deps.metrics ?? createMetrics('edge');
   const ctx: Ctx = {
     bus: deps.bus,
     sealer: deps.sealer,
@@ -29,9 +30,10 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
     config: deps.config,
     logger: deps.logger,
     clock: deps.clock ?? { now: () => new Date() },
-    metrics: deps.metrics ?? createMetrics('edge'),
+    metrics,
     fetchCertificate: deps.fetchCertificate ?? httpsCertificateFetcher(),
     httpGet: deps.httpGet ?? (async (url) => ({ status: (await fetch(url, { redirect: 'error' })).status })),
+    limits: createEdgeLimits(deps.config.limits, metrics),
   };
   const { config } = ctx;
   const app = Fastify({
@@ -50,7 +52,7 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
     reply.cspNonce = nonce;
     reply.header(
       'content-security-policy',
-      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
     );
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
@@ -68,36 +70,32 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
     attachFieldsToBody: 'keyValues',
     limits: { files: 0, fields: 20, fieldSize: 4096, parts: 20 },
   });
-  void app.register(rateLimit, {
-    global: false,
-    max: config.rateLimit.max,
-    timeWindow: config.rateLimit.windowMs,
+
+  // Requests that reached their handler: an error before that is one of reading the request.
+  const handled = new WeakSet<FastifyRequest>();
+  app.addHook('preHandler', async (req) => {
+    handled.add(req);
+  });
+  // Our parsers read UTF-8 only: a body declared in another charset would be read as garbage.
+  app.addHook('preParsing', async (req) => {
+    const err = charsetError(req.headers['content-type']);
+    if (err) throw err;
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-    // One mapper (STYLE.md 7): contract violations are the client's (400), fastify's own 4xx pass
-    // through, and anything unknown (Kafka down, ...) is a 503 so Twilio, SNS or a person retries.
-    const status =
-      err instanceof ValidationError
-        ? 400
-        : err.statusCode && err.statusCode >= 400 && err.statusCode < 500
-          ? err.statusCode
-          : 503;
-    const log = status === 503 ? ctx.logger.error.bind(ctx.logger) : ctx.logger.warn.bind(ctx.logger);
-    log({ route: req.routeOptions.url, status, err: { name: err.name } }, 'request failed');
-    return sendError(
-      reply,
-      status,
-      status === 503 ? 'Temporarily unavailable, please try again.' : 'Bad request.',
-    );
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    // One mapper (STYLE.md 7, http-errors.ts): bad input is a 4xx with its reason, anything
+    // unknown inside a handler (Kafka down, ...) a 503 so Twilio, SNS or a person retries.
+    const { status, message } = toHttpFailure(err, !handled.has(req));
+    const log = status >= 500 ? ctx.logger.error.bind(ctx.logger) : ctx.logger.warn.bind(ctx.logger);
+    log({ route: req.routeOptions.url, status, err: { name: err.name, code: err.code } }, 'request failed');
+    return sendError(reply, status, message);
   });
 
-  const publicLimit = { rateLimit: { max: config.rateLimit.max, timeWindow: config.rateLimit.windowMs } };
-  // Inside a plugin, so the routes are added after rate-limit and multipart have loaded (routes
-  // added straight on the root would miss the rate-limit onRoute hook).
+  // Inside a plugin, so the routes are added after multipart has loaded. Limits are per route
+  // (ctx.limits): what a valid token or signature proves is never refused for volume.
   void app.register(async (routes) => {
-    registerUnsubscribe(routes, ctx, publicLimit);
-    registerDoNotSell(routes, ctx, publicLimit);
+    registerUnsubscribe(routes, ctx);
+    registerDoNotSell(routes, ctx);
     registerTwilio(routes, ctx);
     registerSns(routes, ctx);
   });

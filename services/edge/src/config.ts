@@ -3,7 +3,42 @@ import { csv, keyRing, parseEnv, port } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { z } from 'zod';
 
-export const EdgeEnv = z.object({
+const count = z.coerce.number().int().positive();
+
+/**
+ * The abuse limits and the proxy trust: what `npm start` passes through as well (README, "Limits").
+ * A valid sealed token or Twilio/SNS signature is never refused for volume; these bound the rest.
+ */
+export const EdgeLimitsEnv = z.object({
+  /** Length of every counting window. */
+  RATE_LIMIT_WINDOW_MS: count.default(60_000),
+  /** Page views (GET pages, the Do-Not-Sell form and GPC posts) per client IP and window. */
+  PAGE_RATE_LIMIT_MAX: count.default(120),
+  /** Failed tokens, signatures and API bearers per client IP and window; past it, 429. */
+  FAILED_AUTH_RATE_LIMIT_MAX: count.default(30),
+  /** Do-Not-Sell form posts per identifier (email, phone) and window. */
+  FORM_RATE_LIMIT_MAX: count.default(5),
+  /** How many IPs/identifiers the counters remember (memory bound; the oldest go first). */
+  RATE_LIMIT_MAX_KEYS: count.default(100_000),
+  /** A token (or Twilio MessageSid, SNS MessageId) seen again within this window is answered, not re-published. */
+  DEDUPE_WINDOW_MS: count.default(10 * 60_000),
+  /**
+   * Whose X-Forwarded-For to believe (fastify's trustProxy): false, true, or the proxies'
+   * IPs/CIDRs (comma-separated; proxy-addr's names loopback, linklocal, uniquelocal too).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine(
+      (v) => !/^\s*\d+\s*$/.test(v),
+      "a hop count is not supported (fastify 5 cannot check the proxy with it): give the proxies' IPs or CIDRs",
+    ),
+});
+export type EdgeLimitsEnv = z.infer<typeof EdgeLimitsEnv>;
+/** The variable names above, for processes that embed the edge (the standalone `npm start`). */
+export const EDGE_LIMIT_VARIABLES = Object.keys(EdgeLimitsEnv.shape) as (keyof EdgeLimitsEnv)[];
+
+export const EdgeEnv = EdgeLimitsEnv.extend({
   HOST: z.string().default('0.0.0.0'),
   PORT: port.default(8080),
   OPS_PORT: port.default(9464),
@@ -26,14 +61,11 @@ export const EdgeEnv = z.object({
   SNS_TOPIC_ARNS: csv.default([]),
   /** Host names a SigningCertURL may point at. */
   SNS_CERT_HOST_PATTERN: z.string().default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$'),
-  RATE_LIMIT_MAX: z.coerce.number().int().positive().default(60),
-  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
     .positive()
     .default(64 * 1024),
-  TRUST_PROXY: z.string().default('false'),
   TOPIC_EMAIL_OPTOUT: z.string().default(Topics.emailOptOut),
   TOPIC_SMS_INBOUND: z.string().default(Topics.smsInbound),
   TOPIC_DO_NOT_SELL: z.string().default(Topics.doNotSell),
@@ -57,17 +89,27 @@ export interface EdgeConfig {
   twilioAuthToken: string;
   dnsApiToken: string;
   sns: { topicArns: string[]; certHostPattern: RegExp };
-  rateLimit: { max: number; windowMs: number };
+  limits: EdgeLimitsConfig;
   bodyLimitBytes: number;
-  /** fastify's trustProxy: false, true, or the proxies' addresses/CIDRs (comma-separated). */
+  /** fastify's trustProxy: false, true, or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string;
   topics: { emailOptOut: string; smsInbound: string; doNotSell: string; complaint: string; bounce: string };
 }
 
+export interface EdgeLimitsConfig {
+  windowMs: number;
+  pageViewsPerIp: number;
+  failedAuthPerIp: number;
+  formPostsPerIdentifier: number;
+  maxKeys: number;
+  dedupeWindowMs: number;
+}
+
 function trustProxy(raw: string): boolean | string {
-  if (raw === 'true') return true;
-  if (raw === 'false' || raw === '') return false;
-  return raw;
+  const v = raw.trim();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  return v;
 }
 
 /** Parses the environment (process.env by default) into the edge's configuration. */
@@ -88,7 +130,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     twilioAuthToken: e.TWILIO_AUTH_TOKEN,
     dnsApiToken: e.DNS_API_TOKEN,
     sns: { topicArns: e.SNS_TOPIC_ARNS, certHostPattern: new RegExp(e.SNS_CERT_HOST_PATTERN) },
-    rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    limits: {
+      windowMs: e.RATE_LIMIT_WINDOW_MS,
+      pageViewsPerIp: e.PAGE_RATE_LIMIT_MAX,
+      failedAuthPerIp: e.FAILED_AUTH_RATE_LIMIT_MAX,
+      formPostsPerIdentifier: e.FORM_RATE_LIMIT_MAX,
+      maxKeys: e.RATE_LIMIT_MAX_KEYS,
+      dedupeWindowMs: e.DEDUPE_WINDOW_MS,
+    },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: trustProxy(e.TRUST_PROXY),
     topics: {

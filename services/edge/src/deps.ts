@@ -1,11 +1,13 @@
 // The small bag of resources the edge's handlers get (STYLE.md 2), and the one way they publish:
 // an envelope validated by its contract, keyed by the subject key, acked before the answer.
-import { buildValidEnvelope, type TopicName, ValidationError } from '@sp/contracts';
+import { buildValidEnvelope, cleanDeep, type TopicName, ValidationError } from '@sp/contracts';
 import type { createKeyer, createSealer } from '@sp/identity';
 import { toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
+import { listRefusal } from '@sp/suppression';
 import type { EdgeConfig } from './config';
+import type { EdgeLimits } from './limits';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -42,6 +44,7 @@ export interface Ctx {
   metrics: Metrics;
   fetchCertificate: CertificateFetcher;
   httpGet: (url: string) => Promise<{ status: number }>;
+  limits: EdgeLimits;
 }
 
 /** The subject key of a raw identifier, or null when it does not normalize. */
@@ -63,8 +66,27 @@ export interface Outgoing {
 }
 
 /**
+ * The envelope of an outgoing event, or the ValidationError that refuses it. Free text is cleaned
+ * first (NUL and other controls cannot reach PostgreSQL; identifiers with controls were refused by
+ * the route before this), then the contract is checked, then what the consumer's apply() checks
+ * (the same function, with the same identity normalization): a refusal here is a 4xx at our edge,
+ * never a 200 followed by a dead letter holding a readable address (issue 10 items 5 and 9).
+ */
+export function envelopeOf(ctx: Ctx, e: Outgoing) {
+  const built = buildValidEnvelope(e.type as TopicName, e.type, 'edge', cleanDeep(e.data), {
+    ...(e.evidence ? { evidence: cleanDeep(e.evidence) } : {}),
+    occurredAt: e.occurredAt ?? ctx.clock.now(),
+  });
+  if (!built.ok) return { ok: false as const, error: new ValidationError(`${e.type}: ${built.error}`) };
+  const refused = listRefusal({ keyer: ctx.keyer, defaultRegion: ctx.config.smsDefaultRegion }, built.value);
+  if (refused) return { ok: false as const, error: refused };
+  return { ok: true as const, value: built.value };
+}
+
+/**
  * Publishes events in one acked batch per topic; resolves only once Kafka acknowledged them
- * (acks from all in-sync replicas), so the caller answers after the event is safe.
+ * (acks from all in-sync replicas), so the caller answers after the event is safe. Any refused
+ * event throws its ValidationError before anything is sent.
  */
 export async function publish(ctx: Ctx, events: Outgoing[]): Promise<string[]> {
   const byTopic = new Map<
@@ -73,12 +95,8 @@ export async function publish(ctx: Ctx, events: Outgoing[]): Promise<string[]> {
   >();
   const ids: string[] = [];
   for (const e of events) {
-    // The contract is checked here, at our edge, so a malformed event is a 400, never a DLQ entry.
-    const built = buildValidEnvelope(e.type as TopicName, e.type, 'edge', e.data, {
-      ...(e.evidence ? { evidence: e.evidence } : {}),
-      occurredAt: e.occurredAt ?? ctx.clock.now(),
-    });
-    if (!built.ok) throw new ValidationError(`${e.type}: ${built.error}`);
+    const built = envelopeOf(ctx, e);
+    if (!built.ok) throw built.error;
     const envelope = built.value;
     ids.push(envelope.id);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'event-type': e.type };

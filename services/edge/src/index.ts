@@ -1,5 +1,12 @@
 export { buildEdge } from './app';
-export { type EdgeConfig, EdgeEnv, loadConfig } from './config';
+export {
+  EDGE_LIMIT_VARIABLES,
+  type EdgeConfig,
+  EdgeEnv,
+  type EdgeLimitsConfig,
+  EdgeLimitsEnv,
+  loadConfig,
+} from './config';
 export type { CertificateFetcher, Clock, EdgeDeps } from './deps';
 export {
   canonicalString,

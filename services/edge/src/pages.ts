@@ -87,6 +87,9 @@ export function oneClickDonePage(brand: BrandInfo, nonce: string) {
   );
 }
 
+/** Where the Do-Not-Sell page's script posts navigator.globalPrivacyControl (the header's twin). */
+export const GPC_PATH = '/privacy/gpc';
+
 export interface DnsFormState {
   gpcHonored: boolean;
   error?: string;
@@ -96,14 +99,28 @@ export interface DnsFormState {
 
 /**
  * R-DNS-8: the reference form promises both, stop selling/sharing AND stop marketing email.
- * R-DNS-2: a Sec-GPC request was already honored when this page renders; the script shows the
- * same notice when the browser reports navigator.globalPrivacyControl and sends it along.
+ * R-DNS-2: a Sec-GPC request was already honored when this page renders. When the browser only
+ * reports navigator.globalPrivacyControl, the script posts it and shows the notice only once the
+ * edge answered 2xx (the event is then in the ledger); a refusal shows a neutral line instead.
  */
 export function doNotSellPage(brand: BrandInfo, action: string, state: DnsFormState, nonce: string) {
   const gpcNotice = `<p id="gpc-notice" class="notice" role="status"${state.gpcHonored ? '' : ' hidden'}>Your browser's Global Privacy Control signal was honored: we have stopped selling or sharing the information linked to this browser. You do not need to do anything else for this browser.</p>`;
+  const gpcFailed = `<p id="gpc-failed" role="status" hidden>Your browser sends a Global Privacy Control signal, but we could not record it just now. Reload this page to try again, or use the form below.</p>`;
   const error = state.error ? `<p class="error" role="alert">${esc(state.error)}</p>` : '';
+  const gpcScript = !state.gpcHonored
+    ? `<script nonce="${nonce}">(function () {
+if (navigator.globalPrivacyControl !== true) return;
+var failed = function () { document.getElementById('gpc-failed').hidden = false; };
+fetch(${JSON.stringify(GPC_PATH)}, { method: 'POST', credentials: 'same-origin' }).then(function (r) {
+  if (!r.ok) return failed();
+  document.getElementById('gpc-notice').hidden = false;
+  document.getElementById('gpc-field').value = '1';
+}, failed);
+})();</script>`
+    : '';
   const body = `<h1>Do Not Sell or Share My Personal Information</h1>
 ${gpcNotice}
+${gpcFailed}
 <p>When you send this form, ${esc(brand.brandName)} will:</p>
 <ul>
 <li>stop selling or sharing your personal information, and</li>
@@ -120,7 +137,7 @@ ${error}
 <button type="submit">Do not sell or share my information</button>
 </form>
 <p>You can also ask by phone or by writing to <a href="mailto:${esc(brand.supportEmail)}">${esc(brand.supportEmail)}</a>, yourself or through an authorized agent.</p>
-<script nonce="${nonce}">if (navigator.globalPrivacyControl === true) { document.getElementById('gpc-notice').hidden = false; document.getElementById('gpc-field').value = '1'; }</script>`;
+${gpcScript}`;
   return layout('Do Not Sell or Share', body, nonce);
 }
 

@@ -1,8 +1,11 @@
 // Starts a real edge (HTTP on loopback, real Kafka bus) on topics of its own.
+import { Topics } from '@sp/contracts';
 import { createKeyer, createSealer, generateSecret } from '@sp/identity';
-import { createKafkaBus } from '@sp/messaging';
+import { type ConsumerHandle, createKafkaBus } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
-import { createTopic, readEvents, type TestEnvelope, testInfra } from '@sp/testing';
+import type { Resources } from '@sp/runtime';
+import { startServiceUnderTest, TEST_PEPPER } from '@sp/runtime/testing';
+import { createTopic, freshDatabase, readEvents, type TestEnvelope, testInfra, withAdmin } from '@sp/testing';
 import { buildEdge } from '../src/app';
 import { loadConfig } from '../src/config';
 import type { EdgeDeps } from '../src/deps';
@@ -18,21 +21,25 @@ export interface TestEdge {
   close(): Promise<void>;
 }
 
+/**
+ * An edge on topics of its own, or on the topics of a consumer service under test (`topicPrefix`)
+ * so that what the edge accepts reaches the real list.
+ */
 export async function startEdge(
   env: Record<string, string> = {},
   extra: Pick<EdgeDeps, 'fetchCertificate' | 'httpGet'> = {},
+  topicPrefix?: string,
 ): Promise<TestEdge> {
   const brokers = testInfra().kafkaBrokers;
-  const [emailOptOut, smsInbound, doNotSell, complaint, bounce] = await Promise.all(
-    ['optout', 'sms', 'dns', 'complaint', 'bounce'].map((p) => createTopic(brokers, `edge-${p}`)),
-  );
-  const topics = {
-    emailOptOut: emailOptOut!,
-    smsInbound: smsInbound!,
-    doNotSell: doNotSell!,
-    complaint: complaint!,
-    bounce: bounce!,
-  };
+  const topics = topicPrefix
+    ? {
+        emailOptOut: `${topicPrefix}${Topics.emailOptOut}`,
+        smsInbound: `${topicPrefix}${Topics.smsInbound}`,
+        doNotSell: `${topicPrefix}${Topics.doNotSell}`,
+        complaint: `${topicPrefix}${Topics.complaint}`,
+        bounce: `${topicPrefix}${Topics.bounce}`,
+      }
+    : await ownTopics(brokers);
   const tokenKeys = `k1:${generateSecret()}`;
   const peppers = `p1:${generateSecret()}`;
   const twilioAuthToken = generateSecret();
@@ -45,7 +52,10 @@ export async function startEdge(
     DNS_API_TOKEN: dnsApiToken,
     BRAND_NAME: 'Ink Corner',
     SUPPORT_EMAIL: 'support@ink.example',
-    RATE_LIMIT_MAX: '1000',
+    // Generous limits: the tests of the limits set their own.
+    PAGE_RATE_LIMIT_MAX: '100000',
+    FAILED_AUTH_RATE_LIMIT_MAX: '100000',
+    FORM_RATE_LIMIT_MAX: '100000',
     TOPIC_EMAIL_OPTOUT: topics.emailOptOut,
     TOPIC_SMS_INBOUND: topics.smsInbound,
     TOPIC_DO_NOT_SELL: topics.doNotSell,
@@ -76,6 +86,60 @@ export async function startEdge(
   };
 }
 
+async function ownTopics(brokers: string): Promise<TestEdge['topics']> {
+  const [emailOptOut, smsInbound, doNotSell, complaint, bounce] = await Promise.all(
+    ['optout', 'sms', 'dns', 'complaint', 'bounce'].map((p) => createTopic(brokers, `edge-${p}`)),
+  );
+  return {
+    emailOptOut: emailOptOut!,
+    smsInbound: smsInbound!,
+    doNotSell: doNotSell!,
+    complaint: complaint!,
+    bounce: bounce!,
+  };
+}
+
+export interface EdgeOnList {
+  edge: TestEdge;
+  /** Prefix of the consumers' topics on the broker (`${prefix}${Topics.x}`). */
+  prefix: string;
+  /** The real list the consumers write (check / checkMany read it). */
+  list: Resources['list'];
+  close(): Promise<void>;
+}
+
+/** The real consumers of `start` on a database of their own, fed by a real edge. */
+export async function startEdgeOnList(
+  service: string,
+  start: (res: Resources) => Promise<ConsumerHandle | ConsumerHandle[]>,
+  env: Record<string, string> = {},
+  extra: Pick<EdgeDeps, 'fetchCertificate' | 'httpGet'> = {},
+): Promise<EdgeOnList> {
+  const svc = await startServiceUnderTest({
+    service,
+    brokers: testInfra().kafkaBrokers,
+    database: await freshDatabase('sp_edge'),
+    start,
+  });
+  const peppers = `${TEST_PEPPER.currentKeyId}:${TEST_PEPPER.keys[TEST_PEPPER.currentKeyId as 't1']}`;
+  const edge = await startEdge({ SUBJECT_PEPPERS: peppers, ...env }, extra, svc.prefix);
+  return {
+    edge,
+    prefix: svc.prefix,
+    list: svc.res.list,
+    close: async () => {
+      await edge.close();
+      await svc.close();
+    },
+  };
+}
+
+/** How many messages a topic holds (every partition's high watermark). */
+export async function messageCount(edge: TestEdge, topic: string): Promise<number> {
+  const offsets = await withAdmin(edge.brokers, (admin) => admin.fetchTopicOffsets(topic));
+  return offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+}
+
 export type Envelope<T = Record<string, unknown>> = TestEnvelope<T>;
 
 /** Reads `count` events of a topic (fails the test when fewer arrive). */
@@ -89,4 +153,37 @@ export function events<T = Record<string, unknown>>(
 
 export function uniqueEmail(tag: string): string {
   return `${tag}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+/** Runs `fn` over `items` with at most `width` calls in flight (a client that sends in bulk). */
+export async function inPool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+/** How many messages of `topic` the consumer group `groupId` has committed. */
+export async function committedCount(edge: TestEdge, groupId: string, topic: string): Promise<number> {
+  const [offsets] = await withAdmin(edge.brokers, (admin) =>
+    admin.fetchOffsets({ groupId, topics: [topic] }),
+  );
+  return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+}
+
+/** How many messages each of the edge's topics holds. */
+export async function published(edge: TestEdge): Promise<Record<keyof TestEdge['topics'], number>> {
+  const entries = await Promise.all(
+    Object.entries(edge.topics).map(
+      async ([name, topic]) => [name, await messageCount(edge, topic)] as const,
+    ),
+  );
+  return Object.fromEntries(entries) as Record<keyof TestEdge['topics'], number>;
 }

@@ -1,68 +1,27 @@
 // SES notifications through SNS (R-AB-3, R-AB-4): messages signed like SNS signs them, with a
 // certificate this test made and serves over HTTPS on loopback; subscription confirmation hits
 // a local HTTP server standing in for SNS's SubscribeURL.
-import { execFileSync } from 'node:child_process';
-import { createSign, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+
+import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpsCertificateFetcher } from '../src/sns-verify';
-import { events, startEdge, type TestEdge, uniqueEmail } from './helpers';
+import { events, published, startEdge, type TestEdge, uniqueEmail } from './helpers';
+import { listen, type Sns, type SnsSigner, startSnsSigner } from './sns-signing';
 
 const ARN = 'arn:aws:sns:us-east-1:123456789012:ses-feedback';
 const OTHER_ARN = 'arn:aws:sns:us-east-1:123456789012:someone-else';
 
-let dir: string;
-let keyPem: string;
-let certPem: string;
-let certServer: Server;
+let signer: SnsSigner;
 let certUrl: string;
 let confirmServer: Server;
 let confirmBase: string;
 const confirmHits: string[] = [];
 let edge: TestEdge;
 
-function listen(server: Server, host: string): Promise<number> {
-  return new Promise((resolve) =>
-    server.listen(0, host, () => resolve((server.address() as AddressInfo).port)),
-  );
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sp-sns-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
-  certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  // One self-signed certificate plays both parts: the HTTPS server's and SNS's signing cert.
-  certServer = createHttpsServer({ key: keyPem, cert: certPem }, (req, res) => {
-    if (req.url === '/SimpleNotificationService-test.pem') res.writeHead(200).end(certPem);
-    else res.writeHead(404).end();
-  });
-  certUrl = `https://localhost:${await listen(certServer, 'localhost')}/SimpleNotificationService-test.pem`;
+  signer = await startSnsSigner();
+  certUrl = signer.certUrl;
   confirmServer = createHttpServer((req, res) => {
     confirmHits.push(req.url ?? '');
     res.writeHead(200, { 'content-type': 'text/xml' }).end('<ConfirmSubscriptionResponse/>');
@@ -70,50 +29,19 @@ beforeAll(async () => {
   confirmBase = `http://127.0.0.1:${await listen(confirmServer, '127.0.0.1')}`;
   edge = await startEdge(
     { SNS_TOPIC_ARNS: ARN, SNS_CERT_HOST_PATTERN: '^localhost$' },
-    { fetchCertificate: httpsCertificateFetcher({ ca: certPem }) },
+    { fetchCertificate: httpsCertificateFetcher({ ca: signer.certPem }) },
   );
 });
 
 afterAll(async () => {
   await edge?.close();
-  certServer?.close();
+  signer?.close();
   confirmServer?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
-type Sns = Record<string, string>;
-
-function sign(m: Sns, version: '1' | '2' = '2'): Sns {
-  const keys =
-    m.Type === 'Notification'
-      ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
-      : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
-  const canonical = keys
-    .filter((k) => m[k] !== undefined)
-    .map((k) => `${k}\n${m[k]}\n`)
-    .join('');
-  const signature = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256')
-    .update(canonical)
-    .sign(keyPem, 'base64');
-  return {
-    ...m,
-    SignatureVersion: version,
-    Signature: signature,
-    SigningCertURL: m.SigningCertURL ?? certUrl,
-  };
-}
-
-function notification(message: object, topicArn = ARN, extra: Sns = {}): Sns {
-  return {
-    Type: 'Notification',
-    MessageId: randomUUID(),
-    TopicArn: topicArn,
-    Message: JSON.stringify(message),
-    Timestamp: new Date().toISOString(),
-    SigningCertURL: certUrl,
-    ...extra,
-  };
-}
+const sign = (m: Sns, version: '1' | '2' = '2') => signer.sign(m, version);
+const notification = (message: object, topicArn = ARN, extra: Sns = {}) =>
+  signer.notification(message, topicArn, extra);
 
 function bounce(email: string, bounceType = 'Permanent') {
   return {
@@ -217,6 +145,24 @@ describe('SES via SNS', () => {
       feedbackType: 'abuse',
       campaignId: 'black-friday',
     });
+  });
+
+  it('issue 10 item 9: a recipient the complaint-consumer would refuse is left out; a notification with no valid one is a 400 and publishes nothing', async () => {
+    const before = await published(edge);
+    const none = await post(sign(notification(bounce('not-an-address'))));
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain('no recipient');
+    const nul = await post(sign(notification(complaint([`a\u0000${uniqueEmail('nul')}`]))));
+    expect(nul.status).toBe(400);
+    expect(await published(edge)).toEqual(before);
+
+    const good = uniqueEmail('kept');
+    const mixed = await post(sign(notification(complaint(['x@@example.com', good]))));
+    expect(mixed.status).toBe(200);
+    expect(await mixed.json()).toEqual({ published: 1, skipped: 1 });
+    const got = await events<{ email: string }>(edge, edge.topics.complaint, before.complaint + 1);
+    expect(got.at(-1)!.event.data.email).toBe(good);
+    expect(await published(edge)).toEqual({ ...before, complaint: before.complaint + 1 });
   });
 
   it('R-AB-4: SubscriptionConfirmation is confirmed for the expected topic only', async () => {

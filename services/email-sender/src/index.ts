@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 
 export {
+  CFBL_FEEDBACK_ID_HEADER,
   type ComposeSettings,
+  cfblFeedbackId,
   composeEmail,
   MESSAGE_ID_HEADER,
   RECIPIENT_TOKEN_HEADER,

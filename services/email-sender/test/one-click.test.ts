@@ -25,7 +25,6 @@ async function startEdge(optOutTopic: string) {
     TWILIO_AUTH_TOKEN: generateSecret(),
     DNS_API_TOKEN: generateSecret(),
     PUBLIC_BASE_URL: 'https://inkshop.example',
-    RATE_LIMIT_MAX: '1000',
     TOPIC_EMAIL_OPTOUT: optOutTopic,
   });
   const app = buildEdge({

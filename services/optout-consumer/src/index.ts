@@ -1,2 +1,3 @@
 export { emailConsentHandler } from './handler';
-export { startOptoutConsumer } from './service';
+export { runOptoutConsumer } from './run';
+export { OPTOUT_TOPICS, optoutSalvage, startOptoutConsumer } from './service';

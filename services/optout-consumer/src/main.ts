@@ -1,9 +1,5 @@
 // optout-consumer: consent.email-optout.v1 -> the list.
-import { runConsumerService } from '@sp/runtime';
 import { loadConfig } from './config';
-import { startOptoutConsumer } from './service';
+import { runOptoutConsumer } from './run';
 
-const config = loadConfig();
-await runConsumerService('optout-consumer', config, async (res) => [
-  await startOptoutConsumer(res, { groupId: config.GROUP_ID }),
-]);
+await runOptoutConsumer(loadConfig());

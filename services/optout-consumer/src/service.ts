@@ -1,16 +1,30 @@
 import { Topics } from '@sp/contracts';
 import type { ConsumerHandle } from '@sp/messaging';
-import { type Resources, startListConsumer } from '@sp/runtime';
+import { type Resources, type SalvagePolicy, startListConsumer } from '@sp/runtime';
 import { emailConsentHandler } from './handler';
+
+/** The topics this service reads and writes (checked at start). */
+export const OPTOUT_TOPICS = [Topics.emailOptOut];
+
+/**
+ * An unsubscribe that cannot be applied still stops all marketing email to its key (broader
+ * than a one-topic opt-out: the safe side). A resubscribe is no opt-out: nothing to salvage.
+ */
+export const optoutSalvage: SalvagePolicy = ({ envelope }) =>
+  envelope?.type === 'consent.email-resubscribe.v1'
+    ? null
+    : { channel: 'email', purpose: 'marketing', reason: 'email-optout' };
 
 export function startOptoutConsumer(
   res: Pick<Resources, 'bus' | 'db' | 'logger' | 'metrics' | 'list' | 'topicName'>,
-  opts: { groupId?: string } = {},
+  opts: { groupId?: string; giveUpAfterMs?: number } = {},
 ): Promise<ConsumerHandle> {
   return startListConsumer(res, {
     groupId: opts.groupId ?? 'optout-consumer',
     topics: [Topics.emailOptOut],
     handle: emailConsentHandler(res.list),
+    salvage: optoutSalvage,
+    ...(opts.giveUpAfterMs !== undefined ? { giveUpAfterMs: opts.giveUpAfterMs } : {}),
     topicName: res.topicName,
   });
 }

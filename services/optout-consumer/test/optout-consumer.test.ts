@@ -134,3 +134,58 @@ describe('optout-consumer', () => {
     }
   });
 });
+
+describe('salvage before the DLQ (when in doubt, suppress)', () => {
+  it('an unsubscribe that cannot be read still stops all marketing email to its key; a resubscribe salvages nothing', async () => {
+    const topic = `${prefix}${Topics.emailOptOut}`;
+    const lost = `${uniqueName('lost')}@shop.example`;
+    const back = `${uniqueName('back')}@shop.example`;
+    await produce(testInfra().kafkaBrokers, topic, [
+      { key: keyOf(lost), value: '{"type": "consent.email-optout.v1", "data": {"topic": "news"' },
+      {
+        key: keyOf(back),
+        value: {
+          ...optOut(back),
+          type: 'consent.email-resubscribe.v1',
+          data: { email: back, topic: 'news' },
+        },
+      },
+    ]);
+    const mine = await waitFor('both dead letters', async () => {
+      const dead = await consumeAll(testInfra().kafkaBrokers, `${topic}.dlq`, 1_000_000, 3_000);
+      const m = dead.filter((d) => d.key === keyOf(lost) || d.key === keyOf(back));
+      return m.length === 2 ? m : undefined;
+    });
+    // Different keys, different partitions: compare by key, not by order.
+    expect(Object.fromEntries(mine.map((d) => [d.key, d.headers[DLQ_HEADERS.salvage]]))).toEqual({
+      [keyOf(lost)]: 'applied',
+      [keyOf(back)]: 'not-applicable',
+    });
+    const r = await check(res.list, {
+      subject: { type: 'email', value: lost },
+      channel: 'email',
+      kind: 'marketing',
+    });
+    expect(r.allowed).toBe(false);
+    expect(r.reasons).toEqual([
+      expect.objectContaining({
+        purpose: 'marketing',
+        topic: '*',
+        reason: 'email-optout',
+        source: 'salvaged-from-dlq',
+      }),
+    ]);
+    const t = await check(res.list, {
+      subject: { type: 'email', value: lost },
+      channel: 'email',
+      kind: 'transactional',
+    });
+    expect(t.allowed).toBe(true);
+    const b = await check(res.list, {
+      subject: { type: 'email', value: back },
+      channel: 'email',
+      kind: 'marketing',
+    });
+    expect(b.allowed).toBe(true);
+  });
+});

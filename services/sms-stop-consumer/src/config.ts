@@ -41,20 +41,22 @@ function readKeywordsFile(path: string, ctx: z.RefinementCtx): LanguageTable {
   return table;
 }
 
+/**
+ * SMS_KEYWORDS_FILE: path of a JSON file of keywords per language, added to the defaults (en, fr,
+ * es; DEFAULT_LANGUAGES in classify.ts); unset, the defaults alone. Read once at start, as the
+ * language table.
+ */
+export const SmsKeywordsFile = z
+  .string()
+  .optional()
+  .transform((path, ctx) => (path ? readKeywordsFile(path, ctx) : DEFAULT_LANGUAGES));
+
 export const Config = BaseEnv.extend({
   GROUP_ID: z.string().default('sms-stop-consumer'),
   /** Templates of the sms-sender's registry for the replies this service requests. */
   SMS_CONFIRMATION_TEMPLATE: z.string().default('sms-optout-confirmation'),
   SMS_HELP_TEMPLATE: z.string().default('sms-help'),
-  /**
-   * JSON file of keywords per language, added to the defaults (en, fr, es; see
-   * DEFAULT_LANGUAGES in classify.ts). Unset: the defaults alone.
-   */
-  SMS_KEYWORDS_FILE: z
-    .string()
-    .min(1)
-    .optional()
-    .transform((path, ctx) => (path ? readKeywordsFile(path, ctx) : DEFAULT_LANGUAGES)),
+  SMS_KEYWORDS_FILE: SmsKeywordsFile,
 });
 export type Config = z.infer<typeof Config>;
 

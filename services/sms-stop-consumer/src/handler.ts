@@ -4,7 +4,12 @@ import { type EventOf, newEnvelope, Topics } from '@sp/contracts';
 import type { Bus, Delivered, HandlerResult, OutgoingMessage } from '@sp/messaging';
 import { withDbSpan } from '@sp/observability';
 import { apply, checkMany, type SmsIntent, type SuppressionContext } from '@sp/suppression';
-import { type CompiledKeywords, classifySmsMessage, compileKeywords } from './classify';
+import {
+  type CompiledKeywords,
+  classifySmsMessage,
+  compileKeywords,
+  type SmsClassification,
+} from './classify';
 
 export type SmsInboundMessage = Delivered<EventOf<typeof Topics.smsInbound>>;
 type SmsInboundEvent = EventOf<typeof Topics.smsInbound>;
@@ -14,19 +19,23 @@ export interface ReplyTemplates {
   help: string;
 }
 
-/** What an inbound text asks, and the language to answer in (the keyword's, R-SMS-9). */
+/** How an intent was read: the classifier's way, or Twilio's word for it. */
+export type Reading = SmsClassification['via'] | 'twilio-21610' | 'twilio-advanced-opt-out';
+
+/** What an inbound text asks, the language to answer in (the keyword's, R-SMS-9), and why. */
 export function intentOf(
   data: SmsInboundEvent['data'],
   keywords?: CompiledKeywords,
-): { intent: SmsIntent; language?: string } {
+): { intent: SmsIntent; language?: string; via: Reading } {
   // Twilio refused a send because the person texted STOP to Twilio: an opt-out we missed (R-SMS-7).
-  if (data.errorCode === 21610) return { intent: 'opt-out' };
+  if (data.errorCode === 21610) return { intent: 'opt-out', via: 'twilio-21610' };
   const read = classifySmsMessage(data.body, keywords);
   const language = read.language === undefined ? {} : { language: read.language };
-  if (data.optOutType === 'STOP') return { intent: 'opt-out', ...language };
-  if (data.optOutType === 'START') return { intent: 'opt-in', ...language };
-  if (data.optOutType === 'HELP') return { intent: 'help', ...language };
-  return { intent: read.intent, ...language };
+  const twilio = { ...language, via: 'twilio-advanced-opt-out' as const };
+  if (data.optOutType === 'STOP') return { intent: 'opt-out', ...twilio };
+  if (data.optOutType === 'START') return { intent: 'opt-in', ...twilio };
+  if (data.optOutType === 'HELP') return { intent: 'help', ...twilio };
+  return { intent: read.intent, ...language, via: read.via };
 }
 
 /**
@@ -49,7 +58,12 @@ export function smsInboundHandler(deps: {
   const keywords = deps.keywords ?? compileKeywords();
   return async (batch: SmsInboundMessage[]): Promise<HandlerResult> => {
     const read = batch.map((m) => intentOf(m.value.data, keywords));
-    const events = batch.map((m, i) => ({ ...m.value, intent: read[i]!.intent }));
+    // The reading goes into the ledger with the event: a compliance officer can see that "stpo"
+    // was taken as a misspelt STOP, in which language, and not only that it opted out.
+    const events = batch.map((m, i) => {
+      const { intent, ...reading } = read[i]!;
+      return { ...m.value, intent, evidence: { ...m.value.evidence, reading } };
+    });
     const optedOut = new Map<string, boolean>();
     const states = await checkMany(
       deps.list,

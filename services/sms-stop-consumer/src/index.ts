@@ -8,5 +8,7 @@ export {
   type SmsClassification,
   type SmsIntent,
 } from './classify';
+export { SmsKeywordsFile } from './config';
 export { intentOf, smsInboundHandler } from './handler';
-export { startSmsStopConsumer } from './service';
+export { runSmsStopConsumer } from './run';
+export { SMS_STOP_TOPICS, smsSalvage, startSmsStopConsumer } from './service';

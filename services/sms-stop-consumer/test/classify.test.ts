@@ -1,5 +1,6 @@
 // R-SMS-1 (keywords, whole message, any case, punctuation ignored) and R-SMS-2 (free-text
 // revocation by any reasonable means; when unsure, opt out) — and ordinary replies that must not.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   classifySms,
@@ -7,6 +8,7 @@ import {
   compileKeywords,
   DEFAULT_LANGUAGES,
   editDistance,
+  normalizeBody,
 } from '../src/classify';
 
 const MUST_OPT_OUT = [
@@ -310,5 +312,61 @@ describe('the keyword table is configurable', () => {
     expect(() =>
       compileKeywords({ en: { optOut: ['stop'], optIn: ['Stop'], help: [], anchors: [] } }),
     ).toThrow(/both an opt-out and an opt-in/);
+  });
+});
+
+describe('properties (fast-check)', () => {
+  const optOut = Object.values(DEFAULT_LANGUAGES).flatMap((l) => l.optOut);
+  const optIn = Object.values(DEFAULT_LANGUAGES).flatMap((l) => l.optIn);
+  const wrap = fc.constantFrom('', ' ', '  ', '.', '!', '!!!', '"', '🙏', '\n', '…');
+
+  it('every opt-out keyword of every language opts out in any case, with any wrapping (R-SMS-1, R-SMS-9)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...optOut),
+        fc.array(fc.boolean(), { maxLength: 30 }),
+        wrap,
+        wrap,
+        (k, upper, a, b) => {
+          const cased = [...k].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('');
+          expect(classifySms(`${a}${cased}${b}`)).toBe('opt-out');
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('one slip in an opt-in keyword never re-subscribes (R-SMS-4)', () => {
+    const slip = fc
+      .tuple(
+        fc.constantFrom(...optIn),
+        fc.nat(),
+        fc.constantFrom('drop', 'double', 'swap', 'replace'),
+        fc.string({ minLength: 1, maxLength: 1 }),
+      )
+      .map(([k, at, how, c]) => {
+        const i = at % k.length;
+        if (how === 'drop') return k.slice(0, i) + k.slice(i + 1);
+        if (how === 'double') return k.slice(0, i) + k[i] + k.slice(i);
+        if (how === 'swap' && i + 1 < k.length) return k.slice(0, i) + k[i + 1] + k[i] + k.slice(i + 2);
+        return k.slice(0, i) + c + k.slice(i + 1);
+      });
+    fc.assert(
+      fc.property(slip, (body) => {
+        fc.pre(!optIn.some((k) => normalizeBody(k) === normalizeBody(body)));
+        expect(classifySms(body)).not.toBe('opt-in');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('any text classifies without throwing, and a language is named exactly when something matched', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (body) => {
+        const r = classifySmsMessage(body);
+        expect(r.intent === 'none').toBe(r.language === undefined);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,7 +1,7 @@
 // Issue 4 on real Kafka and PostgreSQL: inbound texts become list entries and reply requests.
 import { newEnvelope, Topics } from '@sp/contracts';
 import { type ServiceUnderTest, startServiceUnderTest } from '@sp/runtime/testing';
-import { check } from '@sp/suppression';
+import { check, history } from '@sp/suppression';
 import { consumeAll, freshDatabase, produce, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmsStopConsumer } from '../src/index';
@@ -110,6 +110,30 @@ describe('sms-stop-consumer', () => {
     expect(await smsAllowed(p)).toBe(true);
   });
 
+  it('names the keyword language on the reply request and keeps the reading in the ledger (R-SMS-9)', async () => {
+    const [fr, es, typo] = [phone(), phone(), phone()];
+    await produce(testInfra().kafkaBrokers, `${prefix}${Topics.smsInbound}`, [
+      inbound(fr, 'ARRÊT'),
+      inbound(es, 'AYUDA'),
+      inbound(typo, 'stpo'),
+    ]);
+    const replies = await waitFor('the three reply requests', async () => {
+      const all = [...(await repliesTo(fr)), ...(await repliesTo(es)), ...(await repliesTo(typo))];
+      return all.length === 3 ? all : undefined;
+    });
+    expect(replies.map((r) => [r.data.to, r.data.templateId, r.data.locale])).toEqual([
+      [fr, 'sms-optout-confirmation', 'fr'],
+      [es, 'sms-help', 'es'],
+      [typo, 'sms-optout-confirmation', 'en'],
+    ]);
+    await waitFor('the misspelt STOP applied', async () => !(await smsAllowed(typo)));
+    const [entry] = await history(res.list, { type: 'phone', value: typo });
+    expect(entry?.payload).toMatchObject({
+      intent: 'opt-out',
+      evidence: { reading: { language: 'en', via: 'misspelling' } },
+    });
+  });
+
   it('records a 21610 fed back by the sender as an opt-out without a confirmation (R-SMS-7)', async () => {
     const p = phone();
     await produce(testInfra().kafkaBrokers, `${prefix}${Topics.smsInbound}`, [
@@ -131,5 +155,8 @@ describe('sms-stop-consumer', () => {
     ]);
     const dead = await consumeAll(testInfra().kafkaBrokers, `${prefix}${Topics.smsInbound}.dlq`, 1, 120_000);
     expect(dead[0]?.headers['x-dlq-error']).toMatch(/phone|from/i);
+    // Its key is no subject key: the STOP cannot be salvaged, and the dead letter says so.
+    expect(dead[0]?.headers['x-dlq-salvage']).toBe('failed');
+    expect(dead[0]?.headers['x-dlq-salvage-error']).toMatch(/not a subject key/);
   });
 });

@@ -4,7 +4,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseEnv, port } from '@sp/config';
+import { EDGE_LIMIT_VARIABLES, EdgeLimitsEnv } from '@sp/edge';
 import { generateSecret } from '@sp/identity';
+import { type LanguageTable, SmsKeywordsFile } from '@sp/sms-stop-consumer';
 import { z } from 'zod';
 
 export const StandaloneEnv = z.object({
@@ -24,6 +26,8 @@ export const StandaloneEnv = z.object({
   EMAIL_FROM: z.string().default('Our shop <news@shop.localhost>'),
   POSTAL_ADDRESS: z.string().default('1 Example Street, Springfield, CA 90000, USA'),
   SMS_FROM: z.string().default('+15005550006'),
+  /** JSON file of SMS keywords per language, added to the en/fr/es defaults (R-SMS-9). */
+  SMS_KEYWORDS_FILE: SmsKeywordsFile,
   TOKEN_KEYS: z.string().optional(),
   SUBJECT_PEPPERS: z.string().optional(),
   VAULT_KEY: z.string().optional(),
@@ -32,6 +36,13 @@ export const StandaloneEnv = z.object({
   UNSUBSCRIBE_DOMAIN: z.string().default('unsubscribe.localhost'),
   ABUSE_RECIPIENTS: z.string().default('abuse@abuse.localhost'),
   LOG_LEVEL: z.string().default('info'),
+  /**
+   * `off` is a maintenance mode: the edge, the inbox and the API take requests and every accepted
+   * event is kept in the bus (the database's bus tables without Kafka), but nothing is applied to
+   * the list and nothing is sent (a sender must not send while opt-outs wait). The next start
+   * without it applies what waited, in order.
+   */
+  CONSUMERS: z.enum(['on', 'off']).default('on'),
 });
 export type StandaloneEnv = z.infer<typeof StandaloneEnv>;
 
@@ -60,7 +71,13 @@ export interface StandaloneConfig {
   emailFrom: string;
   postalAddress: string;
   smsFrom: string;
+  /** SMS keywords per language (SMS_KEYWORDS_FILE over the defaults). */
+  smsLanguages: LanguageTable;
   logLevel: string;
+  /** False in the maintenance mode (CONSUMERS=off): nothing consumes the bus. */
+  consumers: boolean;
+  /** The edge's abuse limits and TRUST_PROXY, as given (the edge's own config parses them). */
+  edgeLimits: Record<string, string>;
 }
 
 function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
@@ -94,6 +111,13 @@ function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): StandaloneConfig {
   const e = parseEnv(StandaloneEnv, env);
+  const edgeLimits: Record<string, string> = {};
+  for (const name of EDGE_LIMIT_VARIABLES) {
+    const v = env[name];
+    if (v !== undefined && v !== '') edgeLimits[name] = v;
+  }
+  // Checked now, so a bad value stops `npm start` before anything starts.
+  parseEnv(EdgeLimitsEnv, edgeLimits);
   const dataDir = resolve(e.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   return {
@@ -109,6 +133,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emailFrom: e.EMAIL_FROM,
     postalAddress: e.POSTAL_ADDRESS,
     smsFrom: e.SMS_FROM,
+    smsLanguages: e.SMS_KEYWORDS_FILE,
     logLevel: e.LOG_LEVEL,
+    consumers: e.CONSUMERS === 'on',
+    edgeLimits,
   };
 }

@@ -6,9 +6,15 @@ import { startSystem } from './system';
 const config = loadConfig();
 const system = await startSystem(config);
 const { urls, apiToken, mode } = system;
+const maintenance = mode.consumers
+  ? ''
+  : `
+MAINTENANCE MODE (CONSUMERS=off): requests are accepted and their events kept in the bus, but
+nothing is applied to the list and nothing is sent until a start without CONSUMERS=off.
+`;
 const banner = `
-Suppression platform is running (${mode.database} database in ${config.dataDir}, ${mode.bus} bus).
-
+Suppression platform is running (${mode.database} database in ${config.dataDir}, ${mode.bus === 'kafka' ? 'Kafka' : 'database'} bus).
+${maintenance}
   public edge        ${urls.edge}      (unsubscribe pages, one-click, Twilio webhook, Do-Not-Sell)
   internal API       ${urls.api}      (token: ${apiToken})
   abuse@ SMTP        ${urls.smtp}

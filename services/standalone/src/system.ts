@@ -1,6 +1,8 @@
 // Every service of the platform in this one process, on the same handlers as production; only
-// the adapters differ (PGlite instead of PostgreSQL, the in-process bus instead of Kafka, local
-// SES and Twilio stand-ins) unless DATABASE_URL / KAFKA_BROKERS say otherwise.
+// the adapters differ (PGlite instead of PostgreSQL, the table bus in that same database instead
+// of Kafka, local SES and Twilio stand-ins) unless DATABASE_URL / KAFKA_BROKERS say otherwise.
+// The table bus makes an accepted event a committed row before the edge or the inbox answers, so
+// a crash (kill -9, power cut of the process) loses nothing: the next start consumes it.
 import { join } from 'node:path';
 import { createAbuseInbox, createFileQuarantine, loadConfig as loadInboxConfig } from '@sp/abuse-inbox';
 import { startComplaintConsumer } from '@sp/complaint-consumer';
@@ -13,7 +15,7 @@ import { buildEdge, loadConfig as loadEdgeConfig } from '@sp/edge';
 import { createEmailSender, createSesTransport, loadConfig as loadEmailConfig } from '@sp/email-sender';
 import { createSealer } from '@sp/identity';
 import { defaultListViewSettings, openListView } from '@sp/list-view';
-import { createKafkaBus, createMemoryBus, localEndOffsets } from '@sp/messaging';
+import { createKafkaBus, createTableBus, localEndOffsets } from '@sp/messaging';
 import { createLogger, type Logger } from '@sp/observability';
 import { startOptoutConsumer } from '@sp/optout-consumer';
 import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
@@ -27,7 +29,7 @@ import { freePort } from './ports';
 export interface RunningSystem {
   urls: { edge: string; api: string; smtp: string; ses: string; twilio: string };
   apiToken: string;
-  mode: { database: 'pglite' | 'postgres'; bus: 'in-process' | 'kafka' };
+  mode: { database: 'pglite' | 'postgres'; bus: 'database' | 'kafka'; consumers: boolean };
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -45,7 +47,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
 
     const rawBus = cfg.kafkaBrokers
       ? createKafkaBus({ brokers: cfg.kafkaBrokers.split(','), clientId: 'standalone', logger })
-      : createMemoryBus();
+      : createTableBus({ sql: db.sql, logger: logger.child({ component: 'bus' }) });
     const bus = tracedBus(rawBus);
     stoppers.push(() => bus.close());
     await bus.ensureTopics(
@@ -79,14 +81,19 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       UNSUBSCRIBE_DOMAIN: cfg.unsubscribeDomain,
     };
 
-    // Services that write the list: the same consumers as production, on this bus.
-    const consumers = [
-      await startOptoutConsumer(res),
-      await startSmsStopConsumer(res),
-      await startDnsConsumer(res),
-      await startComplaintConsumer(res),
-    ];
-    stoppers.push(...consumers.map((c) => () => c.stop()));
+    // Services that write the list: the same consumers as production, on this bus (none in the
+    // maintenance mode: accepted events wait in the bus for the next start).
+    if (cfg.consumers) {
+      const consumers = [
+        await startOptoutConsumer(res),
+        await startSmsStopConsumer(res, { languages: cfg.smsLanguages }),
+        await startDnsConsumer(res),
+        await startComplaintConsumer(res),
+      ];
+      stoppers.push(...consumers.map((c) => () => c.stop()));
+    } else {
+      logger.warn({}, 'maintenance mode (CONSUMERS=off): accepted events are kept, not applied or sent');
+    }
     const relay = startChangelogRelay(res, cfg.databaseUrl ? { leaderLockUrl: cfg.databaseUrl } : {});
     stoppers.push(() => relay.stop());
     // The senders and the API ask a local view of the changelog, as in production (the database
@@ -103,6 +110,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
             defaultRegion: 'US',
             settings: defaultListViewSettings,
             logger,
+            // The table bus prunes changelog rows its groups have read: start from the list itself.
+            snapshotFirst: !cfg.kafkaBrokers,
           })
         : undefined;
     if (listView) stoppers.push(() => listView.stop());
@@ -118,7 +127,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     });
     stoppers.push(() => twilio.close());
 
-    // Senders: send requests -> the list -> SES / Twilio (here their stand-ins).
+    // Senders: send requests -> the list -> SES / Twilio (here their stand-ins). Not started in
+    // the maintenance mode: opt-outs may be waiting unapplied, so nothing may be sent.
     const senderEnv = {
       ...shared,
       DATABASE_URL: cfg.databaseUrl ?? 'pglite',
@@ -150,7 +160,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       logger: logger.child({ component: 'email-sender' }),
       probe: () => db.ping(),
     });
-    await emailSender.start();
+    if (cfg.consumers) await emailSender.start();
     stoppers.push(async () => {
       await emailSender.stop();
       emailTransport.close();
@@ -175,12 +185,13 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       logger: logger.child({ component: 'sms-sender' }),
       probe: () => db.ping(),
     });
-    await smsSender.start();
+    if (cfg.consumers) await smsSender.start();
     stoppers.push(() => smsSender.stop());
 
     // Public edge.
     const edgeConfig = loadEdgeConfig({
       ...shared,
+      ...cfg.edgeLimits,
       HOST: cfg.host,
       PORT: String(edgePort),
       TWILIO_AUTH_TOKEN: cfg.secrets.twilioAuthToken,
@@ -246,7 +257,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       apiToken: cfg.secrets.apiToken,
       mode: {
         database: cfg.databaseUrl ? 'postgres' : 'pglite',
-        bus: cfg.kafkaBrokers ? 'kafka' : 'in-process',
+        bus: cfg.kafkaBrokers ? 'kafka' : 'database',
+        consumers: cfg.consumers,
       },
       logger,
       stop: stopAll,

@@ -2,133 +2,53 @@
 // like a user — a one-click unsubscribe, a signed Twilio STOP, the Do-Not-Sell form and an ARF
 // report over SMTP — then the CLI shows all four suppressed with their reasons, before and
 // after a restart.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort, waitFor } from '@sp/testing';
-import { createTransport } from 'nodemailer';
-import twilio from 'twilio';
 import { afterAll, expect, it } from 'vitest';
+import {
+  suppress as cli,
+  killAll,
+  mailArfReport,
+  oneClickUnsubscribe,
+  type Ports,
+  type Standalone,
+  startStandalone,
+  textsTo,
+  twilioWebhook,
+} from './npm-start';
 
-const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sp-standalone-'));
 const TWILIO_AUTH_TOKEN = 'quickstart-twilio-auth-token';
 const API_TOKEN = 'quickstart-api-token-0123456789';
 const TWILIO_ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
-let running: ChildProcess | undefined;
+let running: Standalone | undefined;
 
 afterAll(async () => {
   await stop();
+  await killAll();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Started {
-  edge: string;
-  api: string;
-  smtpPort: number;
-  twilio: string;
-}
-
-async function start(ports: { edge: number; api: number; smtp: number }): Promise<Started> {
+async function start(ports: Ports): Promise<Standalone> {
   // `npm start` as the README says, in its own process group so Ctrl-C (SIGINT) reaches it all.
-  const child = spawn('npm', ['start'], {
-    cwd: repo,
-    detached: true,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      EDGE_PORT: String(ports.edge),
-      API_PORT: String(ports.api),
-      SMTP_PORT: String(ports.smtp),
-      SES_PORT: '0',
-      API_TOKEN,
-      TWILIO_AUTH_TOKEN,
-      TWILIO_ACCOUNT_SID,
-      TWILIO_PORT: '0',
-      LOG_LEVEL: 'warn',
-      KAFKA_BROKERS: '',
-      DATABASE_URL: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  running = await startStandalone(ports, {
+    DATA_DIR: dataDir,
+    API_TOKEN,
+    TWILIO_AUTH_TOKEN,
+    TWILIO_ACCOUNT_SID,
   });
-  running = child;
-  let out = '';
-  child.stdout?.on('data', (b: Buffer) => {
-    out += b.toString();
-  });
-  child.stderr?.on('data', (b: Buffer) => {
-    out += b.toString();
-  });
-  await waitFor('the start banner', () => out.includes('Ctrl-C stops it') || child.exitCode !== null, {
-    timeoutMs: 120_000,
-  });
-  if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${out}`);
-  const url = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(out)?.[1] ?? '';
-  return {
-    edge: url('public edge'),
-    api: url('internal API'),
-    smtpPort: ports.smtp,
-    twilio: url('Twilio stand-in'),
-  };
+  return running;
 }
 
 async function stop(): Promise<void> {
-  const child = running;
+  const r = running;
   running = undefined;
-  if (!child || child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(-child.pid, 'SIGINT');
-  await exited;
+  await r?.stop();
 }
 
-function suppress(api: string, args: string[]) {
-  const r = spawnSync(
-    join(repo, 'node_modules/.bin/tsx'),
-    [join(repo, 'services/cli/src/main.ts'), ...args, '--json'],
-    {
-      env: { ...process.env, SUPPRESS_API_URL: api, SUPPRESS_API_TOKEN: API_TOKEN },
-      encoding: 'utf8',
-    },
-  );
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function arfReport(complainant: string): string {
-  const b = 'arf-boundary-1';
-  return [
-    'From: Mail Feedback <feedback@fbl.mailbox.example>',
-    'To: abuse@abuse.localhost',
-    'Subject: Email Feedback Report',
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/report; report-type=feedback-report; boundary="${b}"`,
-    '',
-    `--${b}`,
-    'Content-Type: text/plain; charset=us-ascii',
-    '',
-    'This is an email abuse report.',
-    '',
-    `--${b}`,
-    'Content-Type: message/feedback-report',
-    '',
-    'Feedback-Type: abuse',
-    'User-Agent: SomeMailboxFBL/1.0',
-    'Version: 1',
-    `Original-Rcpt-To: ${complainant}`,
-    '',
-    `--${b}`,
-    'Content-Type: message/rfc822',
-    '',
-    'From: Shop <news@shop.example>',
-    `To: ${complainant}`,
-    'Subject: 30% off',
-    '',
-    'Deals!',
-    `--${b}--`,
-    '',
-  ].join('\r\n');
-}
+const suppress = (api: string, args: string[]) => cli(api, API_TOKEN, args);
 
 const subjects = {
   oneClick: 'oneclick.reader@example.com',
@@ -177,31 +97,16 @@ it('starts with npm start, takes all four kinds of opt-out from outside, and kee
   const sys = await start(ports);
 
   // 1. One-click unsubscribe, as a mail client does it with the link a newsletter carries.
-  const linkRes = suppress(sys.api, ['link', '--email', subjects.oneClick]);
-  expect(linkRes.code).toBe(0);
-  const link = (JSON.parse(linkRes.out) as { url: string }).url;
-  const oneClick = await fetch(link, {
-    method: 'POST',
-    body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
-    redirect: 'manual',
-  });
-  expect(oneClick.status).toBe(200);
+  expect(await oneClickUnsubscribe(sys.api, API_TOKEN, subjects.oneClick)).toBe(200);
 
   // 2. A STOP texted to the brand, as Twilio posts it, signed with the account's auth token.
-  const webhook = `${sys.edge}/twilio/sms`;
-  const params = {
+  const stopText = {
     From: subjects.sms,
     To: '+14155550100',
     Body: 'STOP',
     MessageSid: 'SM0123456789abcdef0123456789abcdef',
   };
-  const signature = twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, webhook, params);
-  const sms = await fetch(webhook, {
-    method: 'POST',
-    headers: { 'x-twilio-signature': signature },
-    body: new URLSearchParams(params),
-  });
-  expect(sms.status).toBe(200);
+  expect(await twilioWebhook(sys.edge, TWILIO_AUTH_TOKEN, stopText)).toBe(200);
 
   // 3. The Do-Not-Sell form.
   const dns = await fetch(`${sys.edge}/privacy/do-not-sell`, {
@@ -212,23 +117,17 @@ it('starts with npm start, takes all four kinds of opt-out from outside, and kee
   expect(await dns.text()).toMatch(/received|recorded|done|opted/i);
 
   // 4. An ARF report forwarded by the abuse@ mailbox, over SMTP.
-  const mailer = createTransport({ host: '127.0.0.1', port: sys.smtpPort, secure: false, ignoreTLS: true });
-  await mailer.sendMail({
-    envelope: { from: 'feedback@fbl.mailbox.example', to: ['abuse@abuse.localhost'] },
-    raw: arfReport(subjects.arf),
-  });
+  expect(await mailArfReport(sys.smtpPort, subjects.arf)).toMatch(/^250/);
 
   await expectAllSuppressed(sys.api);
 
   // The STOP got exactly its one confirmation text (R-SMS-3), through the in-process sms-sender.
   const texts = await waitFor('the opt-out confirmation at the Twilio stand-in', async () => {
-    const r = await fetch(`${sys.twilio}/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages.json`, {
-      headers: {
-        authorization: `Basic ${Buffer.from(`${TWILIO_ACCOUNT_SID}:${TWILIO_AUTH_TOKEN}`).toString('base64')}`,
-      },
-    });
-    const { messages } = (await r.json()) as { messages: { to: string; body: string }[] };
-    const mine = messages.filter((m) => m.to === subjects.sms);
+    const mine = await textsTo(
+      sys.twilio,
+      { sid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN },
+      subjects.sms,
+    );
     return mine.length > 0 ? mine : undefined;
   });
   expect(texts).toHaveLength(1);
@@ -240,4 +139,4 @@ it('starts with npm start, takes all four kinds of opt-out from outside, and kee
   const history = suppress(again.api, ['history', '--email', subjects.oneClick]);
   expect(history.code).toBe(0);
   expect(history.out).toMatch(/one-click/);
-});
+}, 300_000); // two starts of the whole platform on a busy 2-core machine

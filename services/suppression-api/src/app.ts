@@ -3,7 +3,7 @@
 // verb of @sp/suppression or a query of ./queries, answer).
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ValidationError } from '@sp/contracts';
+import { unreadableCharset, ValidationError } from '@sp/contracts';
 import { selectOne } from '@sp/db';
 import { type Sealer, toSubject } from '@sp/identity';
 import { createMetrics, type Logger, type Metrics } from '@sp/observability';
@@ -111,6 +111,18 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     { parseAs: 'string', bodyLimit: config.importBodyLimit },
     (_req, body, done) => done(null, body),
   );
+  // The parsers read UTF-8: a body declared in another charset (UTF-16, Latin-1) would be read as
+  // garbage and, for an import, as addresses full of U+FFFD. A 415 says what to send instead.
+  app.addHook('preParsing', async (req) => {
+    const charset = unreadableCharset(req.headers['content-type']);
+    if (charset !== null) {
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        `unsupported charset "${charset.slice(0, 40)}"; send UTF-8`,
+      );
+    }
+  });
   app.setErrorHandler((err, req, reply) => {
     const { status, body, unexpected } = toHttp(err);
     if (unexpected) req.log.error({ err, route: req.routeOptions.url }, 'request failed');

@@ -107,6 +107,41 @@ describe('check', () => {
   });
 });
 
+describe('unreadable bodies (issue 10 item 6, R-OC-4: never a 5xx for bad input)', () => {
+  it('answer 400, 413 or 415 with a reason on every body route, and import nothing from a body in another charset', async () => {
+    const admin = api.tokens.both;
+    const latin = uniqueEmail('latin');
+    const cases: [string, string, string, number, string][] = [
+      ['/v1/check', 'multipart/form-data; boundary=xyz', '--xyz\r\ngarbage', 415, 'unsupported_media_type'],
+      ['/v1/check', 'application/json', '{"email":', 400, 'invalid_request'],
+      ['/v1/check', 'application/json', '', 400, 'invalid_request'],
+      ['/v1/check', 'application/json', '{"__proto__":{"x":1}}', 400, 'invalid_request'],
+      ['/v1/check', 'application/xml', '<check/>', 415, 'unsupported_media_type'],
+      ['/v1/check', 'application/json; charset=utf-16le', '{}', 415, 'unsupported_media_type'],
+      ['/v1/check', 'application/json', 'x'.repeat(1024 * 1024 + 1), 413, 'too_large'],
+      ['/v1/entries', 'application/json; charset=utf-16', '{}', 415, 'unsupported_media_type'],
+      [
+        '/v1/import?actor=tester',
+        'text/csv; charset=iso-8859-1',
+        `${latin},email,marketing,*,x`,
+        415,
+        'unsupported_media_type',
+      ],
+      ['/v1/import?actor=tester', 'text/csv', '', 200, ''],
+    ];
+    const seen: string[] = [];
+    for (const [path, contentType, text, status, error] of cases) {
+      const r = await api.call('POST', path, { token: admin, text, contentType });
+      seen.push(
+        `${path} ${contentType}: ${r.status} ${status === 200 || (r.body.error === error && r.body.message.length > 0)}`,
+      );
+    }
+    expect(seen).toEqual(
+      cases.map(([path, contentType, , status]) => `${path} ${contentType}: ${status} true`),
+    );
+  });
+});
+
 describe('batch check', () => {
   it('answers every query in order in one call', async () => {
     const blocked = uniqueEmail('blocked');

@@ -2,12 +2,16 @@
 // (R-DNS-2: honored without a question), and the API for phone, email and agent requests
 // (R-DNS-3, R-DNS-4). No identity verification is asked for (R-DNS-1).
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hasControlChars } from '@sp/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type Ctx, publish, type SubjectType, subjectKey } from '../deps';
-import { doNotSellDonePage, doNotSellPage } from '../pages';
+import { type Ctx, envelopeOf, publish, type SubjectType, subjectKey } from '../deps';
+import { doNotSellDonePage, doNotSellPage, GPC_PATH } from '../pages';
 
 const COOKIE = 'sp_did';
+/** Holds the device id whose GPC signal is recorded, so repeated visits do not flood the ledger. */
+const GPC_COOKIE = 'sp_gpc';
+const GPC_RECORDED_SECONDS = 24 * 3600;
 const PAGE = '/privacy/do-not-sell';
 
 export const DnsApiRequest = z.object({
@@ -81,7 +85,8 @@ function bearerMatches(header: string | undefined, expected: string): boolean {
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
-export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object) {
+export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
+  const page = { onRequest: ctx.limits.pageView };
   const brand = { brandName: ctx.config.brandName, supportEmail: ctx.config.supportEmail };
   const secure = ctx.config.publicBaseUrl.startsWith('https:');
 
@@ -113,15 +118,46 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object)
     return requestId;
   }
 
-  app.get(PAGE, { config: limit }, async (req, reply) => {
+  /**
+   * R-DNS-2: the signal alone is the opt-out for this browser; nothing is asked. Recorded once a
+   * day per device: the cookie says this device's signal is already in the ledger.
+   */
+  async function recordGpc(req: FastifyRequest, reply: FastifyReply, did: string) {
+    if (cookie(req, GPC_COOKIE) === did) return;
+    await record(req, { deviceId: did }, { method: 'gpc', gpc: true, combinedForm: false });
+    reply.header(
+      'set-cookie',
+      `${GPC_COOKIE}=${did}; Path=/; Max-Age=${GPC_RECORDED_SECONDS}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`,
+    );
+  }
+
+  /** A browser's own request: Fetch Metadata when it sends it, else an Origin of this site. */
+  function sameOrigin(req: FastifyRequest): boolean {
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined) return site === 'same-origin';
+    const origin = req.headers.origin;
+    return origin === new URL(ctx.config.publicBaseUrl).origin || origin === `${req.protocol}://${req.host}`;
+  }
+
+  app.get(PAGE, page, async (req, reply) => {
     const did = deviceId(req, reply);
     const gpc = gpcHeader(req);
-    // R-DNS-2: the signal alone is the opt-out for this browser; nothing is asked.
-    if (gpc) await record(req, { deviceId: did }, { method: 'gpc', gpc: true, combinedForm: false });
+    if (gpc) await recordGpc(req, reply, did);
     return html(reply, 200, doNotSellPage(brand, PAGE, { gpcHonored: gpc }, reply.cspNonce));
   });
 
-  app.post(PAGE, { config: limit }, async (req, reply) => {
+  // The page's script posts here when the browser reports navigator.globalPrivacyControl but sent
+  // no Sec-GPC header; the page says "honored" only after this answers 2xx. No body is read.
+  app.post(GPC_PATH, { ...page, bodyLimit: 1024 }, async (req, reply) => {
+    if (!sameOrigin(req)) {
+      if (!ctx.limits.failed(req, reply)) return reply;
+      return reply.code(403).send({ error: "only this site's page may send the signal" });
+    }
+    await recordGpc(req, reply, deviceId(req, reply));
+    return reply.code(200).send({ honored: true });
+  });
+
+  app.post(PAGE, page, async (req, reply) => {
     const did = deviceId(req, reply);
     const form = DnsForm.safeParse(req.body ?? {});
     const gpc = gpcHeader(req) || (form.success && form.data.gpc === '1');
@@ -133,7 +169,7 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object)
       );
     }
     const { email, phone } = form.data;
-    if (email && subjectKey(ctx, 'email', email) === null) {
+    if (email && (hasControlChars(email) || subjectKey(ctx, 'email', email) === null)) {
       return html(
         reply,
         400,
@@ -145,7 +181,7 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object)
         ),
       );
     }
-    if (phone && subjectKey(ctx, 'phone', phone) === null) {
+    if (phone && (hasControlChars(phone) || subjectKey(ctx, 'phone', phone) === null)) {
       return html(
         reply,
         400,
@@ -153,6 +189,28 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object)
           brand,
           PAGE,
           { gpcHonored: gpc, error: 'This phone number does not look right.', email, phone },
+          reply.cspNonce,
+        ),
+      );
+    }
+    // Form posts are bounded per identifier too, so one address cannot flood its own history.
+    const identifiers = [email && subjectKey(ctx, 'email', email), phone && subjectKey(ctx, 'phone', phone)];
+    const limited = ctx.limits.formPost(identifiers.filter((k): k is string => Boolean(k)));
+    if (!limited.allowed) {
+      reply.header('retry-after', String(limited.retryAfterSeconds));
+      return html(
+        reply,
+        429,
+        doNotSellPage(
+          brand,
+          PAGE,
+          {
+            gpcHonored: false,
+            error:
+              'We received several requests for this email address or phone number in the last minutes. Please try again in a few minutes.',
+            email,
+            phone,
+          },
           reply.cspNonce,
         ),
       );
@@ -172,6 +230,7 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object)
 
   app.post('/v1/privacy/do-not-sell', async (req, reply) => {
     if (!bearerMatches(req.headers.authorization, ctx.config.dnsApiToken)) {
+      if (!ctx.limits.failed(req, reply)) return reply;
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
     }
     const parsed = DnsApiRequest.safeParse(req.body);
@@ -188,32 +247,38 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx, limit: object)
         .code(400)
         .send({ error: 'authorized-agent requests need agent.name and agent.permissionRef' });
     }
+    // Identifiers with control characters are refused, not cleaned into someone else's.
+    if (r.requestId !== undefined && hasControlChars(r.requestId)) {
+      return reply.code(400).send({ error: 'requestId holds control characters' });
+    }
     for (const [field, type] of SUBJECT_ORDER) {
       const v = r.subjects[field];
-      if (v && (type === 'email' || type === 'phone') && subjectKey(ctx, type, v) === null) {
+      if (v !== undefined && (hasControlChars(v) || subjectKey(ctx, type, v) === null)) {
         return reply.code(400).send({ error: `subjects.${field} is not a valid ${type}` });
       }
     }
     const requestId = r.requestId ?? randomUUID();
     const key = firstKey(ctx, r.subjects);
-    const [eventId] = await publish(ctx, [
-      {
-        topic: ctx.config.topics.doNotSell,
-        type: 'privacy.do-not-sell.v1',
-        key,
-        data: {
-          requestId,
-          subjects: r.subjects,
-          method: r.method,
-          gpc: false,
-          combinedForm: r.combinedForm,
-          ...(r.agent ? { agent: r.agent } : {}),
-          ...(r.minor !== undefined ? { minor: r.minor } : {}),
-        },
-        ...(r.occurredAt ? { occurredAt: r.occurredAt } : {}),
-        evidence: { channel: 'api', ip: req.ip },
+    const outgoing = {
+      topic: ctx.config.topics.doNotSell,
+      type: 'privacy.do-not-sell.v1',
+      key,
+      data: {
+        requestId,
+        subjects: r.subjects,
+        method: r.method,
+        gpc: false,
+        combinedForm: r.combinedForm,
+        ...(r.agent ? { agent: r.agent } : {}),
+        ...(r.minor !== undefined ? { minor: r.minor } : {}),
       },
-    ]);
+      ...(r.occurredAt ? { occurredAt: r.occurredAt } : {}),
+      evidence: { channel: 'api', ip: req.ip },
+    };
+    // What the dns-consumer would refuse (an agent name of control characters only, ...) is a 400.
+    const checked = envelopeOf(ctx, outgoing);
+    if (!checked.ok) return reply.code(400).send({ error: checked.error.message });
+    const [eventId] = await publish(ctx, [outgoing]);
     ctx.logger.info({ subjectKey: key, requestId, method: r.method }, 'do-not-sell published');
     return reply.code(202).send({ requestId, eventId });
   });

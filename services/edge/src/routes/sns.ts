@@ -1,9 +1,9 @@
 // POST /aws/sns: SES bounce and complaint notifications through SNS (R-AB-3, R-AB-4). Only
 // signed messages of expected topics are read; subscriptions are confirmed for those topics only.
 
-import { SesNotification, sesEvents } from '@sp/contracts';
+import { hasControlChars, SesNotification, sesEvents } from '@sp/contracts';
 import type { FastifyInstance } from 'fastify';
-import { type Ctx, publish, subjectKey } from '../deps';
+import { type Ctx, envelopeOf, publish, subjectKey } from '../deps';
 import { createSnsVerifier, SnsMessage, SnsVerificationError } from '../sns-verify';
 
 export function registerSns(app: FastifyInstance, ctx: Ctx) {
@@ -24,18 +24,21 @@ export function registerSns(app: FastifyInstance, ctx: Ctx) {
         raw = JSON.parse(raw);
       } catch {
         refused('json');
+        if (!ctx.limits.failed(req, reply)) return reply;
         return reply.code(400).send({ error: 'not JSON' });
       }
     }
     const parsed = SnsMessage.safeParse(raw);
     if (!parsed.success) {
       refused('shape');
+      if (!ctx.limits.failed(req, reply)) return reply;
       return reply.code(400).send({ error: 'not an SNS message' });
     }
     const m = parsed.data;
     if (!expected.has(m.TopicArn)) {
       refused('topic');
       ctx.logger.warn({ topicArn: m.TopicArn, type: m.Type }, 'sns message of an unexpected topic refused');
+      if (!ctx.limits.failed(req, reply)) return reply;
       return reply.code(403).send({ error: 'unexpected topic' });
     }
     try {
@@ -44,6 +47,7 @@ export function registerSns(app: FastifyInstance, ctx: Ctx) {
       if (!(err instanceof SnsVerificationError)) throw err;
       refused(err.reason);
       ctx.logger.warn({ reason: err.reason, topicArn: m.TopicArn }, 'sns message refused');
+      if (!ctx.limits.failed(req, reply)) return reply;
       return reply.code(403).send({ error: 'signature not valid' });
     }
 
@@ -70,19 +74,35 @@ export function registerSns(app: FastifyInstance, ctx: Ctx) {
       ctx.logger.warn({ topicArn: m.TopicArn }, 'sns notification is not an SES notification; ignored');
       return reply.code(200).send({ published: 0 });
     }
-    const events = sesEvents(ses.data).map((e) => ({
+    // Signed, so never refused for volume; SNS's retries carry the same MessageId: published once.
+    if (!(await ctx.limits.firstTime('/aws/sns', m.MessageId, reply))) {
+      return reply.code(200).send({ published: 0, duplicate: true });
+    }
+    const all = sesEvents(ses.data).map((e) => ({
       topic: e.kind === 'bounce' ? ctx.config.topics.bounce : ctx.config.topics.complaint,
       type: e.kind === 'bounce' ? 'email.bounce.v1' : 'abuse.complaint.v1',
-      key: subjectKey(ctx, 'email', e.email),
+      key: hasControlChars(e.email) ? null : subjectKey(ctx, 'email', e.email),
       data: e.data,
       ...(e.occurredAt ? { occurredAt: e.occurredAt } : {}),
       evidence: { ...e.evidence, snsMessageId: m.MessageId },
     }));
+    // A recipient the list cannot take (not an address, control characters) is left out and
+    // counted; the others of the same notification are still honoured (never drop an opt-out).
+    const events = all.filter((e) => e.key !== null && envelopeOf(ctx, e).ok);
+    const skipped = all.length - events.length;
+    if (skipped > 0) refused('recipient');
+    if (all.length > 0 && events.length === 0) {
+      ctx.logger.warn(
+        { topicArn: m.TopicArn, snsMessageId: m.MessageId },
+        'ses notification without a valid recipient',
+      );
+      return reply.code(400).send({ error: 'no recipient of this notification is a valid address' });
+    }
     if (events.length > 0) await publish(ctx, events);
     ctx.logger.info(
-      { subjectKeys: events.map((e) => e.key), snsMessageId: m.MessageId },
+      { subjectKeys: events.map((e) => e.key), snsMessageId: m.MessageId, skipped },
       'ses notification published',
     );
-    return reply.code(200).send({ published: events.length });
+    return reply.code(200).send({ published: events.length, ...(skipped > 0 ? { skipped } : {}) });
   });
 }

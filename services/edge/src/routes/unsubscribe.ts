@@ -1,14 +1,32 @@
 // GET /u/:token shows the choice (R-OC-3, R-EM-2, R-EM-3); POST /u/:token opts out: the RFC 8058
 // one-click body (R-OC-2) or the page's own form (scope=topic|all).
+import { cleanText, hasControlChars } from '@sp/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Ctx, publish, subjectKey } from '../deps';
 import { invalidLinkPage, oneClickDonePage, unsubscribeChoicePage, unsubscribeDonePage } from '../pages';
 
 type Opened = { email: string; topic?: string; campaignId?: string; issuedAt?: unknown };
 
+/** Free text of a token as something we can publish: cleaned, and absent when nothing is left. */
+function textOf(v: unknown): string | undefined {
+  return typeof v === 'string' ? cleanText(v).trim() || undefined : undefined;
+}
+
 function open(ctx: Ctx, token: string): Opened | null {
   try {
-    return ctx.sealer.open(token) as Opened;
+    const opened = ctx.sealer.open(token) as Opened;
+    // An address the list cannot take (control characters, not an address) makes the link invalid.
+    const email = typeof opened.email === 'string' ? opened.email : '';
+    if (hasControlChars(email) || subjectKey(ctx, 'email', email) === null) {
+      ctx.metrics
+        .counter('edge_invalid_tokens_total', 'Unsubscribe links that did not open', ['reason'])
+        .inc({ reason: 'InvalidAddress' });
+      return null;
+    }
+    // A topic or campaign that is only control characters falls back to the broader scope.
+    const topic = textOf(opened.topic);
+    const campaignId = textOf(opened.campaignId);
+    return { email, ...(topic ? { topic } : {}), ...(campaignId ? { campaignId } : {}) };
   } catch (err) {
     // TokenError subclasses (malformed, tampered, unknown key, expired) all mean "not valid".
     ctx.metrics
@@ -33,12 +51,21 @@ function html(reply: FastifyReply, status: number, page: string) {
   return reply.code(status).type('text/html; charset=utf-8').send(page);
 }
 
-export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx, limit: object) {
+export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx) {
   const brand = { brandName: ctx.config.brandName, supportEmail: ctx.config.supportEmail };
+  // A token that does not open counts against its IP's failure budget (429 past it).
+  const invalid = (req: FastifyRequest, reply: FastifyReply) =>
+    ctx.limits.failed(req, reply) ? html(reply, 400, invalidLinkPage(brand, reply.cspNonce)) : reply;
+  const done = (reply: FastifyReply, oneClick: boolean, topic: string | undefined) =>
+    // R-OC-2: 200, no redirect, no cookie.
+    oneClick
+      ? html(reply, 200, oneClickDonePage(brand, reply.cspNonce))
+      : html(reply, 200, unsubscribeDonePage(brand, topic, reply.cspNonce));
 
-  app.get<{ Params: { token: string } }>('/u/:token', { config: limit }, async (req, reply) => {
+  const page = { onRequest: ctx.limits.pageView };
+  app.get<{ Params: { token: string } }>('/u/:token', page, async (req, reply) => {
     const opened = open(ctx, req.params.token);
-    if (!opened) return html(reply, 400, invalidLinkPage(brand, reply.cspNonce));
+    if (!opened) return invalid(req, reply);
     return html(
       reply,
       200,
@@ -51,9 +78,11 @@ export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx, limit: objec
     );
   });
 
-  app.post<{ Params: { token: string } }>('/u/:token', { config: limit }, async (req, reply) => {
+  // No volume limit: a valid token is idempotent, and RFC 8058 posts come from a few mailbox
+  // provider IPs for millions of people (senders are not obliged to retry a 429).
+  app.post<{ Params: { token: string } }>('/u/:token', async (req, reply) => {
     const opened = open(ctx, req.params.token);
-    if (!opened) return html(reply, 400, invalidLinkPage(brand, reply.cspNonce));
+    if (!opened) return invalid(req, reply);
     const oneClick = field(req.body, 'List-Unsubscribe') === 'One-Click';
     const scope = field(req.body, 'scope');
     if (!oneClick && scope !== 'topic' && scope !== 'all') {
@@ -72,6 +101,9 @@ export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx, limit: objec
     // the link names none); the page's "all" choice drops the topic.
     const topic = oneClick || scope === 'topic' ? opened.topic : undefined;
     const key = subjectKey(ctx, 'email', opened.email);
+    // The same token and choice POSTed again within the window is answered, not published again.
+    const choice = `${oneClick ? 'one-click' : 'link'}:${topic ?? '*'}:${req.params.token}`;
+    if (!(await ctx.limits.firstTime('/u/:token', choice, reply))) return done(reply, oneClick, topic);
     await publish(ctx, [
       {
         topic: ctx.config.topics.emailOptOut,
@@ -90,8 +122,6 @@ export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx, limit: objec
       { subjectKey: key, method: oneClick ? 'one-click' : 'link', scoped: Boolean(topic) },
       'email opt-out published',
     );
-    // R-OC-2: 200, no redirect, no cookie.
-    if (oneClick) return html(reply, 200, oneClickDonePage(brand, reply.cspNonce));
-    return html(reply, 200, unsubscribeDonePage(brand, topic, reply.cspNonce));
+    return done(reply, oneClick, topic);
   });
 }

@@ -1,0 +1,21 @@
+// The process of complaint-consumer, as main.ts runs it (and the tests start it).
+import { type RunningService, runConsumerService } from '@sp/runtime';
+import type { Config } from './config';
+import { COMPLAINT_TOPICS, startComplaintConsumer } from './service';
+
+export function runComplaintConsumer(
+  config: Config,
+  opts: { signals?: boolean } = {},
+): Promise<RunningService> {
+  return runConsumerService(
+    'complaint-consumer',
+    config,
+    async (res) => [
+      await startComplaintConsumer(res, {
+        groupId: config.GROUP_ID,
+        giveUpAfterMs: config.CONSUMER_GIVE_UP_AFTER_MS,
+      }),
+    ],
+    { ...opts, topics: COMPLAINT_TOPICS },
+  );
+}
