@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asksToBeRemoved } from '../src/request';
 import { events, uniqueEmail } from './helpers';
@@ -312,5 +313,28 @@ describe('what counts as asking to be removed', () => {
     ],
   ])('does not ask: subject %j, body %j', (subject, body) => {
     expect(asksToBeRemoved(subject, body)).toBe(false);
+  });
+
+  it('property: whatever is quoted below a reply that does not ask, it is never read as a request', () => {
+    const neutral = fc.constantFrom('Thanks!', 'Do you ship to Canada?', 'Is the 305XL in stock?', '');
+    const asking = fc.constantFrom('unsubscribe', 'Remove me', 'STOP', 'désabonner', 'darme de baja');
+    const quoteHeader = fc.constantFrom(
+      'On Mon, Nov 23, 2026 at 9:00 AM Ink <news@ink.example> wrote:',
+      'Le 23 nov. 2026 à 09:00, Ink <news@ink.example> a écrit :',
+      'El lun, 23 nov 2026 a las 9:00, Ink (<news@ink.example>) escribió:',
+      '-----Original Message-----',
+      'From: Ink <news@ink.example>',
+    );
+    fc.assert(
+      fc.property(
+        neutral,
+        quoteHeader,
+        fc.array(fc.oneof(asking, fc.string()), { maxLength: 6 }),
+        (own, header, quoted) => {
+          const body = [own, '', header, ...quoted.map((q) => `> ${q.replace(/\r?\n/g, ' ')}`)].join('\n');
+          expect(asksToBeRemoved('Re: Black Friday week', body)).toBe(false);
+        },
+      ),
+    );
   });
 });
