@@ -4,10 +4,10 @@
 // mail names its sender in every line. <id>.sealed holds the raw mail under the payload box
 // (AES-256-GCM, key id for rotation); <id>.json holds only what an operator lists by: id, time,
 // reason, mailbox kind, size.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createPayloadBox } from '@sp/delivery';
+import { newEntryId, readEntries, writeAtomic } from './quarantine';
 
 export type HeldMailbox = 'support' | 'reply';
 
@@ -35,10 +35,6 @@ export class HeldMailNotFound extends Error {
   override name = 'HeldMailNotFound';
 }
 
-function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace('.', '');
-}
-
 const ID = /^[0-9TZ]+-[0-9a-f]{12}$/;
 
 export function createHeldMail(
@@ -46,16 +42,11 @@ export function createHeldMail(
   keys: { currentKeyId: string; keys: Record<string, string> },
 ): HeldMail {
   const box = createPayloadBox(keys);
-  async function atomicWrite(path: string, content: string): Promise<void> {
-    // Write then rename, so list() never sees half a file.
-    await writeFile(`${path}.tmp`, content);
-    await rename(`${path}.tmp`, path);
-  }
   return {
     async put(raw, meta) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const receivedAt = meta.receivedAt ?? new Date();
-      const id = `${stamp(receivedAt)}-${randomBytes(6).toString('hex')}`;
+      const id = newEntryId(receivedAt);
       const entry: HeldEntry = {
         id,
         receivedAt: receivedAt.toISOString(),
@@ -65,23 +56,11 @@ export function createHeldMail(
         size: raw.length,
       };
       const sealed = box.seal(raw.toString('base64'));
-      await atomicWrite(join(dir, `${id}.sealed`), `${JSON.stringify(sealed)}\n`);
-      await atomicWrite(join(dir, `${id}.json`), `${JSON.stringify(entry, null, 2)}\n`);
+      await writeAtomic(join(dir, `${id}.sealed`), `${JSON.stringify(sealed)}\n`);
+      await writeAtomic(join(dir, `${id}.json`), `${JSON.stringify(entry, null, 2)}\n`);
       return entry;
     },
-    async list() {
-      let names: string[];
-      try {
-        names = await readdir(dir);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw err;
-      }
-      const entries: HeldEntry[] = [];
-      for (const name of names.filter((n) => n.endsWith('.json')).sort())
-        entries.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as HeldEntry);
-      return entries;
-    },
+    list: () => readEntries<HeldEntry>(dir),
     async open(id) {
       if (!ID.test(id)) throw new HeldMailNotFound(`no held mail ${id}`);
       let text: string;

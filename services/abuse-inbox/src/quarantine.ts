@@ -19,8 +19,30 @@ export interface Quarantine {
   list(): Promise<QuarantineEntry[]>;
 }
 
-function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace('.', '');
+/** A new entry id: its receipt time (sorts by time) and random hex. */
+export function newEntryId(d: Date): string {
+  return `${d.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(6).toString('hex')}`;
+}
+
+/** Writes then renames, so a listing never sees half a file. */
+export async function writeAtomic(path: string, content: string | Buffer): Promise<void> {
+  await writeFile(`${path}.tmp`, content);
+  await rename(`${path}.tmp`, path);
+}
+
+/** The <id>.json entries of a folder, oldest first; none when the folder does not exist yet. */
+export async function readEntries<T>(dir: string): Promise<T[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const entries: T[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json')).sort())
+    entries.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as T);
+  return entries;
 }
 
 export function createFileQuarantine(dir: string): Quarantine {
@@ -28,7 +50,7 @@ export function createFileQuarantine(dir: string): Quarantine {
     async put(raw, meta) {
       await mkdir(dir, { recursive: true });
       const receivedAt = meta.receivedAt ?? new Date();
-      const id = `${stamp(receivedAt)}-${randomBytes(6).toString('hex')}`;
+      const id = newEntryId(receivedAt);
       const emlPath = join(dir, `${id}.eml`);
       const entry: QuarantineEntry = {
         id,
@@ -38,26 +60,10 @@ export function createFileQuarantine(dir: string): Quarantine {
         size: raw.length,
         emlPath,
       };
-      // Write then rename, so list() never sees half a file.
-      await writeFile(`${emlPath}.tmp`, raw);
-      await rename(`${emlPath}.tmp`, emlPath);
-      await writeFile(join(dir, `${id}.json.tmp`), `${JSON.stringify(entry, null, 2)}\n`);
-      await rename(join(dir, `${id}.json.tmp`), join(dir, `${id}.json`));
+      await writeAtomic(emlPath, raw);
+      await writeAtomic(join(dir, `${id}.json`), `${JSON.stringify(entry, null, 2)}\n`);
       return entry;
     },
-    async list() {
-      let names: string[];
-      try {
-        names = await readdir(dir);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw err;
-      }
-      const entries: QuarantineEntry[] = [];
-      for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
-        entries.push(JSON.parse(await readFile(join(dir, name), 'utf8')) as QuarantineEntry);
-      }
-      return entries;
-    },
+    list: () => readEntries<QuarantineEntry>(dir),
   };
 }
