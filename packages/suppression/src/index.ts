@@ -5,6 +5,7 @@ export {
   fetchOutbox,
   type HistoryEntry,
   history,
+  ledgerMarkedSince,
   listDnsRequests,
   markOutboxPublished,
   type OutboxMessage,
