@@ -21,7 +21,7 @@ export interface TestBrowser {
 }
 
 export async function openBrowser(
-  opts: { extraHTTPHeaders?: Record<string, string> } = {},
+  opts: { extraHTTPHeaders?: Record<string, string>; javaScriptEnabled?: boolean } = {},
 ): Promise<TestBrowser> {
   const dir = await mkdtemp(join(tmpdir(), 'sp-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
@@ -29,6 +29,7 @@ export async function openBrowser(
     headless: true,
     args: ARGS,
     ...(opts.extraHTTPHeaders ? { extraHTTPHeaders: opts.extraHTTPHeaders } : {}),
+    ...(opts.javaScriptEnabled === false ? { javaScriptEnabled: false } : {}),
   });
   return {
     context,
