@@ -183,6 +183,10 @@ export const SubjectRef = z.looseObject({
 });
 export type SubjectRef = z.infer<typeof SubjectRef>;
 
+/** How the person asked, when an operator records a request taken by hand (the service desk). */
+export const AdminRequestMethod = z.enum(['phone', 'email', 'letter', 'in-person']);
+export type AdminRequestMethod = z.infer<typeof AdminRequestMethod>;
+
 export const AdminActionData = z.looseObject({
   subject: SubjectRef,
   action: z.enum(['suppress', 'lift']),
@@ -190,8 +194,10 @@ export const AdminActionData = z.looseObject({
   purpose: Purpose,
   /** `*` allowed. */
   topic: TopicScope,
+  /** The operator; for a service-desk request, the agent who took it. */
   actor: NonEmpty,
   reason: NonEmpty,
+  method: AdminRequestMethod.optional(),
 });
 export type AdminActionData = z.infer<typeof AdminActionData>;
 export const AdminAction = envelope(EventTypes.adminAction, AdminActionData);
