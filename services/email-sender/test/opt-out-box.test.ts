@@ -112,6 +112,8 @@ describe('the opt-out box with the confirmation email enabled', () => {
     expect(confirmations[0]!.body.text).toContain(
       'Emails about your orders and your account will still reach you.',
     );
+    // An account notice, not marketing: no unsubscribe headers.
+    expect(confirmations[0]!.headers?.some((x) => x.name === 'List-Unsubscribe') ?? false).toBe(false);
     // One confirmation message was ever requested for this address: no outcome of another.
     const outcomes = h.outcomes.messages.map(
       (m) => JSON.parse(m.value ?? '{}') as { data: { messageId: string; subjectKey: string } },
