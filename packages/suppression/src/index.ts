@@ -1,5 +1,13 @@
 export { listRefusal } from './admit';
-export { type ApplyResult, apply, CHANGELOG_TOPIC, type ChangelogEntry } from './apply';
+export {
+  type ApplyResult,
+  apply,
+  CHANGELOG_TOPIC,
+  type ChangelogEntry,
+  compareRank,
+  minorKey,
+  scopeKey,
+} from './apply';
 export {
   type DnsRequestRecord,
   fetchOutbox,
@@ -17,8 +25,11 @@ export {
   type CheckResult,
   check,
   checkMany,
+  databaseChecker,
+  type ListChecker,
 } from './check';
 export type { Keyer, SuppressionContext } from './context';
+export { decide, type StateRow } from './decide';
 export {
   type AdminAction,
   type Bounce,
@@ -40,6 +51,6 @@ export {
   salvageEventId,
   suppressByKey,
 } from './salvage';
-export type { SubjectInput, SubjectType } from './subjects';
+export { queryKeys, resolveSubject, type SubjectInput, type SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, revealAddress } from './vault';

@@ -1,5 +1,5 @@
 // The API's configuration: the only module that reads process.env (STYLE.md 8).
-import { flag, keyRing, parseEnv, port } from '@sp/config';
+import { csv, flag, keyRing, parseEnv, port } from '@sp/config';
 import { z } from 'zod';
 
 export type Scope = 'check' | 'admin';
@@ -75,6 +75,13 @@ export const ApiEnv = z.object({
     .default(64 * 1024 * 1024),
   /** R-OC-5: the window of the spam-complaint rate, in days. */
   COMPLAINT_WINDOW_DAYS: z.coerce.number().int().positive().default(30),
+  /** With Kafka, checks are answered from a local view of the changelog (LIST_VIEW=off: database only). */
+  KAFKA_BROKERS: csv.optional(),
+  KAFKA_CLIENT_ID: z.string().default('suppression-api'),
+  LIST_VIEW: flag.default(true),
+  /** Past this lag the view is not used: the database answers. */
+  LIST_VIEW_MAX_LAG_MS: z.coerce.number().int().positive().default(2_000),
+  TOPIC_CHANGELOG: z.string().default('suppression.changelog.v1'),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 
@@ -94,6 +101,8 @@ export interface ApiConfig {
   importBatchSize: number;
   importBodyLimit: number;
   complaintWindowDays: number;
+  /** Set when checks should come from the local list view (Kafka configured and LIST_VIEW on). */
+  listView?: { brokers: string[]; clientId: string; enabled: true; maxLagMs: number; topic: string };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
@@ -114,5 +123,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     importBatchSize: e.IMPORT_BATCH_SIZE,
     importBodyLimit: e.IMPORT_BODY_LIMIT,
     complaintWindowDays: e.COMPLAINT_WINDOW_DAYS,
+    ...(e.KAFKA_BROKERS && e.LIST_VIEW
+      ? {
+          listView: {
+            brokers: e.KAFKA_BROKERS,
+            clientId: e.KAFKA_CLIENT_ID,
+            enabled: true as const,
+            maxLagMs: e.LIST_VIEW_MAX_LAG_MS,
+            topic: e.TOPIC_CHANGELOG,
+          },
+        }
+      : {}),
   };
 }
