@@ -21,7 +21,12 @@ export interface TestBrowser {
 }
 
 export async function openBrowser(
-  opts: { extraHTTPHeaders?: Record<string, string>; javaScriptEnabled?: boolean } = {},
+  opts: {
+    extraHTTPHeaders?: Record<string, string>;
+    javaScriptEnabled?: boolean;
+    /** For an accessibility audit only: lets the test inject axe-core past the page's CSP. */
+    bypassCSP?: boolean;
+  } = {},
 ): Promise<TestBrowser> {
   const dir = await mkdtemp(join(tmpdir(), 'sp-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
@@ -30,6 +35,7 @@ export async function openBrowser(
     args: ARGS,
     ...(opts.extraHTTPHeaders ? { extraHTTPHeaders: opts.extraHTTPHeaders } : {}),
     ...(opts.javaScriptEnabled === false ? { javaScriptEnabled: false } : {}),
+    ...(opts.bypassCSP ? { bypassCSP: true } : {}),
   });
   return {
     context,
