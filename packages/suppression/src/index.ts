@@ -31,6 +31,28 @@ export {
   type SmsIntent,
   validateListEvent,
 } from './events';
+export {
+  createPartner,
+  fileBasis,
+  HASH_FORMATS,
+  type HashFormat,
+  hashLength,
+  isStale,
+  listPartners,
+  type NewPartner,
+  type Partner,
+  type PartnerAuth,
+  partnerAccessLog,
+  partnerByToken,
+  partnerFile,
+  partnerHash,
+  partnerSeeds,
+  recordPartnerAccess,
+  recordSeedHit,
+  scrubHashes,
+  seedOwner,
+  tokenDigest,
+} from './partners';
 export { addMonths, type EntryReason, type PlanContext, type ScopeChannel, type ScopePurpose } from './plan';
 export {
   SALVAGE_EVENT_TYPE,
