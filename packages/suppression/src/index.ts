@@ -61,6 +61,14 @@ export {
   salvageEventId,
   suppressByKey,
 } from './salvage';
+export {
+  newSeedAddress,
+  SEED_HIT_TOPIC,
+  SEED_HIT_TYPE,
+  SeedHit,
+  type SeedKeys,
+  seedPartnerOf,
+} from './seeds';
 export type { SubjectInput, SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, revealAddress } from './vault';

@@ -15,6 +15,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { apply } from './apply';
 import type { SuppressionContext } from './context';
 import type { AdminAction } from './events';
+import { newSeedAddress, type SeedKeys } from './seeds';
 import { openAddress } from './vault';
 
 export type HashFormat = 'md5' | 'sha256' | 'hmac-sha256';
@@ -79,15 +80,16 @@ export async function createPartner(
     topics: string[];
     seeds: number;
     seedDomain: string;
+    /** The key ring the seeds' MAC is made with (the abuse inbox verifies it). */
+    seedKeys: SeedKeys;
     actor: string;
   },
 ): Promise<NewPartner> {
   const id = `p_${randomBytes(6).toString('hex')}`;
   const token = `ptn_${randomBytes(24).toString('base64url')}`;
   const hmacKey = input.hashFormat === 'hmac-sha256' ? randomBytes(32).toString('base64') : null;
-  const seeds = Array.from(
-    { length: input.seeds },
-    () => `s-${randomBytes(8).toString('hex')}@${input.seedDomain.toLowerCase()}`,
+  const seeds = Array.from({ length: input.seeds }, () =>
+    newSeedAddress(input.seedKeys, id, input.seedDomain),
   );
   const at = ctx.clock ? ctx.clock() : new Date();
   const events = seeds.map(
@@ -338,27 +340,31 @@ export async function seedOwner(
   return r?.partnerId ?? null;
 }
 
-/**
- * Records a `partner.seed-hit.v1` (idempotent by event id) and flags the partner. Returns the
- * partner, or null when the address is no seed.
- */
+/** Records a `partner.seed-hit.v1` (idempotent by event id) and flags the partner it names. */
 export async function recordSeedHit(
   ctx: Pick<SuppressionContext, 'db'>,
-  hit: { eventId: string; address: string; source: string; messageId: string | null; at: Date },
-): Promise<string | null> {
-  const partnerId = await seedOwner(ctx, hit.address);
-  if (!partnerId) return null;
+  hit: {
+    eventId: string;
+    partnerId: string;
+    seed: string;
+    source: string;
+    messageId: string | null;
+    at: Date;
+  },
+): Promise<void> {
   await ctx.db
     .insert(schema.partnerSeedHits)
     .values({
       eventId: hit.eventId,
-      partnerId,
-      seedAddress: hit.address.trim().toLowerCase(),
+      partnerId: hit.partnerId,
+      seedAddress: hit.seed.trim().toLowerCase(),
       source: hit.source,
       messageId: hit.messageId,
       receivedAt: hit.at,
     })
     .onConflictDoNothing();
-  await ctx.db.update(schema.partners).set({ flaggedAt: hit.at }).where(eq(schema.partners.id, partnerId));
-  return partnerId;
+  await ctx.db
+    .update(schema.partners)
+    .set({ flaggedAt: hit.at })
+    .where(eq(schema.partners.id, hit.partnerId));
 }

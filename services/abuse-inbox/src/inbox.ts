@@ -9,6 +9,7 @@ import { listRefusal } from '@sp/suppression';
 import type { AbuseInboxConfig } from './config';
 import { createFileQuarantine, type Quarantine } from './quarantine';
 import { analyzeReport, type Found } from './report';
+import { publishSeedHits, seedRecipient } from './seeds';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -43,7 +44,11 @@ export type Outcome =
   | { status: 'published'; events: number; eventIds: string[] }
   | { status: 'quarantined'; reason: string; quarantineId: string };
 
-export type RecipientKind = { kind: 'abuse' } | { kind: 'unsubscribe'; token: string } | { kind: 'unknown' };
+export type RecipientKind =
+  | { kind: 'abuse' }
+  | { kind: 'unsubscribe'; token: string }
+  | { kind: 'seed'; partnerId: string }
+  | { kind: 'unknown' };
 
 /** Which of our addresses an envelope recipient is: abuse@, unsubscribe+<token>@, or none. */
 export function classifyRecipient(config: AbuseInboxConfig, address: string): RecipientKind {
@@ -56,6 +61,8 @@ export function classifyRecipient(config: AbuseInboxConfig, address: string): Re
     const token = local.slice('unsubscribe+'.length);
     if (token.length > 0) return { kind: 'unsubscribe', token };
   }
+  const partnerId = seedRecipient(config, address);
+  if (partnerId) return { kind: 'seed', partnerId };
   return { kind: 'unknown' };
 }
 
@@ -205,7 +212,12 @@ export async function processMail(
     if (r.ok) events.push(r.out);
     else quarantineReasons.push(r.reason);
   }
-  if (events.length === 0 && quarantineReasons.length === 0) quarantineReasons.push('no-known-recipient');
+  // Partner seeds (issue 16): published on their own topic; the mail itself needs no operator.
+  const seedHits = kinds.some((k) => k.kind === 'seed')
+    ? await publishSeedHits(deps, raw, recipients, source === 'smtp' ? 'smtp' : 'import')
+    : [];
+  if (events.length === 0 && quarantineReasons.length === 0 && seedHits.length === 0)
+    quarantineReasons.push('no-known-recipient');
 
   // Kafka down propagates: the SMTP client is asked to retry.
   if (events.length > 0) await publishAll(deps, events);
@@ -225,5 +237,9 @@ export async function processMail(
     logger.warn({ quarantineId: entry.id, reason, source }, 'abuse mail quarantined');
     if (events.length === 0) return { status: 'quarantined', reason, quarantineId: entry.id };
   }
-  return { status: 'published', events: events.length, eventIds };
+  return {
+    status: 'published',
+    events: events.length + seedHits.length,
+    eventIds: [...eventIds, ...seedHits],
+  };
 }
