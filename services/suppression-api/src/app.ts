@@ -1,7 +1,7 @@
 // buildApi(): the fastify instance of the internal API, NOT listening (main.ts or the standalone
 // process mounts it). Registers exactly the routes of spec.ts; handlers are thin (parse, call a
 // verb of @sp/suppression or a query of ./queries, answer).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { unreadableCharset, ValidationError } from '@sp/contracts';
@@ -21,7 +21,9 @@ import {
   partnerByToken,
   partnerFile,
   recordPartnerAccess,
+  recordSeedHit,
   scrubHashes,
+  seedPartnerOf,
 } from '@sp/suppression';
 import Fastify, {
   type FastifyBaseLogger,
@@ -326,6 +328,23 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   register(routes.listPartners, async () => ({ partners: (await listPartners(ctx)).map(partnerOut) }));
+
+  register(routes.seedHit, async ({ body }, _req, reply) => {
+    const b = parseBody(routes.seedHit.body['application/json'], body);
+    const partnerId = seedPartnerOf(config.tokenKeys, pc.seedDomain, b.seed);
+    if (!partnerId) throw new HttpError(400, 'invalid_request', 'body.seed: not a seed address of ours');
+    const eventId = randomUUID();
+    await recordSeedHit(ctx, {
+      eventId,
+      partnerId,
+      seed: b.seed,
+      source: 'operator',
+      messageId: b.messageId ?? null,
+      at: clock(),
+    });
+    reply.code(201);
+    return { eventId, partnerId };
+  });
 
   register(routes.suppressionFile, async ({ query }, req, reply) => {
     const partner = req.partner!;

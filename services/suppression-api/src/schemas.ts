@@ -355,3 +355,8 @@ export const ScrubResponse = z.object({
   watermark: z.string(),
   received: z.number().int(),
 });
+export const SeedHitRequest = z.object({
+  seed: z.string().min(3).max(320).describe('the seed address that received mail'),
+  messageId: z.string().max(998).optional(),
+});
+export const SeedHitResponse = z.object({ eventId: z.string(), partnerId: z.string() });

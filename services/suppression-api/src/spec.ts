@@ -188,6 +188,21 @@ export const routes = {
     summary: 'Partners with their last download and stale / seed-hit flags',
     responses: { 200: { description: 'The partners.', content: json(S.PartnersResponse) } },
   }),
+  seedHit: spec({
+    operationId: 'recordSeedHit',
+    method: 'POST',
+    url: '/v1/partners/seed-hits',
+    scope: 'admin',
+    summary:
+      'An operator reports mail seen at a seed address: records a partner.seed-hit.v1 and flags the partner',
+    description:
+      'The abuse inbox publishes the same event for mail it receives at the seed domain. The partner is ' +
+      'named by the seed itself (its MAC); an address that is no seed of ours answers 400.',
+    body: json(S.SeedHitRequest),
+    responses: {
+      201: { description: 'Recorded; the partner is flagged.', content: json(S.SeedHitResponse) },
+    },
+  }),
   suppressionFile: spec({
     operationId: 'partnerSuppressionFile',
     method: 'GET',

@@ -83,6 +83,7 @@ describe('OpenAPI 3.1 document', () => {
     const partner = { token: made.body.token as string };
     for (const [method, path, opts] of [
       ['GET', '/v1/partners', {}],
+      ['POST', '/v1/partners/seed-hits', { json: { seed: made.body.seeds[0] } }],
       ['GET', '/v1/partner/suppression-file', partner],
       ['GET', '/v1/partner/suppression-file?gzip=1', partner],
       ['POST', '/v1/partner/scrub', { ...partner, json: { hashes: ['0'.repeat(32)] } }],

@@ -259,4 +259,26 @@ describe('seeds (issue 16)', () => {
     );
     expect(r.every((x) => !x.allowed)).toBe(true);
   });
+
+  it('an operator-reported seed hit flags the partner the seed names, and only that partner', async () => {
+    const a = await newPartner({ hashFormat: 'md5', seeds: 1 });
+    const b = await newPartner({ hashFormat: 'md5', seeds: 1 });
+    const r = await api.call('POST', '/v1/partners/seed-hits', {
+      token: api.tokens.admin,
+      json: { seed: a.seeds[0], messageId: '<blast-1@affiliate.example>' },
+    });
+    expect(r.status).toBe(201);
+    expect(r.body.partnerId).toBe(a.partner.id);
+    const stats = await api.call('GET', '/v1/stats', { token: api.tokens.check });
+    expect(stats.body.partners.flagged).toContain(a.partner.id);
+    expect(stats.body.partners.flagged).not.toContain(b.partner.id);
+    const metrics = await api.call('GET', '/metrics', { token: null });
+    expect(metrics.text).toMatch(/partners_seed_hit\{[^}]*\} [1-9]/);
+    expect(metrics.text).toMatch(/partners_stale\{[^}]*\} [1-9]/);
+    const bad = await api.call('POST', '/v1/partners/seed-hits', {
+      token: api.tokens.admin,
+      json: { seed: 'someone@example.com' },
+    });
+    expect(bad.status).toBe(400);
+  });
 });
