@@ -71,4 +71,4 @@ export {
 } from './seeds';
 export type { SubjectInput, SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
-export { eraseAddress, revealAddress } from './vault';
+export { eraseAddress, openAddress, revealAddress, sealAddress } from './vault';
