@@ -203,6 +203,12 @@ export const ChangelogEntry = z.looseObject({
   occurredAt: Timestamp,
   /** Since when suppressed; null when not suppressed. */
   since: Timestamp.nullable(),
+  /** R-DNS-5: when asking to opt back in is allowed again (Do-Not-Sell entries). */
+  askAgainAfter: Timestamp.nullable().optional(),
+  /** Opt-out method, admin actor and reason, etc.: what the check returns beside the reason. */
+  detail: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** An R-DNS-6 minor flag (key `<subjectKey>|minor`), not a scope: blocks every sale/share. */
+  minor: z.boolean().optional(),
   /** Monotonic per subject key, so a view can ignore an older entry. */
   seq: z.number().int().nonnegative(),
 });

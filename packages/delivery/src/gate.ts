@@ -1,7 +1,9 @@
 // The gate: asks the list about a whole batch in one round trip and turns the answers into
 // send / suppress / defer. Fail closed: when the list cannot be asked, marketing and every SMS
-// wait; only transactional email (R-EM-5 types) may go ahead, marked unchecked.
-import { type CheckQuery, type CheckReason, checkMany, type SuppressionContext } from '@sp/suppression';
+// wait; only transactional email (R-EM-5 types) may go ahead, marked unchecked. The list is asked
+// through a ListChecker: the sender's local view by default (a stale view throws, which is an
+// outage like any other), or the database.
+import type { CheckQuery, CheckReason, CheckResult, ListChecker } from '@sp/suppression';
 import { kindOf, passesSmsStop, type Template } from './templates';
 import { withTimeout } from './timeout';
 
@@ -12,6 +14,8 @@ export interface GateRequest {
   subject: { type: 'email' | 'phone'; value: string };
   /** The subject key, known before the check (used when the list cannot be asked). */
   subjectKey: string;
+  /** Every pepper's key, current first, when known: the list is asked by them. */
+  subjectKeys?: string[];
   template: Pick<Template, 'category'>;
   topic?: string | undefined;
 }
@@ -29,20 +33,21 @@ export function queryOf(r: GateRequest): CheckQuery {
     channel: r.channel,
     kind: kindOf(r.template),
     ...(r.topic ? { topic: r.topic } : {}),
+    ...(r.subjectKeys ? { subjectKeys: r.subjectKeys } : {}),
     ...(r.channel === 'sms' && passesSmsStop(r.template) ? { smsOptOutConfirmation: true } : {}),
   };
 }
 
 /** One verdict per request, in order. Never throws for a list outage: that is a verdict too. */
 export async function decide(
-  ctx: SuppressionContext,
+  list: ListChecker,
   requests: GateRequest[],
   opts: { onListError?: (err: unknown) => void; timeoutMs?: number } = {},
 ): Promise<Verdict[]> {
   if (requests.length === 0) return [];
-  let results: Awaited<ReturnType<typeof checkMany>>;
+  let results: CheckResult[];
   try {
-    results = await withTimeout(checkMany(ctx, requests.map(queryOf)), opts.timeoutMs ?? 5_000, 'list check');
+    results = await withTimeout(list.checkMany(requests.map(queryOf)), opts.timeoutMs ?? 5_000, 'list check');
   } catch (err) {
     opts.onListError?.(err);
     return requests.map((r): Verdict => {

@@ -1,7 +1,7 @@
 // One flow for both senders: claim every message id of the batch, ask the list once for all of
 // them, then send, suppress or defer each, record it, and emit delivery.outcome.v1. A channel
 // (email, sms) plugs in how to prepare, hold (quiet hours), send and classify errors.
-import type { SuppressionContext } from '@sp/suppression';
+import { databaseChecker, type ListChecker, type SuppressionContext } from '@sp/suppression';
 import { decide, type GateRequest, type Verdict } from './gate';
 import {
   type Channel,
@@ -42,6 +42,8 @@ export interface Prepared<R extends SendRequestBase = SendRequestBase> {
   template: Template;
   subject: { type: 'email' | 'phone'; value: string };
   subjectKey: string;
+  /** Under every pepper, current first (the gate looks them up without keying again). */
+  subjectKeys?: string[];
   topic?: string | undefined;
 }
 
@@ -76,6 +78,8 @@ export interface DeliveryDeps {
   log: Database;
   /** The list (its own database handle may differ from `log`). */
   list: SuppressionContext;
+  /** How the gate asks the list: a local view (@sp/list-view) when given, else `list`'s database. */
+  checker?: ListChecker;
   bus: { publish(topic: string, messages: { key: string | null; value: unknown }[]): Promise<void> };
   box: PayloadBox;
   outcomeTopic: string;
@@ -122,6 +126,7 @@ function gateRequestOf(p: Prepared): GateRequest {
     channel: p.template.channel,
     subject: p.subject,
     subjectKey: p.subjectKey,
+    ...(p.subjectKeys ? { subjectKeys: p.subjectKeys } : {}),
     template: p.template,
     topic: p.topic,
   };
@@ -217,7 +222,7 @@ export async function processBatch<R extends SendRequestBase>(
   const toSend: { p: Prepared<R>; attempt: number; verdict: Extract<Verdict, { action: 'send' }> }[] = [];
   try {
     const verdicts = await decide(
-      deps.list,
+      deps.checker ?? databaseChecker(deps.list),
       mine.map(({ p }) => gateRequestOf(p)),
       {
         ...(deps.checkTimeoutMs ? { timeoutMs: deps.checkTimeoutMs } : {}),

@@ -71,13 +71,14 @@ export function createPreparer<R extends SendRequestBase>(
     const value = normalizeRecipient(type, request.to, opts.defaultRegion);
     const subject = { type, value } as const;
     const topic = request.topic ?? template.topic;
+    const keysOf = (keys: string[]) => ({ subjectKey: keys[0]!, subjectKeys: keys });
     return {
       raw: envelope,
       envelopeId: r.value.id,
       request,
       template,
       subject,
-      subjectKey: opts.keyer.keyOf(subject),
+      ...keysOf(opts.keyer.keysOf(subject)),
       ...(topic ? { topic } : {}),
     };
   };

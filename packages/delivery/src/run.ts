@@ -1,9 +1,11 @@
 // runSender: the composition root both senders share. Opens the databases (migrated), the keyer,
 // Kafka, metrics with the outcome counter and the ops server, starts the sender the service
-// builds from them, and on SIGTERM/SIGINT stops the consumer first (its batch finishes and
+// builds from them (the gate asking the local list view, caught up first, unless LIST_VIEW=off),
+// and on SIGTERM/SIGINT stops the consumer first (its batch finishes and
 // commits), then the poller, then closes the clients.
 import { createDb, migrateDb } from '@sp/db';
 import { createKeyer, type Keyer } from '@sp/identity';
+import { openListView } from '@sp/list-view';
 import { createKafkaBus } from '@sp/messaging';
 import { createLogger, createMetrics, startOpsServer } from '@sp/observability';
 import { createPayloadBox } from './payload-box';
@@ -38,11 +40,25 @@ export async function runSender(opts: {
     currentKeyId: config.subjectPeppers.currentKeyId,
   });
   const bus = createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+  const view = config.listView.enabled
+    ? await openListView({
+        bus,
+        brokers: config.kafka.brokers,
+        clientId: config.kafka.clientId,
+        db: listDb.db,
+        keyer,
+        defaultRegion: config.settings.defaultRegion,
+        settings: config.listView,
+        logger,
+        metrics,
+      })
+    : undefined;
 
   const sender = opts.create({
     bus,
     log: logDb.db,
     list: { db: listDb.db, keyer, defaultRegion: config.settings.defaultRegion },
+    ...(view ? { checker: view.view } : {}),
     keyer,
     templates: loadTemplates(config.templatesDirs),
     box: createPayloadBox(config.payloadKeys),
@@ -58,6 +74,8 @@ export async function runSender(opts: {
       { name: 'kafka', check: () => bus.healthy() },
       { name: 'consumer', check: async () => sender.ready() },
       { name: 'database', check: () => logDb.ping().then(() => true) },
+      // A stale view defers marketing: the sender is not ready while it is.
+      ...(view ? [{ name: 'list-view', check: async () => view.view.fresh() }] : []),
     ],
   });
   logger.info({ opsPort: ops.port }, `${service} running`);
@@ -68,6 +86,7 @@ export async function runSender(opts: {
     stopping = true;
     logger.info({ signal }, `${service} stopping`);
     await sender.stop();
+    await view?.stop();
     await bus.close();
     await opts.close?.();
     if (logDb !== listDb) await logDb.close();

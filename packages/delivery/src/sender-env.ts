@@ -1,6 +1,6 @@
 // The environment both senders share. Each sender's config.ts extends this schema with its
 // provider's variables and is still the only module that reads process.env (STYLE.md 8).
-import { csv, keyRing, port } from '@sp/config';
+import { csv, flag, keyRing, port } from '@sp/config';
 import { z } from 'zod';
 
 /** Where the two senders differ in their defaults. */
@@ -41,6 +41,11 @@ export function senderEnv(d: SenderEnvDefaults) {
     CLAIM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     TOPIC_SEND_REQUEST: z.string().default(d.sendRequestTopic),
     TOPIC_OUTCOME: z.string().default(d.outcomeTopic),
+    /** The gate asks a local view of the list (the changelog in memory); off: the database. */
+    LIST_VIEW: flag.default(true),
+    /** Past this lag the view counts as unreachable: marketing deferred (fail closed). */
+    LIST_VIEW_MAX_LAG_MS: z.coerce.number().int().positive().default(2_000),
+    TOPIC_CHANGELOG: z.string().default('suppression.changelog.v1'),
   });
 }
 export type SenderEnv = z.infer<ReturnType<typeof senderEnv>>;
@@ -56,6 +61,7 @@ export function senderConfig(e: SenderEnv) {
     subjectPeppers: e.SUBJECT_PEPPERS,
     payloadKeys: e.PAYLOAD_KEYS,
     templatesDirs: e.TEMPLATES_DIRS,
+    listView: { enabled: e.LIST_VIEW, maxLagMs: e.LIST_VIEW_MAX_LAG_MS, topic: e.TOPIC_CHANGELOG },
   };
 }
 export type SenderConfig = ReturnType<typeof senderConfig>;

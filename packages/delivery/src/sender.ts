@@ -2,7 +2,7 @@
 // request topic through the pipeline, polls due deferrals, stops the consumer before the poller.
 import { type Database, isConnectionError, selectOne } from '@sp/db';
 import type { Bus, ConsumerHandle, Delivered, HandlerResult } from '@sp/messaging';
-import type { SuppressionContext } from '@sp/suppression';
+import type { ListChecker, SuppressionContext } from '@sp/suppression';
 import type { OutcomeInput } from './outcome';
 import type { PayloadBox } from './payload-box';
 import {
@@ -42,6 +42,8 @@ export interface SenderDeps {
   log: Database;
   /** The list; its db may be another handle than `log`. */
   list: SuppressionContext;
+  /** How the gate asks the list (runSender: the local view); absent, `list`'s database. */
+  checker?: ListChecker;
   box: PayloadBox;
   settings: SenderSettings;
   logger?: PipelineLogger;
@@ -80,6 +82,7 @@ export function deliveryDeps(deps: SenderDeps): DeliveryDeps {
     list: deps.list,
     bus: deps.bus,
     box: deps.box,
+    ...(deps.checker ? { checker: deps.checker } : {}),
     outcomeTopic: s.topics.outcome,
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(s.leaseMs !== undefined ? { leaseMs: s.leaseMs } : {}),

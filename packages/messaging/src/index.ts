@@ -1,4 +1,5 @@
 export { encodeValue } from './codec';
+export { type EndOffsets, kafkaEndOffsets, localEndOffsets, memoryEndOffsets } from './ends';
 export { genericPoisonReason, safeErrorText } from './errors';
 export { createKafkaBus, type KafkaBusOptions } from './kafka';
 export { createLocalBus, type LocalBus, type LocalBusOptions, type LogStore } from './local';

@@ -40,6 +40,8 @@ export interface TableBusOptions {
 }
 
 export interface TableBus extends LocalBus {
+  /** The next offset of each partition of a topic (a local list view's freshness probe). */
+  endOffsets(topic: string): Promise<number[] | undefined>;
   /** The committed next offset of a group on a topic partition (undefined when none). */
   committed(groupId: string, topic: string, partition?: number): Promise<number | undefined>;
   /** Removes the rows retention allows now; returns how many went. */
@@ -268,6 +270,7 @@ export function createTableBus(opts: TableBusOptions): TableBus {
     },
     committed: async (groupId, topic, partition = 0) =>
       (await store.committed(groupId, topic)).get(partition),
+    endOffsets: (topic) => store.ends(topic),
     prune,
   };
 }

@@ -38,6 +38,9 @@ export function compareRank(a: Ranked, b: Ranked): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Changelog key of a subject's R-DNS-6 minor flag. */
+export const minorKey = (subjectKey: string) => `${subjectKey}|minor`;
+
 export const scopeKey = (r: { subjectKey: string; channel: string; purpose: string; topic: string }) =>
   `${r.subjectKey}|${r.channel}|${r.purpose}|${r.topic}`;
 
@@ -171,6 +174,9 @@ export async function applyPlans(ctx: SuppressionContext, plans: Plan[]): Promis
                 source: r.source,
                 occurredAt: r.occurredAt.toISOString(),
                 since: r.since ? r.since.toISOString() : null,
+                // The local views (@sp/list-view) answer with the same reasons as the database.
+                askAgainAfter: r.askAgainAfter ? r.askAgainAfter.toISOString() : null,
+                detail: r.detail ?? null,
               },
             })),
           )
@@ -192,7 +198,7 @@ export async function applyPlans(ctx: SuppressionContext, plans: Plan[]): Promis
     }
     if (minors.size > 0) {
       const f = schema.subjectFlags;
-      await tx
+      const changedFlags = await tx
         .insert(f)
         .values(
           [...minors].map(([subjectKey, p]) => ({
@@ -214,7 +220,41 @@ export async function applyPlans(ctx: SuppressionContext, plans: Plan[]): Promis
             updatedAt: sql.raw('excluded.updated_at'),
           },
           setWhere: sql`${f.minor} = false or ${f.since} is null or excluded.since < ${f.since}`,
-        });
+        })
+        .returning();
+      // The flag travels on the changelog too (key `<subject>|minor`), so a local view knows it.
+      const flagged =
+        changedFlags.length === 0
+          ? []
+          : await tx
+              .insert(schema.outbox)
+              .values(
+                changedFlags
+                  .sort((a, b) => (a.subjectKey < b.subjectKey ? -1 : 1))
+                  .map((r) => ({
+                    topic: CHANGELOG_TOPIC,
+                    key: minorKey(r.subjectKey),
+                    payload: {
+                      subjectKey: r.subjectKey,
+                      channel: 'any',
+                      purpose: 'sale_share',
+                      topic: '*',
+                      suppressed: true,
+                      reason: 'minor',
+                      eventId: r.eventId,
+                      source: r.source ?? '',
+                      occurredAt: (r.since ?? r.updatedAt).toISOString(),
+                      since: (r.since ?? r.updatedAt).toISOString(),
+                      minor: true,
+                    },
+                  })),
+              )
+              .returning({ id: schema.outbox.id, payload: schema.outbox.payload });
+      changes.push(
+        ...flagged
+          .sort((a, b) => a.id - b.id)
+          .map((q) => ({ ...(q.payload as Omit<ChangelogEntry, 'seq'>), seq: q.id }) as ChangelogEntry),
+      );
     }
 
     // The readable copies, encrypted, apart from the list.

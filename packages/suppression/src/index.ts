@@ -1,5 +1,13 @@
 export { listRefusal } from './admit';
-export { type ApplyResult, apply, CHANGELOG_TOPIC, type ChangelogEntry } from './apply';
+export {
+  type ApplyResult,
+  apply,
+  CHANGELOG_TOPIC,
+  type ChangelogEntry,
+  compareRank,
+  minorKey,
+  scopeKey,
+} from './apply';
 export {
   type DnsRequestRecord,
   fetchOutbox,
@@ -16,8 +24,11 @@ export {
   type CheckResult,
   check,
   checkMany,
+  databaseChecker,
+  type ListChecker,
 } from './check';
 export type { Keyer, SuppressionContext } from './context';
+export { decide, type StateRow } from './decide';
 export {
   type AdminAction,
   type Bounce,
@@ -69,6 +80,6 @@ export {
   type SeedKeys,
   seedPartnerOf,
 } from './seeds';
-export type { SubjectInput, SubjectType } from './subjects';
+export { queryKeys, resolveSubject, type SubjectInput, type SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, openAddress, revealAddress, sealAddress } from './vault';

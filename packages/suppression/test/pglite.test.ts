@@ -49,6 +49,13 @@ it('apply, checkMany, history, outbox and the DNS log work on PGlite too (R-EM-1
     '2027-03-01T10:00:00.000Z',
   );
   expect(await history(ctx, { type: 'email', value: e })).toHaveLength(2);
-  expect(await fetchOutbox(ctx, 10)).toHaveLength(3);
+  // Three scope changes, and the minor flag (R-DNS-6) so that local views know it too.
+  const out = await fetchOutbox(ctx, 10);
+  expect(out.map((o) => o.key.split('|').slice(1).join('|')).sort()).toEqual([
+    'any|sale_share|*',
+    'email|marketing|ink',
+    'minor',
+    'sms|all|*',
+  ]);
   expect(await listDnsRequests(ctx)).toHaveLength(1);
 });

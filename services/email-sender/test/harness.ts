@@ -7,6 +7,7 @@ import { createDb, type DbHandle, migrateDb } from '@sp/db';
 import { createPayloadBox, loadTemplates } from '@sp/delivery';
 import { collect, senderRequests } from '@sp/delivery/test-support';
 import { createKeyer, createSealer } from '@sp/identity';
+import { startTestChangelog, type TestChangelog } from '@sp/list-view/test-support';
 import { type Bus, createKafkaBus, dlqTopicOf } from '@sp/messaging';
 import { type SesEmulator, startSesEmulator } from '@sp/provider-doubles';
 import { apply, type ListEvent, type SuppressionContext } from '@sp/suppression';
@@ -99,6 +100,8 @@ export interface Harness {
   ): EmailSendRequest;
   send(requests: unknown[]): Promise<void>;
   outcome(messageId: string, status?: string): Outcome | undefined;
+  /** With `listView`: the changelog and the view the sender's gate asks. */
+  changelog?: TestChangelog;
   close(): Promise<void>;
 }
 
@@ -109,6 +112,8 @@ export interface HarnessOptions {
   separateLogDb?: boolean;
   pollIntervalMs?: number;
   leaseMs?: number;
+  /** The gate asks a local view of the list (freshness bound in ms) instead of the database. */
+  listView?: { maxLagMs: number };
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -139,10 +144,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     configurationSet: 'marketing',
   });
   const list: SuppressionContext = { db: senderListDb.db, keyer, defaultRegion: 'US' };
+  const setupCtx: SuppressionContext = { db: setupDb.db, keyer, defaultRegion: 'US' };
+  const changelog = opts.listView
+    ? await startTestChangelog({ brokers, bus, ctx: setupCtx, maxLagMs: opts.listView.maxLagMs })
+    : undefined;
   const sender = createEmailSender({
     bus,
     log: logDb.db,
     list,
+    ...(changelog ? { checker: changelog.running.view } : {}),
     keyer,
     sealer,
     transport,
@@ -167,7 +177,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   await sender.start();
   const outcomes = await collect<Outcome>(brokers, topics.outcome);
   const dlq = await collect(brokers, dlqTopicOf(topics.sendRequest));
-  const setupCtx: SuppressionContext = { db: setupDb.db, keyer, defaultRegion: 'US' };
   return {
     brokers,
     bus,
@@ -180,6 +189,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     outcomes,
     dlq,
     sealer,
+    ...(changelog ? { changelog } : {}),
     tokenKeys: `t1:${tokenSecret}`,
     applyEvents: async (events) => void (await apply(setupCtx, events)),
     ...senderRequests({
@@ -195,6 +205,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     }),
     close: async () => {
       await sender.stop();
+      await changelog?.close();
       await outcomes.stop();
       await dlq.stop();
       await bus.close();

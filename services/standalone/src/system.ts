@@ -14,7 +14,8 @@ import { startDnsConsumer } from '@sp/dns-consumer';
 import { buildEdge, loadConfig as loadEdgeConfig } from '@sp/edge';
 import { createEmailSender, createSesTransport, loadConfig as loadEmailConfig } from '@sp/email-sender';
 import { createSealer } from '@sp/identity';
-import { createKafkaBus, createTableBus } from '@sp/messaging';
+import { defaultListViewSettings, openListView } from '@sp/list-view';
+import { createKafkaBus, createTableBus, localEndOffsets } from '@sp/messaging';
 import { createLogger, type Logger } from '@sp/observability';
 import { startOptoutConsumer } from '@sp/optout-consumer';
 import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
@@ -95,6 +96,25 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     }
     const relay = startChangelogRelay(res, cfg.databaseUrl ? { leaderLockUrl: cfg.databaseUrl } : {});
     stoppers.push(() => relay.stop());
+    // The senders and the API ask a local view of the changelog, as in production (the database
+    // answers instead on a bus whose end offsets cannot be read).
+    const ends = cfg.kafkaBrokers ? undefined : localEndOffsets(rawBus);
+    const listView =
+      cfg.kafkaBrokers || ends
+        ? await openListView({
+            bus,
+            ...(ends ? { ends } : { brokers: (cfg.kafkaBrokers ?? '').split(',') }),
+            clientId: 'standalone',
+            db: db.db,
+            keyer: res.keyer,
+            defaultRegion: 'US',
+            settings: defaultListViewSettings,
+            logger,
+            // The table bus prunes changelog rows its groups have read: start from the list itself.
+            snapshotFirst: !cfg.kafkaBrokers,
+          })
+        : undefined;
+    if (listView) stoppers.push(() => listView.stop());
 
     // Local stand-ins for the third-party SaaS.
     const ses = await startSesEmulator({ host: cfg.host, port: cfg.ports.ses });
@@ -130,6 +150,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       bus,
       log: db.db,
       list: res.list,
+      ...(listView ? { checker: listView.view } : {}),
       keyer: res.keyer,
       sealer,
       transport: emailTransport,
@@ -155,6 +176,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       bus,
       log: db.db,
       list: res.list,
+      ...(listView ? { checker: listView.view } : {}),
       keyer: res.keyer,
       transport: createTwilioTransport(smsConfig.twilio),
       templates: loadTemplates(smsConfig.templatesDirs),
@@ -199,6 +221,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       sealer,
       config: apiConfig,
       logger: logger.child({ component: 'api' }),
+      ...(listView ? { view: listView.view } : {}),
     });
     await api.listen({ host: cfg.host, port: cfg.ports.api });
     stoppers.push(() => api.close());

@@ -8,7 +8,7 @@ import { unreadableCharset, ValidationError } from '@sp/contracts';
 import { selectOne } from '@sp/db';
 import { type Sealer, toSubject } from '@sp/identity';
 import { createMetrics, type Logger, type Metrics } from '@sp/observability';
-import type { SuppressionContext } from '@sp/suppression';
+import type { CheckQuery, CheckResult, ListChecker, SuppressionContext } from '@sp/suppression';
 import {
   checkMany,
   createPartner,
@@ -50,6 +50,11 @@ export interface ApiDeps {
   logger: Logger;
   metrics?: Metrics;
   clock?: () => Date;
+  /**
+   * The local view of the list (@sp/list-view): checks are answered from it while it is fresh,
+   * from PostgreSQL when it is not (never from a stale view).
+   */
+  view?: ListChecker & { fresh(): boolean };
 }
 
 declare module 'fastify' {
@@ -83,6 +88,26 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   ]);
   const checked = metrics.counter('api_checks_total', 'Check answers', ['channel', 'kind', 'allowed']);
   const duration = metrics.histogram('api_request_seconds', 'Request duration', ['route']);
+  const answeredBy = metrics.counter('api_check_source_total', 'Check batches by what answered them', [
+    'source',
+  ]);
+
+  const view = deps.view;
+  const check = async (qs: CheckQuery[]): Promise<CheckResult[]> => {
+    if (view?.fresh()) {
+      try {
+        const results = await view.checkMany(qs);
+        answeredBy.inc({ source: 'view' });
+        return results;
+      } catch (err) {
+        // It went stale between the question and the answer: the database answers instead.
+        if (!(err instanceof Error && err.name === 'ListViewStale')) throw err;
+      }
+    }
+    const results = await checkMany(ctx, qs);
+    answeredBy.inc({ source: 'database' });
+    return results;
+  };
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -185,9 +210,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   register(routes.check, async ({ body }) => {
     const q = parseBody(routes.check.body['application/json'], body);
-    const [r] = await checkMany(ctx, [
-      { subject: subjectOf(q), channel: q.channel, kind: q.kind, topic: q.topic },
-    ]);
+    const [r] = await check([{ subject: subjectOf(q), channel: q.channel, kind: q.kind, topic: q.topic }]);
     checked.inc({ channel: q.channel, kind: q.kind, allowed: String(r!.allowed) });
     return r;
   });
@@ -212,8 +235,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     });
     if (bad.length > 0)
       throw new HttpError(400, 'invalid_request', `${bad[0]!.path}: ${bad[0]!.message}`, bad);
-    const results = await checkMany(
-      ctx,
+    const results = await check(
       b.queries.map((q, i) => ({ subject: subjects[i]!, channel: q.channel, kind: q.kind, topic: q.topic })),
     );
     for (const [i, r] of results.entries()) {
@@ -453,7 +475,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       () => false,
     );
     reply.code(db ? 200 : 503);
-    return { status: db ? 'ready' : 'not ready', checks: { db } };
+    // A stale view does not make the API unready (the database answers then); it is reported.
+    const checks = view ? { db, listView: view.fresh() } : { db };
+    return { status: db ? 'ready' : 'not ready', checks };
   });
 
   register(routes.metrics, async (_input, _req, reply) => {

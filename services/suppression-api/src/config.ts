@@ -1,5 +1,5 @@
 // The API's configuration: the only module that reads process.env (STYLE.md 8).
-import { flag, keyRing, parseEnv, port } from '@sp/config';
+import { csv, flag, keyRing, parseEnv, port } from '@sp/config';
 import { z } from 'zod';
 
 /** `partner` tokens are not in API_TOKENS: each partner's own token, issued by POST /v1/partners. */
@@ -82,6 +82,13 @@ export const ApiEnv = z.object({
   PARTNER_STALE_DAYS: z.coerce.number().int().positive().default(7),
   PARTNER_SCRUB_MAX_HASHES: z.coerce.number().int().positive().default(50_000),
   PARTNER_SCRUB_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** With Kafka, checks are answered from a local view of the changelog (LIST_VIEW=off: database only). */
+  KAFKA_BROKERS: csv.optional(),
+  KAFKA_CLIENT_ID: z.string().default('suppression-api'),
+  LIST_VIEW: flag.default(true),
+  /** Past this lag the view is not used: the database answers. */
+  LIST_VIEW_MAX_LAG_MS: z.coerce.number().int().positive().default(2_000),
+  TOPIC_CHANGELOG: z.string().default('suppression.changelog.v1'),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 
@@ -102,6 +109,8 @@ export interface ApiConfig {
   importBodyLimit: number;
   complaintWindowDays: number;
   partners: { seedDomain: string; staleDays: number; scrubMaxHashes: number; scrubPerMinute: number };
+  /** Set when checks should come from the local list view (Kafka configured and LIST_VIEW on). */
+  listView?: { brokers: string[]; clientId: string; enabled: true; maxLagMs: number; topic: string };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
@@ -128,5 +137,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       scrubMaxHashes: e.PARTNER_SCRUB_MAX_HASHES,
       scrubPerMinute: e.PARTNER_SCRUB_PER_MINUTE,
     },
+    ...(e.KAFKA_BROKERS && e.LIST_VIEW
+      ? {
+          listView: {
+            brokers: e.KAFKA_BROKERS,
+            clientId: e.KAFKA_CLIENT_ID,
+            enabled: true as const,
+            maxLagMs: e.LIST_VIEW_MAX_LAG_MS,
+            topic: e.TOPIC_CHANGELOG,
+          },
+        }
+      : {}),
   };
 }

@@ -1,8 +1,11 @@
 // Composition root of the standalone API process: config, database (postgres via DATABASE_URL),
-// optional migration, the fastify app, and one stop() on SIGTERM/SIGINT.
+// optional migration, the local list view when Kafka is configured (caught up before listening),
+// the fastify app, and one stop() on SIGTERM/SIGINT.
 import { createDb, migrateDb } from '@sp/db';
 import { createKeyer, createSealer } from '@sp/identity';
-import { createLogger } from '@sp/observability';
+import { openListView } from '@sp/list-view';
+import { createKafkaBus } from '@sp/messaging';
+import { createLogger, createMetrics } from '@sp/observability';
 import { buildApi } from './app';
 import { loadConfig } from './config';
 
@@ -24,7 +27,24 @@ async function main(): Promise<void> {
     ...(config.vault ? { vault: config.vault } : {}),
   };
   const sealer = createSealer({ keys: config.tokenKeys.keys, currentKeyId: config.tokenKeys.currentKeyId });
-  const app = buildApi({ ctx, sealer, config, logger });
+  const metrics = createMetrics('suppression-api');
+  const lv = config.listView;
+  const bus = lv ? createKafkaBus({ brokers: lv.brokers, clientId: lv.clientId }) : undefined;
+  const view =
+    lv && bus
+      ? await openListView({
+          bus,
+          brokers: lv.brokers,
+          clientId: lv.clientId,
+          db: handle.db,
+          keyer: ctx.keyer,
+          defaultRegion: config.defaultRegion,
+          settings: lv,
+          logger,
+          metrics,
+        })
+      : undefined;
+  const app = buildApi({ ctx, sealer, config, logger, metrics, ...(view ? { view: view.view } : {}) });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   logger.info(
@@ -38,6 +58,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     await app.close(); // stops accepting, lets in-flight requests finish
+    await view?.stop();
+    await bus?.close();
     await handle.close();
     process.exit(0);
   };

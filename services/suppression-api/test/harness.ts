@@ -4,9 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, type DbHandle, migrateDb } from '@sp/db';
 import { createKeyer, createSealer, type Sealer } from '@sp/identity';
+import { startTestChangelog, type TestChangelog } from '@sp/list-view/test-support';
+import { type Bus, createKafkaBus } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
 import type { SuppressionContext } from '@sp/suppression';
-import { freshDatabase } from '@sp/testing';
+import { freshDatabase, testInfra, uniqueName } from '@sp/testing';
 import Ajv2020 from 'ajv/dist/2020';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../src/app';
@@ -24,6 +26,8 @@ export interface TestApi {
   /** Every (operationId, status, media type) a validated answer was seen for. */
   seen: Set<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<Answer>;
+  /** With `listView`: the changelog on the real broker and the view the check routes ask. */
+  changelog?: TestChangelog;
   close(): Promise<void>;
 }
 
@@ -44,7 +48,10 @@ export interface Answer {
 
 const secret = () => randomBytes(24).toString('base64url');
 
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  env: Record<string, string> = {},
+  opts: { listView?: { maxLagMs: number } } = {},
+): Promise<TestApi> {
   const fresh = await freshDatabase('sp_api');
   const handle = await createDb({ url: fresh.url, max: 4 });
   await migrateDb(handle);
@@ -69,7 +76,20 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     ...(config.vault ? { vault: config.vault } : {}),
   };
   const sealer = createSealer({ keys: config.tokenKeys.keys, currentKeyId: config.tokenKeys.currentKeyId });
-  const app = buildApi({ ctx, sealer, config, logger: silentLogger() });
+  let bus: Bus | undefined;
+  let changelog: TestChangelog | undefined;
+  if (opts.listView) {
+    const brokers = testInfra().kafkaBrokers;
+    bus = createKafkaBus({ brokers: brokers.split(','), clientId: uniqueName('api-list-view') });
+    changelog = await startTestChangelog({ brokers, bus, ctx, maxLagMs: opts.listView.maxLagMs });
+  }
+  const app = buildApi({
+    ctx,
+    sealer,
+    config,
+    logger: silentLogger(),
+    ...(changelog ? { view: changelog.running.view } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
@@ -146,8 +166,11 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     tokens,
     seen,
     call,
+    ...(changelog ? { changelog } : {}),
     close: async () => {
       await app.close();
+      await changelog?.close();
+      await bus?.close();
       await handle.close();
       await fresh.drop();
     },

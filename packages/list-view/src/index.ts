@@ -1,0 +1,12 @@
+export { defaultListViewSettings, type ListViewSettings, openListView } from './open';
+export { loadSnapshot, outboxProbe } from './snapshot';
+export { ListStore, type StoreEntry, type StoreStats } from './store';
+export {
+  ListView,
+  type ListViewOptions,
+  ListViewStale,
+  type ListViewStatus,
+  type OutboxProbe,
+  type RunningListView,
+  startListView,
+} from './view';

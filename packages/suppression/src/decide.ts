@@ -1,0 +1,136 @@
+// decide(): the decision rules of the list, pure. The database check (check.ts) and the local view
+// (@sp/list-view) both feed it the state rows of one subject, so both answer alike by construction.
+import type { CheckReason as ContractCheckReason } from '@sp/contracts';
+import { compareRank } from './apply';
+import type { SubjectInput } from './subjects';
+
+export type CheckKind = 'marketing' | 'transactional' | 'sale_share';
+
+export interface CheckQuery {
+  subject: SubjectInput;
+  channel: 'email' | 'sms';
+  kind: CheckKind;
+  /** Newsletter / program name; absent means general marketing ('*'). */
+  topic?: string;
+  /** The one opt-out confirmation (or HELP reply) passes sms/all (R-SMS-3/4). */
+  smsOptOutConfirmation?: boolean;
+  /**
+   * The subject's keys when the caller already has them (current pepper first, then the others,
+   * as Keyer.keysOf gives them): the check then skips normalizing and keying `subject`.
+   */
+  subjectKeys?: readonly string[];
+}
+
+/** contracts' CheckReason plus what the list knows besides. */
+export interface CheckReason extends ContractCheckReason {
+  /** R-DNS-5: when asking this person to opt back in is allowed again (Do-Not-Sell entries). */
+  askAgainAfter?: string | null;
+  /** Admin actor and reason text, opt-out method, etc. */
+  detail?: Record<string, unknown> | null;
+}
+
+/** One state row (or minor flag) of a subject, as the decision reads it. */
+export interface StateRow {
+  channel: string;
+  purpose: string;
+  topic: string;
+  suppressed: boolean;
+  reason: string;
+  eventId: string;
+  source: string;
+  occurredAt: Date;
+  since: Date | null;
+  askAgainAfter: Date | null;
+  detail: Record<string, unknown> | null;
+  /** An R-DNS-6 minor flag rather than a scope row. */
+  minor: boolean;
+}
+
+/**
+ * Which entries block a message (DESIGN.md "Check"):
+ * - email marketing (topic T): email|any x marketing|all x T|*;
+ * - email transactional (R-EM-5 types only): email|any x all (hard bounce, admin);
+ * - sms (TCPA): sms|any x all, plus marketing for marketing; sms/all is passed only by the one
+ *   opt-out confirmation (R-SMS-3/4);
+ * - sale_share: any|channel x sale_share, a minor flag (R-DNS-6), and for email an email marketing
+ *   opt-out (R-EM-4: an opted-out address is never sold or transferred).
+ * Within one (channel, purpose), the newest entry among topic T and '*' decides (a confirmed
+ * resubscribe to T after "unsubscribe from all" reopens T only); when it blocks, every suppressed
+ * entry of that group is a reason.
+ */
+export function decide(
+  q: CheckQuery,
+  rows: readonly StateRow[],
+): { allowed: boolean; reasons: CheckReason[] } {
+  if (rows.length === 0) return { allowed: true, reasons: [] }; // most recipients: nothing on the list
+  const topic = q.topic && q.topic.length > 0 ? q.topic : '*';
+  const topics = new Set([topic, '*']);
+  const channels = q.kind === 'sale_share' ? new Set(['any', q.channel]) : new Set([q.channel, 'any']);
+  const purposes =
+    q.kind === 'sale_share'
+      ? new Set(['sale_share'])
+      : q.kind === 'transactional'
+        ? new Set(['all'])
+        : new Set(['marketing', 'all']);
+  const reasons: CheckReason[] = [];
+  const candidates = rows.filter(
+    (r) =>
+      !r.minor &&
+      channels.has(r.channel) &&
+      purposes.has(r.purpose) &&
+      topics.has(r.topic) &&
+      !(q.channel === 'sms' && q.smsOptOutConfirmation && r.channel === 'sms' && r.purpose === 'all'),
+  );
+  reasons.push(...blocking(candidates));
+  if (q.kind === 'sale_share') {
+    for (const r of rows) if (r.minor) reasons.push(toReason(r)); // R-DNS-6
+    if (q.channel === 'email') {
+      // R-EM-4: the general marketing opt-out of an address also keeps it out of any sale or transfer.
+      const optedOut = blocking(
+        rows.filter(
+          (r) =>
+            !r.minor &&
+            (r.channel === 'email' || r.channel === 'any') &&
+            r.purpose === 'marketing' &&
+            r.topic === '*',
+        ),
+      );
+      reasons.push(...optedOut);
+    }
+  }
+  const order = (r: CheckReason) => `${r.channel}|${r.purpose}|${r.topic}|${r.reason}|${r.eventId}`;
+  const unique = [...new Map(reasons.map((r) => [order(r), r])).values()];
+  unique.sort((x, y) => (order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : 0));
+  return { allowed: unique.length === 0, reasons: unique };
+}
+
+function blocking(rows: readonly StateRow[]): CheckReason[] {
+  const groups = new Map<string, StateRow[]>();
+  for (const r of rows) {
+    const k = `${r.channel}|${r.purpose}`;
+    const g = groups.get(k) ?? [];
+    g.push(r);
+    groups.set(k, g);
+  }
+  const out: CheckReason[] = [];
+  for (const g of groups.values()) {
+    const newest = g.reduce((a, b) => (compareRank(a, b) >= 0 ? a : b));
+    if (!newest.suppressed) continue;
+    for (const r of g) if (r.suppressed) out.push(toReason(r));
+  }
+  return out;
+}
+
+function toReason(r: StateRow): CheckReason {
+  return {
+    eventId: r.eventId,
+    reason: r.reason,
+    source: r.source,
+    since: (r.since ?? r.occurredAt).toISOString(),
+    channel: r.channel,
+    purpose: r.purpose,
+    topic: r.topic,
+    askAgainAfter: r.askAgainAfter ? r.askAgainAfter.toISOString() : null,
+    detail: r.detail,
+  };
+}
