@@ -184,8 +184,13 @@ export async function fileBasis(
 export interface FileOptions {
   /** A previous file's watermark: only subjects whose deciding entry changed after it. */
   since?: string;
-  /** Only entries up to this watermark (the file's own), so its end is well defined. */
-  upTo: string;
+  /**
+   * How far before `since` a delta starts again. `updated_at` is the applying process's clock,
+   * taken before its transaction commits: a row may become visible after a file whose watermark
+   * is already past it. Repeating the last moments (a few lines the partner already has) is
+   * what keeps such an opt-out from being missed by every delta.
+   */
+  sinceOverlapMs?: number;
   pageSize?: number;
 }
 
@@ -206,6 +211,7 @@ export async function* partnerFile(
   if (!vault) throw new Error('partner files need the vault key (VAULT_KEY)');
   const pageSize = opts.pageSize ?? 5000;
   const since = opts.since ?? null;
+  const from = since === null ? null : String(BigInt(since) - BigInt(opts.sinceOverlapMs ?? 0) * 1000n);
   let after = '';
   for (;;) {
     const bounds = rowsOf(
@@ -228,14 +234,13 @@ export async function* partnerFile(
                          where s.subject_key > ${after} and s.subject_key <= ${String(upto)}
                            and s.channel in ('email', 'any') and s.purpose in ('marketing', 'all')
                            and s.topic in (t.topic, '*')
-                           and (extract(epoch from s.updated_at) * 1000000)::bigint <= ${opts.upTo}::bigint
                          order by s.subject_key, s.channel, s.purpose, t.topic,
                                   s.occurred_at desc, s.suppressed desc, s.event_id desc) d
                  where d.suppressed
                  group by d.subject_key) k
           join subject_vault v on v.subject_key = k.subject_key and v.subject_type = 'email'
          where not exists (select 1 from partner_seeds p where p.subject_key = k.subject_key)
-           and (${since}::bigint is null or k.upd > ${since}::bigint)
+           and (${from}::bigint is null or k.upd > ${from}::bigint)
          order by k.subject_key`),
     );
     let page = '';
@@ -259,7 +264,7 @@ export async function* partnerFile(
         ? eq(schema.partnerSeeds.partnerId, partner.id)
         : and(
             eq(schema.partnerSeeds.partnerId, partner.id),
-            sql`(extract(epoch from ${schema.partnerSeeds.createdAt}) * 1000000)::bigint > ${since}::bigint`,
+            sql`(extract(epoch from ${schema.partnerSeeds.createdAt}) * 1000000)::bigint > ${from}::bigint`,
           ),
     );
   let tail = '';
@@ -279,7 +284,7 @@ export async function scrubHashes(
   const wanted = new Set(hashes.map((h) => h.toLowerCase()));
   const found = new Set<string>();
   const { watermark } = await fileBasis(ctx, partner.id);
-  for await (const chunk of partnerFile(ctx, partner, { upTo: watermark })) {
+  for await (const chunk of partnerFile(ctx, partner, {})) {
     for (const h of chunk.split('\n')) if (h && wanted.has(h)) found.add(h);
   }
   return { remove: [...wanted].filter((h) => found.has(h)), watermark };

@@ -393,7 +393,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     }
     const counts = { rows: 0, unhashable: 0 };
     const kind = since ? 'delta' : 'file';
-    const lines = partnerFile(ctx, partner, { upTo: basis.watermark, ...(since ? { since } : {}) }, counts);
+    const lines = partnerFile(
+      ctx,
+      partner,
+      { ...(since ? { since, sinceOverlapMs: pc.deltaOverlapMs } : {}) },
+      counts,
+    );
     // Recorded once the last line is out: the record says how many rows the partner got.
     const recorded = (async function* () {
       yield* lines;

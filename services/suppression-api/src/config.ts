@@ -82,6 +82,8 @@ export const ApiEnv = z.object({
   PARTNER_STALE_DAYS: z.coerce.number().int().positive().default(7),
   PARTNER_SCRUB_MAX_HASHES: z.coerce.number().int().positive().default(50_000),
   PARTNER_SCRUB_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** A delta repeats this much before its watermark, so a commit that lands late is never missed. */
+  PARTNER_DELTA_OVERLAP_MS: z.coerce.number().int().min(0).default(120_000),
   /** With Kafka, checks are answered from a local view of the changelog (LIST_VIEW=off: database only). */
   KAFKA_BROKERS: csv.optional(),
   KAFKA_CLIENT_ID: z.string().default('suppression-api'),
@@ -108,7 +110,13 @@ export interface ApiConfig {
   importBatchSize: number;
   importBodyLimit: number;
   complaintWindowDays: number;
-  partners: { seedDomain: string; staleDays: number; scrubMaxHashes: number; scrubPerMinute: number };
+  partners: {
+    seedDomain: string;
+    staleDays: number;
+    scrubMaxHashes: number;
+    scrubPerMinute: number;
+    deltaOverlapMs: number;
+  };
   /** Set when checks should come from the local list view (Kafka configured and LIST_VIEW on). */
   listView?: { brokers: string[]; clientId: string; enabled: true; maxLagMs: number; topic: string };
 }
@@ -136,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       staleDays: e.PARTNER_STALE_DAYS,
       scrubMaxHashes: e.PARTNER_SCRUB_MAX_HASHES,
       scrubPerMinute: e.PARTNER_SCRUB_PER_MINUTE,
+      deltaOverlapMs: e.PARTNER_DELTA_OVERLAP_MS,
     },
     ...(e.KAFKA_BROKERS && e.LIST_VIEW
       ? {

@@ -2,7 +2,7 @@
 // seeds; on real PostgreSQL over real HTTP (answers validated against the OpenAPI document).
 import { createHash, createHmac } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { checkMany } from '@sp/suppression';
+import { checkMany, partnerByToken, partnerFile } from '@sp/suppression';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAction } from '../src/admin';
@@ -10,7 +10,8 @@ import { startTestApi, type TestApi, uniqueEmail } from './harness';
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi({ PARTNER_SCRUB_PER_MINUTE: '3' });
+  // No delta overlap here, so a delta can be compared exactly (the overlap is checked on its own below).
+  api = await startTestApi({ PARTNER_SCRUB_PER_MINUTE: '3', PARTNER_DELTA_OVERLAP_MS: '0' });
 });
 afterAll(async () => {
   await api?.close();
@@ -185,6 +186,16 @@ describe('suppression file (issue 16)', () => {
     );
     const delta = await file(p.token, `?since=${watermark}`);
     expect(delta.lines).toEqual(new Set(added.map(md5)));
+    // With the default overlap, a delta may repeat lines of the previous file, never miss an addition.
+    const auth = (await partnerByToken(api.ctx, p.token))!;
+    let overlapped = '';
+    for await (const chunk of partnerFile(api.ctx, auth, { since: watermark, sinceOverlapMs: 120_000 }))
+      overlapped += chunk;
+    const previous = new Set(first.body.toString('utf8').split('\n').filter(Boolean));
+    const lines = new Set(overlapped.split('\n').filter(Boolean));
+    for (const h of added.map(md5)) expect(lines.has(h)).toBe(true);
+    for (const h of lines) expect(added.map(md5).includes(h) || previous.has(h)).toBe(true);
+    expect(lines.has(md5(old))).toBe(false);
     const full = await file(p.token);
     expect(full.lines.has(md5(old))).toBe(false);
     for (const e of added) expect(full.lines.has(md5(e))).toBe(true);
