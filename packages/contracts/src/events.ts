@@ -40,6 +40,11 @@ export const EmailOptOutMethod = z.enum([
   'support',
   /** A mailbox provider's removal request: ARF Feedback-Type opt-out / opt-out-list (RFC 6650). */
   'feedback-report',
+  /**
+   * The brand's own "opt out" box: a form, on the edge or embedded in the brand's site, that takes
+   * only an address (no link from a newsletter, so none of the above).
+   */
+  'web-form',
 ]);
 export type EmailOptOutMethod = z.infer<typeof EmailOptOutMethod>;
 
@@ -49,6 +54,11 @@ export const EmailOptOutData = z.looseObject({
   topic: TopicScope.optional(),
   campaignId: NonEmpty.optional(),
   method: EmailOptOutMethod,
+  /**
+   * The brand sends a "you have been unsubscribed" email for this request; optout-consumer
+   * requests it at most once per address per 30 days (the ledger is the memory).
+   */
+  confirm: z.boolean().optional(),
 });
 export type EmailOptOutData = z.infer<typeof EmailOptOutData>;
 export const EmailOptOut = envelope(EventTypes.emailOptOut, EmailOptOutData);
@@ -173,6 +183,10 @@ export const SubjectRef = z.looseObject({
 });
 export type SubjectRef = z.infer<typeof SubjectRef>;
 
+/** How the person asked, when an operator records a request taken by hand (the service desk). */
+export const AdminRequestMethod = z.enum(['phone', 'email', 'letter', 'in-person']);
+export type AdminRequestMethod = z.infer<typeof AdminRequestMethod>;
+
 export const AdminActionData = z.looseObject({
   subject: SubjectRef,
   action: z.enum(['suppress', 'lift']),
@@ -180,8 +194,10 @@ export const AdminActionData = z.looseObject({
   purpose: Purpose,
   /** `*` allowed. */
   topic: TopicScope,
+  /** The operator; for a service-desk request, the agent who took it. */
   actor: NonEmpty,
   reason: NonEmpty,
+  method: AdminRequestMethod.optional(),
 });
 export type AdminActionData = z.infer<typeof AdminActionData>;
 export const AdminAction = envelope(EventTypes.adminAction, AdminActionData);

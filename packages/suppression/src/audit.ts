@@ -1,6 +1,6 @@
 // Reading side of the ledger and the R-DNS-7 request log, and the outbox relay's two verbs.
 import { schema } from '@sp/db';
-import { and, arrayOverlaps, asc, gte, inArray, isNull } from 'drizzle-orm';
+import { and, arrayContains, arrayOverlaps, asc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { SuppressionContext } from './context';
 import { now } from './context';
 import { resolveSubject, type SubjectInput } from './subjects';
@@ -42,6 +42,31 @@ export async function history(ctx: SuppressionContext, subject: SubjectInput): P
     scopes: r.scopes as HistoryEntry['scopes'],
     payload: r.payload as Record<string, unknown>,
   }));
+}
+
+/**
+ * Whether the ledger holds an event of `type` for `subjectKey`, occurred at or after `since`,
+ * whose evidence says `evidence[field] = value`: a durable "did we already do this lately"
+ * (optout-consumer's once-per-30-days confirmation email reads it).
+ */
+export async function ledgerMarkedSince(
+  ctx: SuppressionContext,
+  q: { subjectKey: string; type: string; field: string; value: string; since: Date },
+): Promise<boolean> {
+  const l = schema.ledger;
+  const rows = await ctx.db
+    .select({ eventId: l.eventId })
+    .from(l)
+    .where(
+      and(
+        arrayContains(l.subjectKeys, [q.subjectKey]),
+        eq(l.type, q.type),
+        gte(l.occurredAt, q.since),
+        sql`${l.payload}->'evidence'->>${q.field} = ${q.value}`,
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
 }
 
 export interface OutboxMessage {

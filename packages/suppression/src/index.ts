@@ -13,6 +13,7 @@ export {
   fetchOutbox,
   type HistoryEntry,
   history,
+  ledgerMarkedSince,
   listDnsRequests,
   markOutboxPublished,
   type OutboxMessage,

@@ -259,7 +259,7 @@ export function planEvent(ctx: PlanContext, ev: ListEvent): Plan {
       const d = ev.data;
       const s = subjectOf(d.subject.type, d.subject.value, 'data.subject.value');
       const suppressed = d.action === 'suppress';
-      const detail = { actor: d.actor, reason: d.reason };
+      const detail = { actor: d.actor, reason: d.reason, ...(d.method ? { method: d.method } : {}) };
       const { subject: _s, ...rest } = d;
       return {
         ...base,

@@ -35,6 +35,9 @@ commands:
            as one of the five CAN-SPAM transactional types)
   add      <subject> --channel email|sms|any --purpose marketing|all|sale_share [--topic T]
            --reason TEXT [--actor NAME]
+           service desk: add <subject> --method phone|email|letter|in-person --agent NAME
+           (defaults: --channel email --purpose marketing, reason "opt-out requested by <method>";
+           the ledger keeps the method, the agent and the time)
   lift     same flags as add
   history  <subject>
   import   FILE [--format csv|ndjson] [--actor NAME] [--batch-lines N] [--concurrency N]
@@ -80,7 +83,11 @@ const OPTIONS = {
   seeds: { type: 'string' },
   since: { type: 'string' },
   gzip: { type: 'boolean', default: false },
+  method: { type: 'string' },
+  agent: { type: 'string' },
 } as const;
+
+const METHODS = ['phone', 'email', 'letter', 'in-person'] as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
@@ -187,13 +194,29 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
       case 'add':
       case 'lift': {
         noExtra();
+        // A request taken by the service desk: the agent who took it is the actor, and the
+        // method goes into the ledger with it; "stop marketing email" is what such calls ask.
+        const method = v.method === undefined ? undefined : oneOf('method', v.method, METHODS);
+        if (method && !v.agent) throw new UsageError('--method needs --agent NAME (who took the request)');
+        if (v.agent && !method) throw new UsageError('--agent goes with --method');
         const body = {
           ...subject(v),
-          channel: oneOf('channel', v.channel, ['email', 'sms', 'any'] as const),
-          purpose: oneOf('purpose', v.purpose, ['marketing', 'all', 'sale_share'] as const),
+          channel: oneOf(
+            'channel',
+            v.channel,
+            ['email', 'sms', 'any'] as const,
+            method ? 'email' : undefined,
+          ),
+          purpose: oneOf(
+            'purpose',
+            v.purpose,
+            ['marketing', 'all', 'sale_share'] as const,
+            method ? 'marketing' : undefined,
+          ),
           topic: v.topic ?? '*',
-          actor,
-          reason: required('reason', v.reason),
+          actor: method ? v.agent! : actor,
+          reason: method && !v.reason ? `opt-out requested by ${method}` : required('reason', v.reason),
+          ...(method ? { method } : {}),
         };
         const r = await client.json<{
           eventId: string;
@@ -219,6 +242,7 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
             type: string;
             source: string;
             scopes: Array<Reason & { suppressed: boolean }>;
+            payload?: { data?: { actor?: string; method?: string } };
           }>;
         }>('GET', `/v1/history${query(subject(v))}`);
         out(r, () => {
@@ -230,7 +254,9 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
             const scopes = e.scopes
               .map((s) => `${s.suppressed ? '+' : '-'}${s.channel}/${s.purpose}/${s.topic} (${s.reason})`)
               .join(', ');
-            line(io, `  ${e.occurredAt}  ${e.type}  ${e.source}  ${scopes}`);
+            const d = e.payload?.data;
+            const who = d?.actor ? `  by ${d.actor}${d.method ? ` (${d.method})` : ''}` : '';
+            line(io, `  ${e.occurredAt}  ${e.type}  ${e.source}  ${scopes}${who}`);
           }
         });
         return EXIT.ok;

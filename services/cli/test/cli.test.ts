@@ -57,6 +57,83 @@ function suppress(args: string[], token: string | null = api.tokens.both): Promi
   });
 }
 
+describe('service desk (issue 19): a request taken by telephone', () => {
+  it('add --method phone --agent records the method, the agent and the time; marketing is blocked, an order confirmation is not', async () => {
+    const email = uniqueEmail('desk');
+    const before = Date.now();
+    const add = await suppress([
+      'add',
+      '--email',
+      email,
+      '--method',
+      'phone',
+      '--agent',
+      'Ana Ruiz (desk 3)',
+    ]);
+    expect(add.code, add.stderr).toBe(EXIT.ok);
+    expect(add.stdout).toContain('suppressed email/marketing/*');
+    const after = Date.now();
+
+    const history = await suppress(['history', '--email', email, '--json']);
+    expect(history.code, history.stderr).toBe(EXIT.ok);
+    const [entry, ...more] = JSON.parse(history.stdout).entries;
+    expect(more).toEqual([]);
+    expect(entry.type).toBe('suppression.admin.v1');
+    expect(entry.payload.data).toMatchObject({
+      action: 'suppress',
+      method: 'phone',
+      actor: 'Ana Ruiz (desk 3)',
+      reason: 'opt-out requested by phone',
+      channel: 'email',
+      purpose: 'marketing',
+      topic: '*',
+    });
+    const at = Date.parse(entry.occurredAt);
+    expect(at).toBeGreaterThanOrEqual(before - 1000);
+    expect(at).toBeLessThanOrEqual(after + 1000);
+    const human = await suppress(['history', '--email', email]);
+    expect(human.stdout).toContain('by Ana Ruiz (desk 3) (phone)');
+
+    const marketing = await suppress([
+      'check',
+      '--email',
+      email,
+      '--channel',
+      'email',
+      '--kind',
+      'marketing',
+      '--json',
+    ]);
+    expect(marketing.code).toBe(EXIT.no);
+    expect(JSON.parse(marketing.stdout).reasons[0].detail).toMatchObject({
+      actor: 'Ana Ruiz (desk 3)',
+      method: 'phone',
+    });
+    const order = await suppress([
+      'check',
+      '--email',
+      email,
+      '--channel',
+      'email',
+      '--kind',
+      'transactional',
+    ]);
+    expect(order.code, order.stdout).toBe(EXIT.ok);
+  });
+
+  it('refuses a phone request without the agent who took it, and an unknown method', async () => {
+    const email = uniqueEmail('desk-bad');
+    const noAgent = await suppress(['add', '--email', email, '--method', 'phone']);
+    expect(noAgent.code).toBe(EXIT.usage);
+    expect(noAgent.stderr).toContain('--method needs --agent NAME');
+    const fax = await suppress(['add', '--email', email, '--method', 'fax', '--agent', 'Bo']);
+    expect(fax.code).toBe(EXIT.usage);
+    expect(fax.stderr).toContain('--method must be one of phone|email|letter|in-person');
+    const history = await suppress(['history', '--email', email, '--json']);
+    expect(JSON.parse(history.stdout).entries).toEqual([]);
+  });
+});
+
 describe('suppress check / add / lift / history / export / stats', () => {
   it('exits 0 when allowed and 1 when not, with the reasons', async () => {
     const email = uniqueEmail('cli');

@@ -9,6 +9,7 @@ import type { Ctx, EdgeDeps } from './deps';
 import { charsetError, toHttpFailure } from './http-errors';
 import { createEdgeLimits } from './limits';
 import { registerDoNotSell } from './routes/do-not-sell';
+import { registerOptOut } from './routes/opt-out';
 import { registerSns } from './routes/sns';
 import { registerTwilio } from './routes/twilio';
 import { registerUnsubscribe } from './routes/unsubscribe';
@@ -96,6 +97,7 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
   void app.register(async (routes) => {
     registerUnsubscribe(routes, ctx);
     registerDoNotSell(routes, ctx);
+    registerOptOut(routes, ctx);
     registerTwilio(routes, ctx);
     registerSns(routes, ctx);
   });

@@ -49,6 +49,14 @@ export const EdgeEnv = EdgeLimitsEnv.extend({
   PUBLIC_BASE_URL: z.url().default('http://localhost:8080'),
   BRAND_NAME: z.string().default('Our shop'),
   SUPPORT_EMAIL: z.email().default('support@example.com'),
+  /**
+   * The opt-out box (/privacy/opt-out) asks for a "you have been unsubscribed" email; the
+   * optout-consumer sends it at most once per address per 30 days.
+   */
+  OPTOUT_CONFIRMATION_EMAIL: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Sealed-token keys "kid:secret,...", the first one seals; all of them open (R-EM-2 rotation). */
   TOKEN_KEYS: keyRing,
   /** Peppers of the subject keys "kid:secret,...", the first one is current. */
@@ -83,6 +91,8 @@ export interface EdgeConfig {
   publicBaseUrl: string;
   brandName: string;
   supportEmail: string;
+  /** The opt-out box's opt-outs ask for a confirmation email (OPTOUT_CONFIRMATION_EMAIL). */
+  optOutConfirmationEmail: boolean;
   tokenKeys: { currentKeyId: string; keys: Record<string, string> };
   subjectPeppers: { currentKeyId: string; keys: Record<string, string> };
   smsDefaultRegion: string;
@@ -124,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     brandName: e.BRAND_NAME,
     supportEmail: e.SUPPORT_EMAIL,
+    optOutConfirmationEmail: e.OPTOUT_CONFIRMATION_EMAIL,
     tokenKeys: e.TOKEN_KEYS,
     subjectPeppers: e.SUBJECT_PEPPERS,
     smsDefaultRegion: e.SMS_DEFAULT_REGION.toUpperCase(),

@@ -158,3 +158,55 @@ ${gpc}
 <p>Your request number is <code>${esc(r.requestId)}</code>.</p>`;
   return layout('Request recorded', body, nonce);
 }
+
+/** The opt-out box (issue 19): the page, its snippet for the brand's site, and their POST target. */
+export const OPT_OUT_PATH = '/privacy/opt-out';
+
+/**
+ * The form the brand places at the bottom of any page (CAN-SPAM 316.5: nothing but the address,
+ * no login, no fee). Plain HTML without script or style of its own: it posts cross-origin to the
+ * edge, which answers with its result page, so it works without JavaScript on any site.
+ */
+export function optOutSnippet(brand: BrandInfo, action: string): string {
+  return `<form method="post" action="${esc(action)}" class="sp-optout">
+  <label for="sp-optout-email">Opt out of all marketing email from ${esc(brand.brandName)}: your email address</label>
+  <input type="email" id="sp-optout-email" name="email" autocomplete="email" required>
+  <button type="submit">Opt out</button>
+  <p>Emails about your orders and your account will still reach you.</p>
+</form>`;
+}
+
+export interface OptOutFormState {
+  error?: string;
+  email?: string;
+}
+
+export function optOutPage(brand: BrandInfo, action: string, state: OptOutFormState, nonce: string) {
+  const error = state.error ? `<p class="error" role="alert">${esc(state.error)}</p>` : '';
+  const body = `<h1>Opt out of marketing email</h1>
+<p>Enter your email address and ${esc(brand.brandName)} will stop sending it all marketing email: newsletters, offers and promotions. Nothing else is asked.</p>
+${error}
+<form method="post" action="${esc(action)}">
+<label for="email">Email address</label>
+<input type="email" id="email" name="email" autocomplete="email" required value="${esc(state.email ?? '')}">
+<button type="submit">Opt out</button>
+</form>
+<p>Emails about your orders and your account will still reach you. You can also write to <a href="mailto:${esc(brand.supportEmail)}">${esc(brand.supportEmail)}</a> or call our customer service.</p>`;
+  return layout('Opt out of marketing email', body, nonce);
+}
+
+export function optOutDonePage(
+  brand: BrandInfo,
+  r: { email: string; confirmationEmail: boolean },
+  nonce: string,
+) {
+  const confirmation = r.confirmationEmail
+    ? `<p>We will send one email to this address to confirm it (at most one every 30 days); it carries no marketing.</p>`
+    : '';
+  const body = `<h1>You are opted out</h1>
+<p role="status" class="notice">${esc(brand.brandName)} will send no more marketing email to <strong>${esc(r.email)}</strong>.</p>
+<p>Emails about your orders and your account (order confirmations, shipping updates, password resets) will still arrive.</p>
+${confirmation}
+<p>Changed your mind, or still getting marketing email? Write to <a href="mailto:${esc(brand.supportEmail)}">${esc(brand.supportEmail)}</a>.</p>`;
+  return layout('Opted out', body, nonce);
+}

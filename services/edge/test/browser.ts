@@ -21,7 +21,12 @@ export interface TestBrowser {
 }
 
 export async function openBrowser(
-  opts: { extraHTTPHeaders?: Record<string, string> } = {},
+  opts: {
+    extraHTTPHeaders?: Record<string, string>;
+    javaScriptEnabled?: boolean;
+    /** For an accessibility audit only: lets the test inject axe-core past the page's CSP. */
+    bypassCSP?: boolean;
+  } = {},
 ): Promise<TestBrowser> {
   const dir = await mkdtemp(join(tmpdir(), 'sp-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
@@ -29,6 +34,8 @@ export async function openBrowser(
     headless: true,
     args: ARGS,
     ...(opts.extraHTTPHeaders ? { extraHTTPHeaders: opts.extraHTTPHeaders } : {}),
+    ...(opts.javaScriptEnabled === false ? { javaScriptEnabled: false } : {}),
+    ...(opts.bypassCSP ? { bypassCSP: true } : {}),
   });
   return {
     context,

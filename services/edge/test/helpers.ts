@@ -70,7 +70,8 @@ export async function startEdge(
   });
   const bus = createKafkaBus({ brokers: brokers.split(','), clientId: 'edge-test' });
   const app = buildEdge({ bus, sealer, keyer, config, logger: silentLogger(), ...extra });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  // A given PORT is kept (a test whose PUBLIC_BASE_URL must name the edge picks it in advance).
+  const address = await app.listen({ port: env.PORT ? config.port : 0, host: '127.0.0.1' });
   return {
     url: address,
     topics,

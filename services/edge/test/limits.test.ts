@@ -236,6 +236,37 @@ describe('limits', () => {
     }
   });
 
+  it("issue 19: opt-out box posts are limited per address (their own budget, not the Do-Not-Sell form's) and per IP", async () => {
+    const own = await startEdge({ ...TIGHT, PAGE_RATE_LIMIT_MAX: '6' });
+    try {
+      const email = uniqueEmail('box-flood');
+      const post = async (path: string, address: string) => {
+        const res = await fetch(`${own.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ email: address }).toString(),
+        });
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), page: await res.text() };
+      };
+      // The Do-Not-Sell form spends its budget for the address; the box still has its own.
+      expect((await post('/privacy/do-not-sell', email)).status).toBe(200);
+      expect((await post('/privacy/do-not-sell', email)).status).toBe(200);
+      expect((await post('/privacy/opt-out', email)).status).toBe(200);
+      expect((await post('/privacy/opt-out', email.toUpperCase())).status).toBe(200);
+      const third = await post('/privacy/opt-out', email);
+      expect(third.status).toBe(429);
+      expect(Number(third.retryAfter)).toBeGreaterThan(0);
+      expect(third.page).toContain('several requests for this email address');
+      expect(await messageCount(own, own.topics.emailOptOut)).toBe(2);
+      // The sixth page or post of this IP is its last; past it, any address gets 429.
+      expect((await post('/privacy/opt-out', uniqueEmail('box-other'))).status).toBe(200);
+      expect((await post('/privacy/opt-out', uniqueEmail('box-other'))).status).toBe(429);
+      expect(await messageCount(own, own.topics.emailOptOut)).toBe(3);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('refuses an oversized body with 413', async () => {
     const res = await fetch(`${edge.url}/twilio/sms`, {
       method: 'POST',

@@ -11,6 +11,7 @@ export function runOptoutConsumer(config: Config, opts: { signals?: boolean } = 
       await startOptoutConsumer(res, {
         groupId: config.GROUP_ID,
         giveUpAfterMs: config.CONSUMER_GIVE_UP_AFTER_MS,
+        confirmationTemplate: config.OPTOUT_CONFIRMATION_TEMPLATE,
       }),
     ],
     { ...opts, topics: OPTOUT_TOPICS },

@@ -4,7 +4,7 @@ import { type Resources, type SalvagePolicy, startListConsumer } from '@sp/runti
 import { emailConsentHandler } from './handler';
 
 /** The topics this service reads and writes (checked at start). */
-export const OPTOUT_TOPICS = [Topics.emailOptOut];
+export const OPTOUT_TOPICS = [Topics.emailOptOut, Topics.emailSendRequest];
 
 /**
  * An unsubscribe that cannot be applied still stops all marketing email to its key (broader
@@ -17,12 +17,21 @@ export const optoutSalvage: SalvagePolicy = ({ envelope }) =>
 
 export function startOptoutConsumer(
   res: Pick<Resources, 'bus' | 'db' | 'logger' | 'metrics' | 'list' | 'topicName'>,
-  opts: { groupId?: string; giveUpAfterMs?: number } = {},
+  opts: {
+    groupId?: string;
+    giveUpAfterMs?: number;
+    /** Template of the opt-out box's confirmation email (services/email-sender/templates). */
+    confirmationTemplate?: string;
+  } = {},
 ): Promise<ConsumerHandle> {
   return startListConsumer(res, {
     groupId: opts.groupId ?? 'optout-consumer',
     topics: [Topics.emailOptOut],
-    handle: emailConsentHandler(res.list),
+    handle: emailConsentHandler(res.list, {
+      bus: res.bus,
+      templateId: opts.confirmationTemplate ?? 'email-optout-confirmation',
+      topic: res.topicName(Topics.emailSendRequest),
+    }),
     salvage: optoutSalvage,
     ...(opts.giveUpAfterMs !== undefined ? { giveUpAfterMs: opts.giveUpAfterMs } : {}),
     topicName: res.topicName,

@@ -31,6 +31,7 @@ export async function adminAction(
       topic: req.topic,
       actor: req.actor,
       reason: req.reason,
+      ...(req.method ? { method: req.method } : {}),
     },
     { occurredAt: at.toISOString() },
   ) as AdminAction;

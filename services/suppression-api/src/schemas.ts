@@ -1,6 +1,6 @@
 // The wire formats of the API: every request is parsed with these (safeParse at the edge) and the
 // OpenAPI document is generated from the same schemas (z.toJSONSchema), so the two cannot drift.
-import { CheckReason as ContractCheckReason } from '@sp/contracts';
+import { AdminRequestMethod, CheckReason as ContractCheckReason } from '@sp/contracts';
 import { z } from 'zod';
 
 export const MAX_BATCH = 10_000;
@@ -80,6 +80,9 @@ export const EntryRequest = z
     topic: z.string().min(1).max(200).default('*'),
     actor: z.string().min(1).max(200).describe('Who asks (a person or a tool), kept in the ledger.'),
     reason: z.string().min(1).max(2000).describe('Why, kept in the ledger.'),
+    method: AdminRequestMethod.optional().describe(
+      'How the person asked, for a request taken by the service desk (the actor is then the agent).',
+    ),
   })
   .refine(oneSubject, oneSubjectMessage);
 export type EntryRequest = z.infer<typeof EntryRequest>;

@@ -75,7 +75,7 @@ function gpcHeader(req: FastifyRequest): boolean {
   return req.headers['sec-gpc'] === '1';
 }
 
-function html(reply: FastifyReply, status: number, page: string) {
+export function html(reply: FastifyReply, status: number, page: string) {
   return reply.code(status).type('text/html; charset=utf-8').send(page);
 }
 
