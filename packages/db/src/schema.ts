@@ -253,3 +253,79 @@ export const busOffset = pgTable(
   },
   (t) => [primaryKey({ columns: [t.groupId, t.topic, t.partition] })],
 );
+
+// Partners and affiliates (issue 16): who may download the suppression file, what each download was,
+// and the seed addresses that reveal a misused file. No readable subject address is stored here:
+// seeds are the brand's own addresses, and files are hashed from the vault while streaming.
+
+/** A partner (affiliate) that mails on the brand's behalf; its token is kept as a SHA-256 digest. */
+export const partners = pgTable(
+  'partners',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    contact: text('contact').notNull(),
+    tokenDigest: text('token_digest').notNull().unique(),
+    /** 'md5' | 'sha256' (plain, of the lower-cased address) | 'hmac-sha256' (keyed per partner). */
+    hashFormat: text('hash_format').notNull(),
+    /** base64 of 32 random bytes for 'hmac-sha256'; shown to the partner once, at creation. */
+    hmacKey: text('hmac_key'),
+    /** The email marketing topics (offers) the partner may mail; '*' means every topic. */
+    topics: text('topics').array().notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    lastDownloadAt: tstz('last_download_at'),
+    /** Set when a seed of this partner's file received mail (suppression-list misuse). */
+    flaggedAt: tstz('flagged_at'),
+  },
+  (t) => [check('partners_hash_format', sql`${t.hashFormat} in ('md5', 'sha256', 'hmac-sha256')`)],
+);
+
+/** Seed addresses at the brand's seed domain, one partner each; suppressed everywhere so never mailed. */
+export const partnerSeeds = pgTable(
+  'partner_seeds',
+  {
+    address: text('address').primaryKey(),
+    subjectKey: text('subject_key').notNull(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('partner_seeds_subject_key_idx').on(t.subjectKey)],
+);
+
+/** Every file download and scrub call: the brand's proof that a partner had an up-to-date list. */
+export const partnerAccess = pgTable(
+  'partner_access',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id),
+    kind: text('kind').notNull(),
+    at: tstz('at').notNull().defaultNow(),
+    /** The watermark the file ends at (a delta's `since` is a previous file's watermark). */
+    watermark: text('watermark'),
+    since: text('since'),
+    rows: integer('rows').notNull(),
+    /** Scrub: how many hashes the partner sent. */
+    received: integer('received'),
+  },
+  (t) => [
+    check('partner_access_kind', sql`${t.kind} in ('file', 'delta', 'scrub')`),
+    index('partner_access_partner_idx').on(t.partnerId, t.at),
+  ],
+);
+
+/** Mail that reached a seed address (`partner.seed-hit.v1`): names the partner whose file was mailed. */
+export const partnerSeedHits = pgTable('partner_seed_hits', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventId: uuid('event_id').notNull().unique(),
+  partnerId: text('partner_id')
+    .notNull()
+    .references(() => partners.id),
+  seedAddress: text('seed_address').notNull(),
+  source: text('source').notNull(),
+  messageId: text('message_id'),
+  receivedAt: tstz('received_at').notNull().defaultNow(),
+});

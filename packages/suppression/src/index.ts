@@ -43,6 +43,28 @@ export {
   type SmsIntent,
   validateListEvent,
 } from './events';
+export {
+  createPartner,
+  fileBasis,
+  HASH_FORMATS,
+  type HashFormat,
+  hashLength,
+  isStale,
+  listPartners,
+  type NewPartner,
+  type Partner,
+  type PartnerAuth,
+  partnerAccessLog,
+  partnerByToken,
+  partnerFile,
+  partnerHash,
+  partnerSeeds,
+  recordPartnerAccess,
+  recordSeedHit,
+  scrubHashes,
+  seedOwner,
+  tokenDigest,
+} from './partners';
 export { addMonths, type EntryReason, type PlanContext, type ScopeChannel, type ScopePurpose } from './plan';
 export {
   SALVAGE_EVENT_TYPE,
@@ -51,6 +73,14 @@ export {
   salvageEventId,
   suppressByKey,
 } from './salvage';
+export {
+  newSeedAddress,
+  SEED_HIT_TOPIC,
+  SEED_HIT_TYPE,
+  SeedHit,
+  type SeedKeys,
+  seedPartnerOf,
+} from './seeds';
 export { queryKeys, resolveSubject, type SubjectInput, type SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
-export { eraseAddress, revealAddress } from './vault';
+export { eraseAddress, openAddress, revealAddress, sealAddress } from './vault';

@@ -1,6 +1,7 @@
 // The abuse-inbox's configuration: the only module that reads process.env (STYLE.md 8).
 import { csv, keyRing, parseEnv, port } from '@sp/config';
 import { Topics } from '@sp/contracts';
+import { SEED_HIT_TOPIC } from '@sp/suppression';
 import { z } from 'zod';
 
 export const AbuseInboxEnv = z.object({
@@ -53,6 +54,9 @@ export const AbuseInboxEnv = z.object({
   TOPIC_EMAIL_OPTOUT: z.string().default(Topics.emailOptOut),
   TOPIC_COMPLAINT: z.string().default(Topics.complaint),
   TOPIC_BOUNCE: z.string().default(Topics.bounce),
+  /** Partner seed addresses (issue 16) live at this second accepted domain, e.g. seeds.shop.example. */
+  SEED_DOMAIN: z.string().min(3).optional(),
+  TOPIC_SEED_HIT: z.string().default(SEED_HIT_TOPIC),
 });
 export type AbuseInboxEnv = z.infer<typeof AbuseInboxEnv>;
 
@@ -84,7 +88,8 @@ export interface AbuseInboxConfig {
   recipientTokenHeader: string;
   tokenKeys: { currentKeyId: string; keys: Record<string, string> };
   subjectPeppers: { currentKeyId: string; keys: Record<string, string> };
-  topics: { emailOptOut: string; complaint: string; bounce: string };
+  topics: { emailOptOut: string; complaint: string; bounce: string; seedHit: string };
+  seedDomain?: string;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AbuseInboxConfig {
@@ -119,7 +124,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recipientTokenHeader: e.RECIPIENT_TOKEN_HEADER.toLowerCase(),
     tokenKeys: e.TOKEN_KEYS,
     subjectPeppers: e.SUBJECT_PEPPERS,
-    topics: { emailOptOut: e.TOPIC_EMAIL_OPTOUT, complaint: e.TOPIC_COMPLAINT, bounce: e.TOPIC_BOUNCE },
+    topics: {
+      emailOptOut: e.TOPIC_EMAIL_OPTOUT,
+      complaint: e.TOPIC_COMPLAINT,
+      bounce: e.TOPIC_BOUNCE,
+      seedHit: e.TOPIC_SEED_HIT,
+    },
+    ...(e.SEED_DOMAIN ? { seedDomain: e.SEED_DOMAIN.toLowerCase() } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ import { splitMessage } from './mime';
 import { createFileQuarantine, type Quarantine } from './quarantine';
 import { analyzeReport, type Found } from './report';
 import { asksToBeRemoved, authenticateSender, headerValues } from './request';
+import { publishSeedHits, seedRecipient } from './seeds';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -65,7 +66,12 @@ export type Outcome =
 export type RecipientKind =
   | { kind: 'abuse' }
   | { kind: 'unsubscribe'; token: string }
-  | { kind: HeldMailbox }
+  if (heldOutcome && events.length === 0 && seedHits.length === 0) return heldOutcome;
+  return {
+    status: 'published',
+    events: events.length + seedHits.length,
+    eventIds: [...eventIds, ...seedHits],
+  };
   | { kind: 'unknown' };
 
 /** Which of our addresses an envelope recipient is: abuse@, unsubscribe+<token>@, support, reply, or none. */
@@ -82,6 +88,8 @@ export function classifyRecipient(config: AbuseInboxConfig, address: string): Re
     const token = local.slice('unsubscribe+'.length);
     if (token.length > 0) return { kind: 'unsubscribe', token };
   }
+  const partnerId = seedRecipient(config, address);
+  if (partnerId) return { kind: 'seed', partnerId };
   return { kind: 'unknown' };
 }
 
@@ -298,7 +306,16 @@ export async function processMail(
     else if (p.heldAs) held.reasons.push(r.reason);
     else quarantineReasons.push(r.reason);
   }
-  if (events.length === 0 && quarantineReasons.length === 0 && held.reasons.length === 0)
+  // Partner seeds (issue 16): published on their own topic; the mail itself needs no operator.
+  const seedHits = kinds.some((k) => k.kind === 'seed')
+    ? await publishSeedHits(deps, raw, recipients, source === 'smtp' ? 'smtp' : 'import')
+    : [];
+  if (
+    events.length === 0 &&
+    quarantineReasons.length === 0 &&
+    held.reasons.length === 0 &&
+    seedHits.length === 0
+  )
     quarantineReasons.push('no-known-recipient');
 
   // Kafka down propagates: the SMTP client is asked to retry.
@@ -333,6 +350,10 @@ export async function processMail(
     logger.warn({ quarantineId: entry.id, reason, source }, 'abuse mail quarantined');
     if (events.length === 0) return { status: 'quarantined', reason, quarantineId: entry.id };
   }
-  if (heldOutcome && events.length === 0) return heldOutcome;
-  return { status: 'published', events: events.length, eventIds };
+  if (heldOutcome && events.length === 0 && seedHits.length === 0) return heldOutcome;
+  return {
+    status: 'published',
+    events: events.length + seedHits.length,
+    eventIds: [...eventIds, ...seedHits],
+  };
 }

@@ -46,6 +46,10 @@ commands:
            (R-EM-4: only for processors that send on our behalf)
   stats    [--days N]
   link     --email E [--topic T] [--campaign ID]   (List-Unsubscribe link and mailto)
+  partner add   --name N --contact C --hash-format md5|sha256|hmac-sha256 [--topics T1,T2]
+                [--seeds N]   (prints the partner token and key ONCE)
+  partner list  (last download, stale and seed-hit flags)
+  partner file  [--since WATERMARK] [--gzip] [--out FILE]   (with a partner token: its file)
 
 common flags: --api URL (or SUPPRESS_API_URL), --token TOKEN (or SUPPRESS_API_TOKEN), --json
 exit codes: 0 ok/allowed, 1 not allowed or lines rejected, 2 usage error, 3 API error
@@ -72,6 +76,13 @@ const OPTIONS = {
   out: { type: 'string' },
   days: { type: 'string' },
   campaign: { type: 'string' },
+  name: { type: 'string' },
+  contact: { type: 'string' },
+  'hash-format': { type: 'string' },
+  topics: { type: 'string' },
+  seeds: { type: 'string' },
+  since: { type: 'string' },
+  gzip: { type: 'boolean', default: false },
   method: { type: 'string' },
   agent: { type: 'string' },
 } as const;
@@ -281,6 +292,73 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
           end: !!v.out,
         });
         return EXIT.ok;
+      }
+      case 'partner': {
+        const [sub, ...more] = rest;
+        if (more.length > 0) throw new UsageError(`unexpected argument: ${more[0]}`);
+        if (sub === 'add') {
+          const body = {
+            name: required('name', v.name),
+            contact: required('contact', v.contact),
+            hashFormat: oneOf('hash-format', v['hash-format'], ['md5', 'sha256', 'hmac-sha256'] as const),
+            topics: (v.topics ?? '*')
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean),
+            seeds: v.seeds === undefined ? 3 : Number(v.seeds),
+            actor,
+          };
+          if (!Number.isInteger(body.seeds) || body.seeds < 0)
+            throw new UsageError('--seeds must be a whole number');
+          const r = await client.json<{
+            partner: { id: string; name: string };
+            token: string;
+            hmacKey: string | null;
+            seeds: string[];
+          }>('POST', '/v1/partners', body);
+          out(r, () => {
+            line(io, `partner ${r.partner.id} (${r.partner.name}) registered`);
+            line(io, `token (shown once): ${r.token}`);
+            if (r.hmacKey) line(io, `HMAC-SHA256 key (shown once, base64): ${r.hmacKey}`);
+            line(io, `${r.seeds.length} seed address${r.seeds.length === 1 ? '' : 'es'} in its file`);
+          });
+          return EXIT.ok;
+        }
+        if (sub === 'list') {
+          const r = await client.json<{
+            partners: Array<{
+              id: string;
+              name: string;
+              hashFormat: string;
+              lastDownloadAt: string | null;
+              stale: boolean;
+              flaggedAt: string | null;
+            }>;
+          }>('GET', '/v1/partners');
+          out(r, () => {
+            for (const p of r.partners) {
+              const flags = [p.stale ? 'STALE' : '', p.flaggedAt ? `SEED-HIT ${p.flaggedAt}` : '']
+                .filter(Boolean)
+                .join(' ');
+              line(
+                io,
+                `${p.id}  ${p.name}  ${p.hashFormat}  last file ${p.lastDownloadAt ?? 'never'}${flags ? `  ${flags}` : ''}`,
+              );
+            }
+          });
+          return EXIT.ok;
+        }
+        if (sub === 'file') {
+          const body = await client.stream(
+            `/v1/partner/suppression-file${query({ since: v.since, gzip: v.gzip ? 'true' : undefined })}`,
+          );
+          const sink = v.out ? createWriteStream(v.out) : io.stdout;
+          await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), sink, {
+            end: !!v.out,
+          });
+          return EXIT.ok;
+        }
+        throw new UsageError('partner needs add, list or file');
       }
       case 'stats': {
         noExtra();

@@ -1,6 +1,7 @@
 // The `suppress` CLI spawned as a child process (tsx) against the real API on loopback over a fresh
 // PostgreSQL database: commands, exit codes, and a 100,000-line import with bad lines reported by number.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -353,5 +354,63 @@ describe('suppress import', () => {
     expect(err).toMatch(/\r\[#+\s*\] 100%/);
     expect(out).toContain('accepted:   2');
     expect(out).toContain('line 3: not valid JSON');
+  });
+});
+
+// Issue 16: partner registry and files from the CLI.
+describe('suppress partner', () => {
+  it('registers a partner, lists it as stale until its token fetches the file, which holds the MD5 of opted-out addresses', async () => {
+    const add = await suppress(
+      [
+        'partner',
+        'add',
+        '--name',
+        'Acme Affiliates',
+        '--contact',
+        'ops@acme.example',
+        '--hash-format',
+        'md5',
+        '--seeds',
+        '1',
+        '--json',
+      ],
+      api.tokens.admin,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const made = JSON.parse(add.stdout) as { partner: { id: string }; token: string; seeds: string[] };
+    const before = await suppress(['partner', 'list'], api.tokens.admin);
+    expect(before.stdout).toMatch(
+      new RegExp(`${made.partner.id}  Acme Affiliates  md5  last file never  STALE`),
+    );
+
+    const email = uniqueEmail('cli-partner');
+    expect(
+      (
+        await suppress(
+          ['add', '--email', email, '--channel', 'email', '--purpose', 'marketing', '--reason', 'opt-out'],
+          api.tokens.admin,
+        )
+      ).code,
+    ).toBe(0);
+    const file = await suppress(['partner', 'file'], made.token);
+    expect(file.code, file.stderr).toBe(0);
+    const lines = file.stdout.split('\n').filter(Boolean);
+    const md5 = (s: string) => createHash('md5').update(s.toLowerCase()).digest('hex');
+    expect(lines).toContain(md5(email));
+    expect(lines).toContain(md5(made.seeds[0]!));
+    expect(file.stdout).not.toContain('@');
+
+    const after = await suppress(['partner', 'list'], api.tokens.admin);
+    expect(after.stdout).toContain(made.partner.id);
+    expect(after.stdout).not.toMatch(new RegExp(`${made.partner.id}.*STALE`));
+  });
+
+  it('exits 2 on a bad hash format', async () => {
+    const r = await suppress(
+      ['partner', 'add', '--name', 'x', '--contact', 'x@y.z', '--hash-format', 'crc32'],
+      api.tokens.admin,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--hash-format');
   });
 });

@@ -1,3 +1,4 @@
 export { complaintHandler } from './handler';
 export { runComplaintConsumer } from './run';
+export { startSeedHitConsumer } from './seed-hits';
 export { COMPLAINT_TOPICS, complaintSalvage, startComplaintConsumer } from './service';

@@ -1,14 +1,30 @@
 // buildApi(): the fastify instance of the internal API, NOT listening (main.ts or the standalone
 // process mounts it). Registers exactly the routes of spec.ts; handlers are thin (parse, call a
 // verb of @sp/suppression or a query of ./queries, answer).
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { unreadableCharset, ValidationError } from '@sp/contracts';
 import { selectOne } from '@sp/db';
 import { type Sealer, toSubject } from '@sp/identity';
 import { createMetrics, type Logger, type Metrics } from '@sp/observability';
 import type { CheckQuery, CheckResult, ListChecker, SuppressionContext } from '@sp/suppression';
-import { checkMany, history } from '@sp/suppression';
+import {
+  checkMany,
+  createPartner,
+  fileBasis,
+  history,
+  isStale,
+  listPartners,
+  type Partner,
+  type PartnerAuth,
+  partnerByToken,
+  partnerFile,
+  recordPartnerAccess,
+  recordSeedHit,
+  scrubHashes,
+  seedPartnerOf,
+} from '@sp/suppression';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -44,6 +60,8 @@ export interface ApiDeps {
 declare module 'fastify' {
   interface FastifyRequest {
     scopes: Set<Scope>;
+    /** The calling partner, on partner routes. */
+    partner?: PartnerAuth;
   }
   interface FastifyInstance {
     /** Every route registered, as "METHOD url" (the OpenAPI test compares it with the document). */
@@ -145,6 +163,18 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return async (req: FastifyRequest) => {
       const h = req.headers.authorization;
       const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+      if (scope === 'partner') {
+        // Partner tokens live in the registry (a digest), each bound to its one partner.
+        const partner = m ? await partnerByToken(ctx, m[1]!) : null;
+        if (!partner) {
+          if (m && tokens.has(digest(m[1]!)))
+            throw new HttpError(403, 'forbidden', "this token lacks the 'partner' scope");
+          throw new HttpError(401, 'unauthorized', 'a valid bearer token is needed');
+        }
+        req.partner = partner;
+        req.scopes = new Set(['partner']);
+        return;
+      }
       const scopes = m ? tokens.get(digest(m[1]!)) : undefined;
       if (!scopes) throw new HttpError(401, 'unauthorized', 'a valid bearer token is needed');
       if (!scopes.has(scope)) throw new HttpError(403, 'forbidden', `this token lacks the '${scope}' scope`);
@@ -274,9 +304,159 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return reply.send(Readable.from(lines));
   });
 
-  register(routes.stats, async ({ query }) =>
-    stats(ctx.db, { windowDays: query.days ?? config.complaintWindowDays, now: clock() }),
+  register(routes.stats, async ({ query }) => {
+    const [base, partners] = await Promise.all([
+      stats(ctx.db, { windowDays: query.days ?? config.complaintWindowDays, now: clock() }),
+      partnerFlags(),
+    ]);
+    return { ...base, partners };
+  });
+
+  // Partners (issue 16).
+  const pc = config.partners;
+  const stalePartners = metrics.gauge(
+    'partners_stale',
+    'Partners without a file younger than PARTNER_STALE_DAYS',
   );
+  const flaggedPartners = metrics.gauge('partners_seed_hit', 'Partners whose seed addresses received mail');
+  const partnerRows = metrics.counter('partner_file_rows_total', 'Hashes served to partners', ['kind']);
+  async function partnerFlags() {
+    const all = await listPartners(ctx);
+    const now = clock();
+    const stale = all.filter((p) => isStale(p, now, pc.staleDays)).map((p) => p.id);
+    const flagged = all.filter((p) => p.flaggedAt).map((p) => p.id);
+    stalePartners.set(stale.length);
+    flaggedPartners.set(flagged.length);
+    return { total: all.length, stale, flagged, staleAfterDays: pc.staleDays };
+  }
+  const partnerOut = (p: Partner) => ({
+    id: p.id,
+    name: p.name,
+    contact: p.contact,
+    hashFormat: p.hashFormat,
+    topics: p.topics,
+    createdAt: p.createdAt.toISOString(),
+    lastDownloadAt: p.lastDownloadAt?.toISOString() ?? null,
+    flaggedAt: p.flaggedAt?.toISOString() ?? null,
+    stale: isStale(p, clock(), pc.staleDays),
+  });
+
+  register(routes.createPartner, async ({ body }, _req, reply) => {
+    const b = parseBody(routes.createPartner.body['application/json'], body);
+    if (!ctx.vault) throw new HttpError(503, 'unavailable', 'partner files need VAULT_KEY');
+    const made = await createPartner(ctx, { ...b, seedDomain: pc.seedDomain, seedKeys: config.tokenKeys });
+    reply.code(201);
+    return { ...made, partner: partnerOut(made.partner) };
+  });
+
+  register(routes.listPartners, async () => ({ partners: (await listPartners(ctx)).map(partnerOut) }));
+
+  register(routes.seedHit, async ({ body }, _req, reply) => {
+    const b = parseBody(routes.seedHit.body['application/json'], body);
+    const partnerId = seedPartnerOf(config.tokenKeys, pc.seedDomain, b.seed);
+    if (!partnerId) throw new HttpError(400, 'invalid_request', 'body.seed: not a seed address of ours');
+    const eventId = randomUUID();
+    await recordSeedHit(ctx, {
+      eventId,
+      partnerId,
+      seed: b.seed,
+      source: 'operator',
+      messageId: b.messageId ?? null,
+      at: clock(),
+    });
+    reply.code(201);
+    return { eventId, partnerId };
+  });
+
+  register(routes.suppressionFile, async ({ query }, req, reply) => {
+    const partner = req.partner!;
+    const basis = await fileBasis(ctx, partner.id);
+    const gzip = query.gzip === 'true' || query.gzip === '1';
+    const since = query.since ?? null;
+    const etag = `"${createHash('sha256')
+      .update(JSON.stringify([partner.id, partner.hashFormat, partner.topics, since, gzip, basis]))
+      .digest('base64url')
+      .slice(0, 32)}"`;
+    reply.header('etag', etag);
+    reply.header('x-watermark', basis.watermark);
+    reply.header('cache-control', 'private, no-cache');
+    if (req.headers['if-none-match'] === etag) {
+      await recordPartnerAccess(ctx, {
+        partnerId: partner.id,
+        kind: since ? 'delta' : 'file',
+        watermark: basis.watermark,
+        since,
+        rows: 0,
+        at: clock(),
+      });
+      return reply.code(304).send();
+    }
+    const counts = { rows: 0, unhashable: 0 };
+    const kind = since ? 'delta' : 'file';
+    const lines = partnerFile(
+      ctx,
+      partner,
+      { ...(since ? { since, sinceOverlapMs: pc.deltaOverlapMs } : {}) },
+      counts,
+    );
+    // Recorded once the last line is out: the record says how many rows the partner got.
+    const recorded = (async function* () {
+      yield* lines;
+      partnerRows.inc({ kind }, counts.rows);
+      await recordPartnerAccess(ctx, {
+        partnerId: partner.id,
+        kind,
+        watermark: basis.watermark,
+        since,
+        rows: counts.rows,
+        at: clock(),
+      });
+    })();
+    const stream = Readable.from(recorded);
+    const name = `suppression-${partner.id}-${basis.watermark}.txt`;
+    if (gzip) {
+      reply.type('application/gzip');
+      reply.header('content-disposition', `attachment; filename="${name}.gz"`);
+      return reply.send(stream.pipe(createGzip()));
+    }
+    reply.type('text/plain; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="${name}"`);
+    return reply.send(stream);
+  });
+
+  // Per-partner calls in the current minute (in this process; the instance owns it, no singleton).
+  const scrubWindow = new Map<string, { minute: number; calls: number }>();
+  register(routes.scrub, async ({ body }, req, reply) => {
+    const partner = req.partner!;
+    const minute = Math.floor(clock().getTime() / 60_000);
+    const w = scrubWindow.get(partner.id);
+    const calls = w && w.minute === minute ? w.calls + 1 : 1;
+    scrubWindow.set(partner.id, { minute, calls });
+    if (calls > pc.scrubPerMinute) {
+      reply.header('retry-after', String(60 - (Math.floor(clock().getTime() / 1000) % 60)));
+      throw new HttpError(429, 'rate_limited', `at most ${pc.scrubPerMinute} scrub calls per minute`);
+    }
+    const hashes = (body as { hashes?: unknown } | null)?.hashes;
+    if (Array.isArray(hashes) && hashes.length > pc.scrubMaxHashes) {
+      throw new HttpError(
+        413,
+        'too_large',
+        `at most ${pc.scrubMaxHashes} hashes per call, got ${hashes.length}`,
+      );
+    }
+    const b = parseBody(routes.scrub.body['application/json'], body);
+    const r = await scrubHashes(ctx, partner, b.hashes);
+    await recordPartnerAccess(ctx, {
+      partnerId: partner.id,
+      kind: 'scrub',
+      watermark: r.watermark,
+      since: null,
+      rows: r.remove.length,
+      received: b.hashes.length,
+      at: clock(),
+    });
+    return { ...r, received: b.hashes.length };
+  });
 
   register(routes.unsubscribeLinks, async ({ body }) => {
     const b = parseBody(routes.unsubscribeLinks.body['application/json'], body);
@@ -306,6 +486,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   register(routes.metrics, async (_input, _req, reply) => {
+    await partnerFlags().catch(() => undefined); // the gauges are read from the registry, fresh
     reply.type('text/plain; version=0.0.4');
     return metrics.registry.metrics();
   });

@@ -2,7 +2,8 @@
 import { csv, flag, keyRing, parseEnv, port } from '@sp/config';
 import { z } from 'zod';
 
-export type Scope = 'check' | 'admin';
+/** `partner` tokens are not in API_TOKENS: each partner's own token, issued by POST /v1/partners. */
+export type Scope = 'check' | 'admin' | 'partner';
 
 /**
  * API_TOKENS: comma-separated `token:scope[+scope]` pairs, e.g.
@@ -75,6 +76,14 @@ export const ApiEnv = z.object({
     .default(64 * 1024 * 1024),
   /** R-OC-5: the window of the spam-complaint rate, in days. */
   COMPLAINT_WINDOW_DAYS: z.coerce.number().int().positive().default(30),
+  /** Seed addresses are s-<random>@PARTNER_SEED_DOMAIN (a domain the abuse inbox accepts). */
+  PARTNER_SEED_DOMAIN: z.string().min(3).optional(),
+  /** A partner without a file younger than this is flagged stale (R-EM-1: 10 business days). */
+  PARTNER_STALE_DAYS: z.coerce.number().int().positive().default(7),
+  PARTNER_SCRUB_MAX_HASHES: z.coerce.number().int().positive().default(50_000),
+  PARTNER_SCRUB_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** A delta repeats this much before its watermark, so a commit that lands late is never missed. */
+  PARTNER_DELTA_OVERLAP_MS: z.coerce.number().int().min(0).default(120_000),
   /** With Kafka, checks are answered from a local view of the changelog (LIST_VIEW=off: database only). */
   KAFKA_BROKERS: csv.optional(),
   KAFKA_CLIENT_ID: z.string().default('suppression-api'),
@@ -101,6 +110,13 @@ export interface ApiConfig {
   importBatchSize: number;
   importBodyLimit: number;
   complaintWindowDays: number;
+  partners: {
+    seedDomain: string;
+    staleDays: number;
+    scrubMaxHashes: number;
+    scrubPerMinute: number;
+    deltaOverlapMs: number;
+  };
   /** Set when checks should come from the local list view (Kafka configured and LIST_VIEW on). */
   listView?: { brokers: string[]; clientId: string; enabled: true; maxLagMs: number; topic: string };
 }
@@ -123,6 +139,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     importBatchSize: e.IMPORT_BATCH_SIZE,
     importBodyLimit: e.IMPORT_BODY_LIMIT,
     complaintWindowDays: e.COMPLAINT_WINDOW_DAYS,
+    partners: {
+      seedDomain: e.PARTNER_SEED_DOMAIN ?? `seeds.${e.UNSUBSCRIBE_DOMAIN}`,
+      staleDays: e.PARTNER_STALE_DAYS,
+      scrubMaxHashes: e.PARTNER_SCRUB_MAX_HASHES,
+      scrubPerMinute: e.PARTNER_SCRUB_PER_MINUTE,
+      deltaOverlapMs: e.PARTNER_DELTA_OVERLAP_MS,
+    },
     ...(e.KAFKA_BROKERS && e.LIST_VIEW
       ? {
           listView: {

@@ -265,6 +265,15 @@ export const StatsResponse = z.object({
     alertThreshold: z.number(),
     status: z.enum(['ok', 'above-target', 'alert', 'no-data']),
   }),
+  /** Partners (issue 16): how many, how many have no file younger than PARTNER_STALE_DAYS, how many had a seed hit. */
+  partners: z
+    .object({
+      total: z.number().int(),
+      stale: z.array(z.string()),
+      flagged: z.array(z.string()),
+      staleAfterDays: z.number().int(),
+    })
+    .optional(),
 });
 export type StatsResponse = z.infer<typeof StatsResponse>;
 
@@ -296,3 +305,61 @@ export const TextBody = z.string();
 export const ImportCsvBody = z.string().describe('CSV lines: identifier,channel,purpose,topic,reason');
 export const ExportCsv = z.string().describe(`CSV with the header line ${EXPORT_CSV_COLUMNS.join(',')}`);
 export const AnyObject = z.record(z.string(), z.unknown());
+
+// Partners (issue 16).
+export const HashFormat = z.enum(['md5', 'sha256', 'hmac-sha256']);
+export const PartnerRequest = z.object({
+  name: z.string().min(1).max(200),
+  contact: z.string().min(3).max(320),
+  hashFormat: HashFormat.describe(
+    'md5/sha256: plain hashes of the lower-cased address; hmac-sha256: keyed per partner',
+  ),
+  /** Email marketing topics (offers) the partner mails; '*' = the general marketing opt-outs. */
+  topics: z.array(z.string().min(1).max(200)).min(1).max(100).default(['*']),
+  seeds: z.number().int().min(0).max(100).default(3),
+  actor: z.string().min(1).max(200).default('api'),
+});
+export const PartnerOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  contact: z.string(),
+  hashFormat: HashFormat,
+  topics: z.array(z.string()),
+  createdAt: z.string(),
+  lastDownloadAt: z.string().nullable(),
+  flaggedAt: z.string().nullable(),
+  stale: z.boolean(),
+});
+export const NewPartnerResponse = z.object({
+  partner: PartnerOut,
+  token: z.string().describe('the partner token (scope partner); shown once'),
+  hmacKey: z.string().nullable().describe('base64 HMAC-SHA256 key for keyed files; shown once'),
+  seeds: z.array(z.string()),
+});
+export const PartnersResponse = z.object({ partners: z.array(PartnerOut) });
+export const SuppressionFileQuery = z.object({
+  since: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .optional()
+    .describe('the X-Watermark of a previous file: only additions since then'),
+  gzip: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .describe('gzip the file (Content-Encoding is not used)'),
+});
+export const HashFile = z.string().describe('one lower-case hex hash per line');
+export const GzipFile = z.string().describe('the same lines, gzip-compressed');
+export const ScrubRequest = z.object({
+  hashes: z.array(z.string().regex(/^[0-9a-fA-F]{32}$|^[0-9a-fA-F]{64}$/)).min(1),
+});
+export const ScrubResponse = z.object({
+  remove: z.array(z.string()).describe('the hashes sent that are suppressed for this partner'),
+  watermark: z.string(),
+  received: z.number().int(),
+});
+export const SeedHitRequest = z.object({
+  seed: z.string().min(3).max(320).describe('the seed address that received mail'),
+  messageId: z.string().max(998).optional(),
+});
+export const SeedHitResponse = z.object({ eventId: z.string(), partnerId: z.string() });

@@ -168,6 +168,79 @@ export const routes = {
       200: { description: 'The link and the address.', content: json(S.UnsubscribeLinkResponse) },
     },
   }),
+  createPartner: spec({
+    operationId: 'createPartner',
+    method: 'POST',
+    url: '/v1/partners',
+    scope: 'admin',
+    summary: 'Register a partner (affiliate): its token, hash format, topics and seed addresses',
+    description:
+      'The token (scope partner, bound to this partner) and the HMAC key are shown once. Each seed address is ' +
+      "suppressed on email/all so our senders never mail it; it appears, hashed, in this partner's file only.",
+    body: json(S.PartnerRequest),
+    responses: { 201: { description: 'Registered.', content: json(S.NewPartnerResponse) } },
+  }),
+  listPartners: spec({
+    operationId: 'listPartners',
+    method: 'GET',
+    url: '/v1/partners',
+    scope: 'admin',
+    summary: 'Partners with their last download and stale / seed-hit flags',
+    responses: { 200: { description: 'The partners.', content: json(S.PartnersResponse) } },
+  }),
+  seedHit: spec({
+    operationId: 'recordSeedHit',
+    method: 'POST',
+    url: '/v1/partners/seed-hits',
+    scope: 'admin',
+    summary:
+      'An operator reports mail seen at a seed address: records a partner.seed-hit.v1 and flags the partner',
+    description:
+      'The abuse inbox publishes the same event for mail it receives at the seed domain. The partner is ' +
+      'named by the seed itself (its MAC); an address that is no seed of ours answers 400.',
+    body: json(S.SeedHitRequest),
+    responses: {
+      201: { description: 'Recorded; the partner is flagged.', content: json(S.SeedHitResponse) },
+    },
+  }),
+  suppressionFile: spec({
+    operationId: 'partnerSuppressionFile',
+    method: 'GET',
+    url: '/v1/partner/suppression-file',
+    scope: 'partner',
+    summary: "The calling partner's suppression file: one hash per line",
+    description:
+      "Every subject suppressed for the partner's topics (email marketing), hashed as the partner was " +
+      'registered (MD5 or SHA-256 of the lower-cased address, or HMAC-SHA256 with its key), plus its seeds. ' +
+      'Answers ETag and X-Watermark; If-None-Match gets 304; since=<watermark> gives only the additions. ' +
+      'Every download is recorded. Fetch at least daily and always before a send (R-EM-1: opt-outs are ' +
+      'honored within 10 business days).',
+    query: S.SuppressionFileQuery,
+    responses: {
+      200: {
+        description: 'The file.',
+        content: { 'text/plain': S.HashFile, 'application/gzip': S.GzipFile },
+      },
+      304: { description: 'Unchanged since the ETag sent in If-None-Match.' },
+    },
+  }),
+  scrub: spec({
+    operationId: 'partnerScrub',
+    method: 'POST',
+    url: '/v1/partner/scrub',
+    scope: 'partner',
+    summary: 'Which of these hashes (of your send list) must be removed',
+    description:
+      "Hashes in the partner's own format. At most PARTNER_SCRUB_MAX_HASHES per call (413) and " +
+      'PARTNER_SCRUB_PER_MINUTE calls per minute (429). Every call is recorded.',
+    body: json(S.ScrubRequest),
+    bodyLimit: 8 * 1024 * 1024,
+    responses: {
+      200: { description: 'The hashes to remove.', content: json(S.ScrubResponse) },
+      413: { description: 'Too many hashes in one call.', content: json(S.ErrorBody) },
+      429: { description: 'Too many calls; retry after Retry-After seconds.', content: json(S.ErrorBody) },
+    },
+  }),
   healthz: spec({
     operationId: 'healthz',
     method: 'GET',

@@ -75,6 +75,22 @@ describe('OpenAPI 3.1 document', () => {
       const r = await api.call(method, path, opts);
       expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
     }
+    // Partner routes (issue 16): the partner token comes from the registration.
+    const made = await api.call('POST', '/v1/partners', {
+      json: { name: 'oa', contact: 'oa@partner.example', hashFormat: 'md5', seeds: 1 },
+    });
+    expect(made.status).toBe(201);
+    const partner = { token: made.body.token as string };
+    for (const [method, path, opts] of [
+      ['GET', '/v1/partners', {}],
+      ['POST', '/v1/partners/seed-hits', { json: { seed: made.body.seeds[0] } }],
+      ['GET', '/v1/partner/suppression-file', partner],
+      ['GET', '/v1/partner/suppression-file?gzip=1', partner],
+      ['POST', '/v1/partner/scrub', { ...partner, json: { hashes: ['0'.repeat(32)] } }],
+    ] as const) {
+      const r = await api.call(method, path, opts);
+      expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
+    }
     // Error answers too: 400, 401, 403, 413 are documented and have the error schema.
     expect((await api.call('POST', '/v1/check', { json: {} })).status).toBe(400);
     expect((await api.call('GET', '/v1/stats', { token: null })).status).toBe(401);
