@@ -19,6 +19,7 @@ export {
   type TestEnvelope,
   type TestMessage,
   toConsumed,
+  topicOffsets,
   uniqueName,
   withAdmin,
 } from './kafka';

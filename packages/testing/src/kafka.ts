@@ -170,3 +170,23 @@ export async function readEvents<T = Record<string, unknown>>(
   if (got.length < count) throw new Error(`expected ${count} events on ${topic}, got ${got.length}`);
   return got.map((m) => ({ key: m.key, event: JSON.parse(m.value ?? 'null') as TestEnvelope<T> }));
 }
+
+/**
+ * A topic's offsets per partition, asked again while the broker answers with a retriable error
+ * (a fresh single-node broker under load may say "not the leader" for a moment after creation).
+ */
+export async function topicOffsets(
+  admin: Admin,
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<{ partition: number; low: string; high: string }[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

@@ -66,12 +66,8 @@ export type Outcome =
 export type RecipientKind =
   | { kind: 'abuse' }
   | { kind: 'unsubscribe'; token: string }
-  if (heldOutcome && events.length === 0 && seedHits.length === 0) return heldOutcome;
-  return {
-    status: 'published',
-    events: events.length + seedHits.length,
-    eventIds: [...eventIds, ...seedHits],
-  };
+  | { kind: HeldMailbox }
+  | { kind: 'seed'; partnerId: string }
   | { kind: 'unknown' };
 
 /** Which of our addresses an envelope recipient is: abuse@, unsubscribe+<token>@, support, reply, or none. */

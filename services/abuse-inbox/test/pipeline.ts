@@ -6,7 +6,7 @@ import { Topics } from '@sp/contracts';
 import { startOptoutConsumer } from '@sp/optout-consumer';
 import { type ServiceUnderTest, startServiceUnderTest } from '@sp/runtime/testing';
 import { check } from '@sp/suppression';
-import { freshDatabase, testInfra, uniqueName, waitFor, withAdmin } from '@sp/testing';
+import { freshDatabase, testInfra, topicOffsets, uniqueName, waitFor, withAdmin } from '@sp/testing';
 import { startInbox, type TestInbox } from './helpers';
 
 export type FeedTopic = 'complaint' | 'bounce' | 'optout';
@@ -76,7 +76,7 @@ export async function startPipeline(
         : inbox.config.topics.emailOptOut;
   const consumedAll = (groupId: string, topic: string) =>
     withAdmin(brokers, async (admin) => {
-      const high = await admin.fetchTopicOffsets(topic);
+      const high = await topicOffsets(admin, topic);
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       return high.every((p) => {
         const c = committed?.partitions.find((x) => x.partition === p.partition);
@@ -96,7 +96,7 @@ export async function startPipeline(
     topicOf,
     published: (t) =>
       withAdmin(brokers, async (admin) =>
-        (await admin.fetchTopicOffsets(topicOf(t))).reduce((n, p) => n + Number(p.high), 0),
+        (await topicOffsets(admin, topicOf(t))).reduce((n, p) => n + Number(p.high), 0),
       ),
     async caughtUp() {
       await waitFor(

@@ -5,7 +5,15 @@ import { type ConsumerHandle, createKafkaBus } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
 import type { Resources } from '@sp/runtime';
 import { startServiceUnderTest, TEST_PEPPER } from '@sp/runtime/testing';
-import { createTopic, freshDatabase, readEvents, type TestEnvelope, testInfra, withAdmin } from '@sp/testing';
+import {
+  createTopic,
+  freshDatabase,
+  readEvents,
+  type TestEnvelope,
+  testInfra,
+  topicOffsets,
+  withAdmin,
+} from '@sp/testing';
 import { buildEdge } from '../src/app';
 import { loadConfig } from '../src/config';
 import type { EdgeDeps } from '../src/deps';
@@ -137,7 +145,7 @@ export async function startEdgeOnList(
 
 /** How many messages a topic holds (every partition's high watermark). */
 export async function messageCount(edge: TestEdge, topic: string): Promise<number> {
-  const offsets = await withAdmin(edge.brokers, (admin) => admin.fetchTopicOffsets(topic));
+  const offsets = await withAdmin(edge.brokers, (admin) => topicOffsets(admin, topic));
   return offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
 }
 

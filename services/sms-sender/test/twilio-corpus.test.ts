@@ -28,7 +28,7 @@ import type { ConsumerHandle } from '@sp/messaging';
 import { createMetrics, silentLogger } from '@sp/observability';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { checkMany, history } from '@sp/suppression';
-import { kafkaClient, testInfra, uniqueName, waitFor } from '@sp/testing';
+import { kafkaClient, testInfra, topicOffsets, uniqueName, waitFor } from '@sp/testing';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATES_DIR } from '../src/index';
@@ -440,7 +440,7 @@ describe('Twilio corpus: every keyword and language, edge to Twilio double', () 
     // 2. the reader of that topic has reached its end;
     const admin = kafkaClient(testInfra().kafkaBrokers).admin();
     await admin.connect();
-    const ends = await admin.fetchTopicOffsets(h.topics.sendRequest).finally(() => admin.disconnect());
+    const ends = await topicOffsets(admin, h.topics.sendRequest).finally(() => admin.disconnect());
     await waitFor('every reply request read', () =>
       ends.every(
         (e) => requests.messages.filter((m) => m.partition === e.partition).length >= Number(e.high),
