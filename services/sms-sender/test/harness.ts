@@ -1,12 +1,14 @@
 // A real SMS sender for one test file: its own database and topics on the real broker, the
 // Twilio double over HTTP (the SDK aimed at it through TWILIO_API_BASE_URL), a settable clock.
-import { newEnvelope, type SmsSendRequest } from '@sp/contracts';
+import { newEnvelope, type SmsSendRequest, Topics } from '@sp/contracts';
 import { createDb, type DbHandle, migrateDb } from '@sp/db';
 import { createPayloadBox, DEFAULT_QUIET_HOURS, loadTemplates } from '@sp/delivery';
 import { type Collected, collect, type Parsed, senderRequests } from '@sp/delivery/test-support';
 import { createKeyer } from '@sp/identity';
-import { type Bus, createKafkaBus, dlqTopicOf } from '@sp/messaging';
+import { type Bus, type ConsumerHandle, createKafkaBus, dlqTopicOf } from '@sp/messaging';
+import { createMetrics, silentLogger } from '@sp/observability';
 import { startTwilioDouble, type TwilioDouble } from '@sp/provider-doubles';
+import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { apply, type ListEvent, type SmsIntent, type SuppressionContext } from '@sp/suppression';
 import { createTopic, freshDatabase, testInfra, uniqueName } from '@sp/testing';
 import { createSmsSender, createTwilioTransport, type SmsSender, TEMPLATES_DIR } from '../src/index';
@@ -123,4 +125,23 @@ export function smsIntent(from: string, intent: SmsIntent, occurredAt: string): 
     ...newEnvelope('consent.sms-inbound.v1', 'test', { from, to: OUR_NUMBER, body }, { occurredAt }),
     intent,
   } as unknown as ListEvent;
+}
+
+/** The real sms-stop-consumer on this harness's inbound and send-request topics and its list. */
+export function startStopConsumerOn(h: SmsHarness, name: string): Promise<ConsumerHandle> {
+  const names: Record<string, string> = {
+    [Topics.smsInbound]: h.topics.smsInbound,
+    [Topics.smsSendRequest]: h.topics.sendRequest,
+  };
+  return startSmsStopConsumer(
+    {
+      bus: h.bus,
+      db: h.db,
+      logger: silentLogger(),
+      metrics: createMetrics(name, { defaultMetrics: false }),
+      list: h.list,
+      topicName: (t) => names[t] ?? t,
+    },
+    { groupId: uniqueName('sms-stop-consumer') },
+  );
 }

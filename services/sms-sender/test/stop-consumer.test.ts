@@ -1,33 +1,17 @@
 // R-SMS-7 end to end with the real sms-stop-consumer: Twilio's 21610 on a send reaches the list
 // through Kafka, and the next marketing text to that number is suppressed by the list itself.
-import { newEnvelope, Topics } from '@sp/contracts';
+import { newEnvelope } from '@sp/contracts';
 import type { ConsumerHandle } from '@sp/messaging';
-import { createMetrics, silentLogger } from '@sp/observability';
-import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { checkMany } from '@sp/suppression';
-import { uniqueName, waitFor } from '@sp/testing';
+import { waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUR_NUMBER, type SmsHarness, startSmsHarness, uniquePhone } from './harness';
+import { OUR_NUMBER, type SmsHarness, startSmsHarness, startStopConsumerOn, uniquePhone } from './harness';
 
 let h: SmsHarness;
 let stopConsumer: ConsumerHandle;
 beforeAll(async () => {
   h = await startSmsHarness();
-  const names: Record<string, string> = {
-    [Topics.smsInbound]: h.topics.smsInbound,
-    [Topics.smsSendRequest]: h.topics.sendRequest,
-  };
-  stopConsumer = await startSmsStopConsumer(
-    {
-      bus: h.bus,
-      db: h.db,
-      logger: silentLogger(),
-      metrics: createMetrics('sms-stop-consumer-test', { defaultMetrics: false }),
-      list: h.list,
-      topicName: (t) => names[t] ?? t,
-    },
-    { groupId: uniqueName('sms-stop-consumer') },
-  );
+  stopConsumer = await startStopConsumerOn(h, 'sms-stop-consumer-test');
 });
 afterAll(async () => {
   await stopConsumer?.stop();

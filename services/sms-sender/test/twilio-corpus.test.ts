@@ -20,19 +20,16 @@
 //   required in Canada" lists them (STOP/ARRET, HELP/AIDE/INFO; ARRET answered in French), and
 //   Twilio's Spanish short-code guidance (ALTO, AYUDA).
 import { randomBytes } from 'node:crypto';
-import { Topics } from '@sp/contracts';
 import { loadTemplates, render } from '@sp/delivery';
 import { type Collected, collect } from '@sp/delivery/test-support';
 import { startEdge, type TestEdge } from '@sp/edge/test-support';
 import type { ConsumerHandle } from '@sp/messaging';
-import { createMetrics, silentLogger } from '@sp/observability';
-import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { checkMany, history } from '@sp/suppression';
-import { kafkaClient, testInfra, topicOffsets, uniqueName, waitFor } from '@sp/testing';
+import { kafkaClient, testInfra, topicOffsets, waitFor } from '@sp/testing';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATES_DIR } from '../src/index';
-import { PEPPERS, type SmsHarness, startSmsHarness } from './harness';
+import { PEPPERS, type SmsHarness, startSmsHarness, startStopConsumerOn } from './harness';
 
 const PUBLIC = 'https://hooks.inkshop.example';
 const ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
@@ -345,21 +342,7 @@ let edge: TestEdge;
 
 beforeAll(async () => {
   h = await startSmsHarness();
-  const names: Record<string, string> = {
-    [Topics.smsInbound]: h.topics.smsInbound,
-    [Topics.smsSendRequest]: h.topics.sendRequest,
-  };
-  stopConsumer = await startSmsStopConsumer(
-    {
-      bus: h.bus,
-      db: h.db,
-      logger: silentLogger(),
-      metrics: createMetrics('sms-corpus-test', { defaultMetrics: false }),
-      list: h.list,
-      topicName: (t) => names[t] ?? t,
-    },
-    { groupId: uniqueName('sms-stop-consumer') },
-  );
+  stopConsumer = await startStopConsumerOn(h, 'sms-corpus-test');
   // The edge as its own tests start it, on this harness's inbound topic and subject peppers.
   edge = await startEdge({
     PUBLIC_BASE_URL: PUBLIC,
