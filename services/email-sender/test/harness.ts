@@ -2,13 +2,15 @@
 // the SES v2 emulator over HTTP, and a reader of the outcome topic.
 import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { type EmailSendRequest, newEnvelope } from '@sp/contracts';
+import { type EmailSendRequest, newEnvelope, Topics } from '@sp/contracts';
 import { createDb, type DbHandle, migrateDb } from '@sp/db';
 import { createPayloadBox, loadTemplates } from '@sp/delivery';
 import { collect, senderRequests } from '@sp/delivery/test-support';
 import { createKeyer, createSealer } from '@sp/identity';
 import { startTestChangelog, type TestChangelog } from '@sp/list-view/test-support';
-import { type Bus, createKafkaBus, dlqTopicOf } from '@sp/messaging';
+import { type Bus, type ConsumerHandle, createKafkaBus, dlqTopicOf } from '@sp/messaging';
+import { createMetrics, silentLogger } from '@sp/observability';
+import { startOptoutConsumer } from '@sp/optout-consumer';
 import { type SesEmulator, startSesEmulator } from '@sp/provider-doubles';
 import { apply, type ListEvent, type SuppressionContext } from '@sp/suppression';
 import { type ConsumedMessage, createTopic, freshDatabase, testInfra, uniqueName } from '@sp/testing';
@@ -231,3 +233,23 @@ export const listEvent = {
   bounce: (email: string) =>
     newEnvelope('email.bounce.v1', 'test', { email, bounceType: 'Permanent' }) as unknown as ListEvent,
 };
+
+/** The real optout-consumer on `optOutTopic`, writing this harness's list and asking its sender. */
+export function startOptoutConsumerOn(
+  h: Harness,
+  optOutTopic: string,
+  group: string,
+): Promise<ConsumerHandle> {
+  return startOptoutConsumer(
+    {
+      bus: h.bus,
+      db: h.listDb,
+      logger: silentLogger(),
+      metrics: createMetrics('optout-consumer-test', { defaultMetrics: false }),
+      list: h.list,
+      topicName: (t) =>
+        t === Topics.emailOptOut ? optOutTopic : t === Topics.emailSendRequest ? h.topics.sendRequest : t,
+    },
+    { groupId: uniqueName(group) },
+  );
+}

@@ -1,17 +1,15 @@
 // R-OC-1 / R-OC-2 end to end: the link a delivered marketing mail carries, POSTed one-click to the
 // real edge, goes through Kafka to the real optout-consumer, and the next marketing mail is held.
 
-import { Topics } from '@sp/contracts';
 import { buildEdge, loadConfig } from '@sp/edge';
 import { createKeyer, generateSecret } from '@sp/identity';
 import type { ConsumerHandle } from '@sp/messaging';
 import { dlqTopicOf } from '@sp/messaging';
-import { createMetrics, silentLogger } from '@sp/observability';
-import { startOptoutConsumer } from '@sp/optout-consumer';
+import { silentLogger } from '@sp/observability';
 import { checkMany } from '@sp/suppression';
-import { createTopic, uniqueName, waitFor } from '@sp/testing';
+import { createTopic, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PEPPERS, startHarness, uniqueEmail } from './harness';
+import { type Harness, PEPPERS, startHarness, startOptoutConsumerOn, uniqueEmail } from './harness';
 
 let h: Harness;
 let edge: Awaited<ReturnType<typeof startEdge>>;
@@ -43,17 +41,7 @@ beforeAll(async () => {
   const optOutTopic = await createTopic(h.brokers, 'email-optout');
   await createTopic(h.brokers, '', { name: dlqTopicOf(optOutTopic) });
   edge = await startEdge(optOutTopic);
-  optout = await startOptoutConsumer(
-    {
-      bus: h.bus,
-      db: h.listDb,
-      logger: silentLogger(),
-      metrics: createMetrics('optout-consumer-test', { defaultMetrics: false }),
-      list: h.list,
-      topicName: (t) => (t === Topics.emailOptOut ? optOutTopic : t),
-    },
-    { groupId: uniqueName('optout-consumer') },
-  );
+  optout = await startOptoutConsumerOn(h, optOutTopic, 'optout-consumer');
 });
 afterAll(async () => {
   await optout?.stop();

@@ -1,16 +1,16 @@
 // Issue 19, the opt-out box with the brand's confirmation email enabled, end to end: form posts to
 // the real edge, the real optout-consumer (which requests the confirmation, at most once per
 // address per 30 days, the ledger being its memory), the real email sender and the SES emulator.
-import { newEnvelope, Topics } from '@sp/contracts';
+import { newEnvelope } from '@sp/contracts';
 import { buildEdge, loadConfig } from '@sp/edge';
 import { createKeyer, generateSecret } from '@sp/identity';
 import { type ConsumerHandle, dlqTopicOf } from '@sp/messaging';
-import { createMetrics, silentLogger } from '@sp/observability';
-import { CONFIRMATION_REQUESTED, CONFIRMATION_SKIPPED, startOptoutConsumer } from '@sp/optout-consumer';
+import { silentLogger } from '@sp/observability';
+import { CONFIRMATION_REQUESTED, CONFIRMATION_SKIPPED } from '@sp/optout-consumer';
 import { check, history } from '@sp/suppression';
-import { createTopic, uniqueName, waitFor } from '@sp/testing';
+import { createTopic, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PEPPERS, startHarness, uniqueEmail } from './harness';
+import { type Harness, PEPPERS, startHarness, startOptoutConsumerOn, uniqueEmail } from './harness';
 
 let h: Harness;
 let edge: { url: string; close(): Promise<unknown> };
@@ -43,18 +43,7 @@ beforeAll(async () => {
     logger: silentLogger(),
   });
   edge = { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
-  optout = await startOptoutConsumer(
-    {
-      bus: h.bus,
-      db: h.listDb,
-      logger: silentLogger(),
-      metrics: createMetrics('optout-consumer-test', { defaultMetrics: false }),
-      list: h.list,
-      topicName: (t) =>
-        t === Topics.emailOptOut ? optOutTopic : t === Topics.emailSendRequest ? h.topics.sendRequest : t,
-    },
-    { groupId: uniqueName('optout-box') },
-  );
+  optout = await startOptoutConsumerOn(h, optOutTopic, 'optout-box');
 });
 afterAll(async () => {
   await optout?.stop();
