@@ -1,7 +1,7 @@
 // POST /aws/sns: SES bounce and complaint notifications through SNS (R-AB-3, R-AB-4). Only
 // signed messages of expected topics are read; subscriptions are confirmed for those topics only.
 
-import { hasControlChars, SesNotification, sesEvents } from '@sp/contracts';
+import { hasControlChars, sesEvents, sesNotificationOf } from '@sp/contracts';
 import type { FastifyInstance } from 'fastify';
 import { type Ctx, envelopeOf, publish, subjectKey } from '../deps';
 import { createSnsVerifier, SnsMessage, SnsVerificationError } from '../sns-verify';
@@ -63,14 +63,9 @@ export function registerSns(app: FastifyInstance, ctx: Ctx) {
       return reply.code(200).send({ ok: true });
     }
 
-    let body: unknown;
-    try {
-      body = JSON.parse(m.Message);
-    } catch {
-      body = undefined;
-    }
-    const ses = SesNotification.safeParse(body);
-    if (!ses.success) {
+    // The same reader as SES notifications that arrive by mail (abuse-inbox).
+    const ses = sesNotificationOf({ Message: m.Message });
+    if (!ses) {
       ctx.logger.warn({ topicArn: m.TopicArn }, 'sns notification is not an SES notification; ignored');
       return reply.code(200).send({ published: 0 });
     }
@@ -78,7 +73,7 @@ export function registerSns(app: FastifyInstance, ctx: Ctx) {
     if (!(await ctx.limits.firstTime('/aws/sns', m.MessageId, reply))) {
       return reply.code(200).send({ published: 0, duplicate: true });
     }
-    const all = sesEvents(ses.data).map((e) => ({
+    const all = sesEvents(ses).map((e) => ({
       topic: e.kind === 'bounce' ? ctx.config.topics.bounce : ctx.config.topics.complaint,
       type: e.kind === 'bounce' ? 'email.bounce.v1' : 'abuse.complaint.v1',
       key: hasControlChars(e.email) ? null : subjectKey(ctx, 'email', e.email),
