@@ -1,6 +1,8 @@
 // Benchmark of the embedded mode's durable bus (`npm start` without Kafka): PGlite on disk, the
 // table bus. What an edge request pays to publish one event (it answers only after the commit),
 // with one and with 20 requests at a time, and how fast a consumer group reads the rows back.
+// Baselines in the same run, on the same PGlite: a bare INSERT of the same key and value into a
+// plain table per event (autocommit), and one SELECT reading those rows back.
 // Run: pnpm --filter @sp/bench run embedded-bus  [BENCH_EVENTS=5000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -55,6 +57,23 @@ try {
   const consumeS = (performance.now() - t0) / 1000;
   await consumer.stop();
 
+  await db.sql.query('create table bench_raw (k text not null, v bytea not null)');
+  const rawLatencies: number[] = [];
+  t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const e = event(i);
+    const s = performance.now();
+    await db.sql.query('insert into bench_raw (k, v) values ($1, $2)', [
+      e.key,
+      Buffer.from(JSON.stringify(e.value)),
+    ]);
+    rawLatencies.push(performance.now() - s);
+  }
+  const rawInsertS = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  const rawRows = await db.sql.query('select k, v from bench_raw');
+  const rawReadS = (performance.now() - t0) / 1000;
+
   console.log(
     JSON.stringify(
       {
@@ -68,6 +87,12 @@ try {
         },
         publish20Concurrent: { eventsPerS: Math.round(total / concurrentS) },
         consumeNoopHandler: { events: 2 * total, eventsPerS: Math.round((2 * total) / consumeS) },
+        baselineBareInsertOneAtATime: {
+          eventsPerS: Math.round(total / rawInsertS),
+          p50Ms: +quantile(rawLatencies, 0.5).toFixed(2),
+          p99Ms: +quantile(rawLatencies, 0.99).toFixed(2),
+        },
+        baselineBareSelect: { rows: rawRows.length, rowsPerS: Math.round(rawRows.length / rawReadS) },
       },
       null,
       2,
