@@ -159,3 +159,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : {}),
   };
 }
+
+const MigrateEnv = z.object({ DATABASE_URL: z.string().min(1), LOG_LEVEL: z.string().default('info') });
+
+/** The one-shot migration entry's settings (src/migrate.ts): the database and the log level. */
+export function loadMigrateConfig(env: Record<string, string | undefined> = process.env) {
+  const e = parseEnv(MigrateEnv, env);
+  return { databaseUrl: e.DATABASE_URL, logLevel: e.LOG_LEVEL };
+}
