@@ -208,7 +208,7 @@ export async function* partnerFile(
   counts: { rows: number; unhashable: number } = { rows: 0, unhashable: 0 },
 ): AsyncGenerator<string> {
   const vault = ctx.vault;
-  if (!vault) throw new Error('partner files need the vault key (VAULT_KEY)');
+  if (!vault) throw new Error('partner files need the vault key (VAULT_KEYS)');
   const pageSize = opts.pageSize ?? 5000;
   const since = opts.since ?? null;
   const from = since === null ? null : String(BigInt(since) - BigInt(opts.sinceOverlapMs ?? 0) * 1000n);

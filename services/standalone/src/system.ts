@@ -219,7 +219,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       PORT: String(cfg.ports.api),
       DATABASE_URL: cfg.databaseUrl ?? `pglite://${join(cfg.dataDir, 'pglite')}`,
       API_TOKENS: `${cfg.secrets.apiToken}:check+admin`,
-      VAULT_KEY: cfg.secrets.vaultKey,
+      VAULT_KEYS: cfg.secrets.vaultKey,
     });
     const api = buildApi({
       ctx: res.list,

@@ -343,7 +343,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   register(routes.createPartner, async ({ body }, _req, reply) => {
     const b = parseBody(routes.createPartner.body['application/json'], body);
-    if (!ctx.vault) throw new HttpError(503, 'unavailable', 'partner files need VAULT_KEY');
+    if (!ctx.vault) throw new HttpError(503, 'unavailable', 'partner files need VAULT_KEYS');
     const made = await createPartner(ctx, { ...b, seedDomain: pc.seedDomain, seedKeys: config.tokenKeys });
     reply.code(201);
     return { ...made, partner: partnerOut(made.partner) };

@@ -60,7 +60,16 @@ export const ApiEnv = z.object({
   SUBJECT_PEPPERS: keyRing,
   /** Sealed-token keys "kid:secret,...", the first one seals (unsubscribe links). */
   TOKEN_KEYS: keyRing,
-  /** Optional: lets admins see readable addresses in the listing and the export. */
+  /**
+   * Optional: lets admins see readable addresses in the listing and the export. "kid:<base64 of
+   * 32 bytes>[,…]", the same setting as every other service's (the first key is current).
+   */
+  VAULT_KEYS: z
+    .string()
+    .transform((s) => s.split(',')[0]!.trim())
+    .pipe(vaultKey)
+    .optional(),
+  /** The API's former name for VAULT_KEYS, still read when VAULT_KEYS is unset. */
   VAULT_KEY: vaultKey.optional(),
   DEFAULT_REGION: z.string().length(2).default('US'),
   /** The edge's public URL: unsubscribe links are PUBLIC_BASE_URL/u/<token>. */
@@ -132,7 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokens: e.API_TOKENS,
     subjectPeppers: e.SUBJECT_PEPPERS,
     tokenKeys: e.TOKEN_KEYS,
-    ...(e.VAULT_KEY ? { vault: e.VAULT_KEY } : {}),
+    ...((e.VAULT_KEYS ?? e.VAULT_KEY) ? { vault: e.VAULT_KEYS ?? e.VAULT_KEY } : {}),
     defaultRegion: e.DEFAULT_REGION,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     unsubscribeDomain: e.UNSUBSCRIBE_DOMAIN,

@@ -61,7 +61,7 @@ export async function startTestApi(
     API_TOKENS: `${tokens.check}:check,${tokens.admin}:admin,${tokens.both}:check+admin`,
     SUBJECT_PEPPERS: `p1:${secret()}`,
     TOKEN_KEYS: `t1:${randomBytes(32).toString('base64url')}`,
-    VAULT_KEY: `v1:${randomBytes(32).toString('base64')}`,
+    VAULT_KEYS: `v1:${randomBytes(32).toString('base64')}`,
     PUBLIC_BASE_URL: 'https://shop.example/',
     UNSUBSCRIBE_DOMAIN: 'unsub.shop.example',
     ...env,
