@@ -42,6 +42,7 @@ import { decodeCursor, iterateEntries, listEntries, stats } from './queries';
 import { EXPORT_CSV_COLUMNS, type ListedEntry, MAX_BATCH } from './schemas';
 import { type RouteSpec, routes } from './spec';
 import { subjectOf } from './subject';
+import { registerWebhookRoutes } from './webhook-routes';
 
 export interface ApiDeps {
   ctx: SuppressionContext;
@@ -471,6 +472,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       mailto: `mailto:unsubscribe+${token}@${config.unsubscribeDomain}`,
     };
   });
+
+  registerWebhookRoutes({ register, parseBody, ctx });
 
   register(routes.healthz, async () => ({ status: 'ok' }));
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ErrorBody } from './schemas';
 import { type RouteSpec, routes } from './spec';
+import { webhookRoutes } from './webhook-routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -79,7 +80,7 @@ function operation(r: RouteSpec): Record<string, unknown> {
 
 export function buildOpenApi(opts: { serverUrl?: string } = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of Object.values(routes) as RouteSpec[]) {
+  for (const r of [...Object.values(routes), ...Object.values(webhookRoutes)] as RouteSpec[]) {
     const item = paths[r.url] ?? {};
     item[r.method.toLowerCase()] = operation(r);
     paths[r.url] = item;

@@ -91,6 +91,19 @@ describe('OpenAPI 3.1 document', () => {
       const r = await api.call(method, path, opts);
       expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
     }
+    // Webhook routes (issue 14).
+    const hook = await api.call('POST', '/v1/webhooks', { json: { url: 'https://hooks.example/in' } });
+    expect(hook.status).toBe(201);
+    const id = hook.body.endpoint.id as string;
+    for (const [method, path, opts] of [
+      ['GET', '/v1/webhooks', {}],
+      ['GET', `/v1/webhooks/deliveries?endpointId=${id}`, {}],
+      ['POST', '/v1/webhooks/redeliver', { json: { id } }],
+      ['POST', '/v1/webhooks/disable', { json: { id } }],
+    ] as const) {
+      const r = await api.call(method, path, opts);
+      expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
+    }
     // Error answers too: 400, 401, 403, 413 are documented and have the error schema.
     expect((await api.call('POST', '/v1/check', { json: {} })).status).toBe(400);
     expect((await api.call('GET', '/v1/stats', { token: null })).status).toBe(401);
