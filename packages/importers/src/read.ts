@@ -9,7 +9,7 @@ import {
   str,
 } from './entry';
 import { FORMATS, type Format, type FormatOptions, PROVIDER_FORMATS, type ProviderFormat } from './formats';
-import { csvRows, describe, type Input, jsonRecords, lineFinder } from './readers';
+import { csvRows, describe, type Input, isBlank, jsonRecords, lineFinder } from './readers';
 
 export const IMPORT_FORMATS = ['csv', ...PROVIDER_FORMATS] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -118,7 +118,11 @@ export async function* readImport(
     for await (const row of csvRows(peeked.input)) {
       if ('error' in row) {
         yield { line: row.line, kind: 'reject', reason: row.error };
-        return;
+        continue;
+      }
+      if (isBlank(row)) {
+        yield { line: row.line, kind: 'skip' };
+        continue;
       }
       const isHeader = first && row.fields[0]?.trim().toLowerCase() === 'identifier';
       first = false;
@@ -173,7 +177,11 @@ export async function* readImport(
     if ('error' in row) {
       if (columns === null) throw mismatch();
       yield { line: row.line, kind: 'reject', reason: row.error };
-      return;
+      continue;
+    }
+    if (isBlank(row)) {
+      if (columns !== null) yield { line: row.line, kind: 'skip' };
+      continue;
     }
     if (columns === null) {
       columns = row.fields.map((c) => c.trim().toLowerCase());

@@ -42,10 +42,28 @@ export async function* csvRows(input: Input): AsyncGenerator<Row | { line: numbe
     bom: true,
     relax_column_count: true,
     relax_quotes: true,
-    skip_empty_lines: true,
+    // A record that cannot be read (a quote never closed runs to the end of the file) is reported,
+    // and every record before it still counts.
+    skip_records_with_error: true,
     info: true,
     raw: true,
   });
+  // Parsing runs ahead of the consumer: an error is placed after the records read before it.
+  const errors: Array<{ after: number; error: string }> = [];
+  parser.on('skip', (err: { code?: string; message?: string }) => {
+    const why =
+      err.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? 'a quoted field is never closed (it runs to the end of the file)'
+        : (err.message ?? 'invalid');
+    errors.push({ after: parser.info.records, error: `cannot read this CSV record: ${why}` });
+  });
+  let lastEnd = 0;
+  let yielded = 0;
+  const due = function* (all: boolean) {
+    while (errors.length > 0 && (all || errors[0]!.after <= yielded)) {
+      yield { line: lastEnd + 1, error: errors.shift()!.error };
+    }
+  };
   const feed = (async () => {
     try {
       for await (const s of lf(input)) {
@@ -56,21 +74,19 @@ export async function* csvRows(input: Input): AsyncGenerator<Row | { line: numbe
       parser.destroy(err as Error);
     }
   })();
-  try {
-    for await (const r of parser as AsyncIterable<{
-      record: string[];
-      raw: string;
-      info: { lines: number };
-    }>) {
-      const raw = r.raw.replace(/\n$/, '');
-      yield { line: r.info.lines - newlines(raw), fields: r.record };
-    }
-  } catch (err) {
-    const e = err as { lines?: number; message?: string };
-    yield { line: e.lines ?? 0, error: `cannot read the CSV from here on: ${e.message ?? String(err)}` };
+  for await (const r of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
+    yield* due(false);
+    const raw = r.raw.replace(/\n$/, '');
+    yield { line: r.info.lines - newlines(raw), fields: r.record };
+    yielded++;
+    lastEnd = r.info.lines;
   }
+  yield* due(true);
   await feed;
 }
+
+/** A blank line: one empty field. */
+export const isBlank = (r: Row) => r.fields.length <= 1 && (r.fields[0] ?? '').trim() === '';
 
 /** The arrays the providers wrap their lists in. */
 const LIST_KEYS = ['items', 'Suppressions', 'SuppressedDestinationSummaries', 'result', 'data'];
@@ -105,7 +121,7 @@ export function lineFinder(text: string): (identifier: string) => number {
     const at = text.indexOf(needle, pos);
     if (at < 0) return 0;
     line += newlines(text.slice(pos, at));
-    pos = at;
+    pos = at + needle.length;
     return line;
   };
 }
