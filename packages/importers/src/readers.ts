@@ -33,56 +33,127 @@ const newlines = (s: string) => {
   return n;
 };
 
+/** A quoted field may hold line breaks; one still open after this many lines is a stray quote. */
+const MAX_RECORD_LINES = 50;
+
+/** Lines of the input (LF), one at a time. */
+async function* lines(input: Input): AsyncGenerator<string> {
+  let rest = '';
+  for await (const s of lf(input)) {
+    rest += s;
+    let i = rest.indexOf('\n');
+    let from = 0;
+    while (i >= 0) {
+      yield rest.slice(from, i);
+      from = i + 1;
+      i = rest.indexOf('\n', from);
+    }
+    rest = rest.slice(from);
+  }
+  if (rest !== '') yield rest;
+}
+
+const quotes = (s: string) => {
+  let n = 0;
+  for (let i = s.indexOf('"'); i >= 0; i = s.indexOf('"', i + 1)) n++;
+  return n;
+};
+
 /**
- * CSV rows (the header is the first row). A broken file (a quote never closed) ends with an error
- * row naming the line, after every row read before it.
+ * CSV rows (the header is the first row), each with the line it starts on. Lines are grouped into
+ * records by their quotes (a quoted field may hold commas and line breaks); a quote still open after
+ * MAX_RECORD_LINES lines, or at the end of the file, is reported on its line and reading goes on
+ * with the next line, so one stray quote costs one line, not the rest of the file. csv-parse reads
+ * the fields of each record.
  */
 export async function* csvRows(input: Input): AsyncGenerator<Row | { line: number; error: string }> {
+  // Results in line order: a slot per record sent to the parser, filled when it has read it.
+  type Out = Row | { line: number; error: string };
+  const slots: Array<{ line: number; out?: Out }> = [];
+  const waiting: Array<{ line: number; out?: Out }> = [];
   const parser = parse({
     bom: true,
     relax_column_count: true,
     relax_quotes: true,
-    // A record that cannot be read (a quote never closed runs to the end of the file) is reported,
-    // and every record before it still counts.
     skip_records_with_error: true,
-    info: true,
-    raw: true,
+    on_record: (record: string[]) => {
+      const slot = waiting.shift()!;
+      slot.out = { line: slot.line, fields: record };
+      return null;
+    },
   });
-  // Parsing runs ahead of the consumer: an error is placed after the records read before it.
-  const errors: Array<{ after: number; error: string }> = [];
-  parser.on('skip', (err: { code?: string; message?: string }) => {
-    const why =
-      err.code === 'CSV_QUOTE_NOT_CLOSED'
-        ? 'a quoted field is never closed (it runs to the end of the file)'
-        : (err.message ?? 'invalid');
-    errors.push({ after: parser.info.records, error: `cannot read this CSV record: ${why}` });
+  parser.on('skip', (err: { message?: string }) => {
+    const slot = waiting.shift()!;
+    slot.out = { line: slot.line, error: `cannot read this CSV record: ${err.message ?? 'invalid'}` };
   });
-  let lastEnd = 0;
-  let yielded = 0;
-  const due = function* (all: boolean) {
-    while (errors.length > 0 && (all || errors[0]!.after <= yielded)) {
-      yield { line: lastEnd + 1, error: errors.shift()!.error };
+  parser.on('data', () => {});
+  const ended = new Promise<void>((resolve, reject) => {
+    parser.on('end', resolve);
+    parser.on('error', reject);
+  });
+  const take = function* (): Generator<Out> {
+    while (slots.length > 0 && slots[0]!.out) {
+      yield slots.shift()!.out!;
     }
   };
-  const feed = (async () => {
-    try {
-      for await (const s of lf(input)) {
-        if (!parser.write(s)) await new Promise((r) => parser.once('drain', r));
-      }
-      parser.end();
-    } catch (err) {
-      parser.destroy(err as Error);
+  const record = (line: number, text: string) => {
+    if (text.trim() === '' && !text.includes('\n')) {
+      slots.push({ line, out: { line, fields: [''] } });
+      return;
     }
-  })();
-  for await (const r of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
-    yield* due(false);
-    const raw = r.raw.replace(/\n$/, '');
-    yield { line: r.info.lines - newlines(raw), fields: r.record };
-    yielded++;
-    lastEnd = r.info.lines;
+    const slot = { line };
+    slots.push(slot);
+    waiting.push(slot);
+    parser.write(`${text}\n`);
+  };
+  const unclosed = (line: number) =>
+    slots.push({ line, out: { line, error: 'cannot read this CSV record: a quoted field is never closed' } });
+
+  // Groups lines into records; `feed` returns the lines to read again after a stray quote.
+  let buf: string[] = [];
+  let start = 0;
+  let open = 0;
+  const feed = (no: number, text: string): Array<[number, string]> => {
+    if (buf.length === 0) start = no;
+    buf.push(text);
+    open += quotes(text);
+    if (open % 2 === 0) {
+      record(start, buf.join('\n'));
+      buf = [];
+      open = 0;
+    } else if (buf.length > MAX_RECORD_LINES) return strayQuote();
+    return [];
+  };
+  const strayQuote = (): Array<[number, string]> => {
+    unclosed(start);
+    const again = buf.slice(1).map((t, i): [number, string] => [start + 1 + i, t]);
+    buf = [];
+    open = 0;
+    return again;
+  };
+
+  let lineNo = 0;
+  const pending: Array<[number, string]> = [];
+  for await (const l of lines(input)) {
+    lineNo++;
+    pending.push([lineNo, lineNo === 1 ? l.replace(/^\uFEFF/, '') : l]);
+    while (pending.length > 0) {
+      const [no, text] = pending.shift()!;
+      pending.unshift(...feed(no, text));
+    }
+    yield* take();
   }
-  yield* due(true);
-  await feed;
+  // The end of the file with a quote still open: report its line, read the lines after it again.
+  while (buf.length > 0) {
+    const again = strayQuote();
+    while (again.length > 0) {
+      const [no, text] = again.shift()!;
+      again.unshift(...feed(no, text));
+    }
+  }
+  parser.end();
+  await ended;
+  yield* take();
 }
 
 /** A blank line: one empty field. */
