@@ -44,6 +44,16 @@ export {
   validateListEvent,
 } from './events';
 export {
+  countRecorded,
+  IMPORT_SOURCE,
+  type ImportEvidence,
+  type ImportedEntry,
+  type ImportedReasonCode,
+  importEventId,
+  planImported,
+  writeImported,
+} from './import';
+export {
   createPartner,
   fileBasis,
   HASH_FORMATS,
@@ -65,7 +75,14 @@ export {
   seedOwner,
   tokenDigest,
 } from './partners';
-export { addMonths, type EntryReason, type PlanContext, type ScopeChannel, type ScopePurpose } from './plan';
+export {
+  addMonths,
+  type EntryReason,
+  type Plan,
+  type PlanContext,
+  type ScopeChannel,
+  type ScopePurpose,
+} from './plan';
 export {
   SALVAGE_EVENT_TYPE,
   SALVAGE_SOURCE,

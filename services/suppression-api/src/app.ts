@@ -276,12 +276,26 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     }
     const contentType = String(req.headers['content-type'] ?? '');
     const format = query.format ?? (contentType.includes('ndjson') ? 'ndjson' : 'csv');
+    const topics = Object.fromEntries(
+      (query.topics ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => p.split('=').map((x) => x.trim()) as [string, string]),
+    );
     return importText(ctx, body, {
       format,
       firstLine: query.firstLine,
       actor: query.actor,
+      file: query.file,
+      dryRun: query.dryRun === 'true' || query.dryRun === '1',
       batchSize: config.importBatchSize,
       now: clock(),
+      formatOptions: {
+        topics,
+        ...(query.group ? { group: query.group } : {}),
+        ...(query.stream ? { stream: query.stream } : {}),
+        ...(query.audience ? { audience: query.audience } : {}),
+      },
     });
   });
 

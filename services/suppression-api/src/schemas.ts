@@ -1,6 +1,7 @@
 // The wire formats of the API: every request is parsed with these (safeParse at the edge) and the
 // OpenAPI document is generated from the same schemas (z.toJSONSchema), so the two cannot drift.
-import { AdminRequestMethod, CheckReason as ContractCheckReason } from '@sp/contracts';
+import { AdminRequestMethod, CheckReason as ContractCheckReason, ImportedReason } from '@sp/contracts';
+import { IMPORT_FORMATS } from '@sp/importers';
 import { z } from 'zod';
 
 export const MAX_BATCH = 10_000;
@@ -173,9 +174,14 @@ export type EntriesResponse = z.infer<typeof EntriesResponse>;
 
 export const ImportFormat = z.enum(['csv', 'ndjson']);
 
+/** What `POST /v1/import` reads: our CSV and NDJSON, and each provider's export (@sp/importers). */
+export const ImportBodyFormat = z.enum(['ndjson', ...IMPORT_FORMATS]);
+export type ImportBodyFormat = z.infer<typeof ImportBodyFormat>;
+
 export const ImportQuery = z.object({
-  format: ImportFormat.optional().describe(
-    'Default: from the Content-Type (text/csv or application/x-ndjson).',
+  format: ImportBodyFormat.optional().describe(
+    'Default: from the Content-Type (text/csv or application/x-ndjson). A provider format reads that ' +
+      "provider's export as it is downloaded (see docs/import.md).",
   ),
   firstLine: z.coerce
     .number()
@@ -186,6 +192,20 @@ export const ImportQuery = z.object({
       'Line number of the body’s first line in the whole file (for reports of files sent in batches).',
     ),
   actor: z.string().min(1).max(200).default('import'),
+  file: z.string().min(1).max(300).default('upload').describe('The file name kept as ledger evidence.'),
+  dryRun: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .describe('Validate and count (new entries and duplicates) without writing anything.'),
+  group: z.string().min(1).max(200).optional().describe('SendGrid: the ASM group of a per-group export.'),
+  stream: z.string().min(1).max(200).optional().describe('Postmark: the message stream of the dump.'),
+  audience: z.string().min(1).max(200).optional().describe('Mailchimp: the audience, as a topic.'),
+  topics: z
+    .string()
+    .max(4000)
+    .regex(/^([^=,]+=[^=,]+)(,[^=,]+=[^=,]+)*$/)
+    .optional()
+    .describe('Provider group/stream/tag/audience -> our topic, as "name=topic,name=topic".'),
 });
 export type ImportQuery = z.infer<typeof ImportQuery>;
 
@@ -197,6 +217,14 @@ export const ImportRecord = z
     purpose: Purpose.optional(),
     topic: z.string().min(1).max(200).optional(),
     reason: z.string().min(1).max(2000),
+    reasonCode: ImportedReason.optional().describe(
+      "The provider's kind of entry (the CLI sets it from a provider export); default admin.",
+    ),
+    occurredAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('When the provider recorded it; default the time of the import.'),
+    line: z.number().int().min(1).optional().describe('The line in the original file (the CLI sets it).'),
   })
   .refine(oneSubject, oneSubjectMessage);
 export type ImportRecord = z.infer<typeof ImportRecord>;
@@ -210,8 +238,10 @@ export const ImportReport = z.object({
   /** Entries the list already had from an earlier import, or repeated in this one. */
   duplicates: z.number().int(),
   rejected: z.number().int(),
-  /** Blank lines, # comments and a CSV header. */
+  /** Blank lines, # comments, a CSV header, and rows that are not suppressions (a Twilio log's other messages). */
   skipped: z.number().int(),
+  /** Nothing was written (dryRun): `accepted` counts what would be new. */
+  dryRun: z.boolean().optional(),
   rejections: z.array(z.object({ line: z.number().int(), reason: z.string() })),
   /** True when more than MAX_REPORTED_REJECTIONS lines were rejected and only the first are listed. */
   rejectionsTruncated: z.boolean(),
