@@ -37,6 +37,8 @@ import { adminAction, subjectKeyOf } from './admin';
 import type { ApiConfig, Scope } from './config';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
+import type { SendDeps } from './messages';
+import { registerMessageRoutes } from './messages-routes';
 import { buildOpenApi } from './openapi';
 import { decodeCursor, iterateEntries, listEntries, stats } from './queries';
 import { EXPORT_CSV_COLUMNS, type ListedEntry, MAX_BATCH } from './schemas';
@@ -55,6 +57,8 @@ export interface ApiDeps {
    * from PostgreSQL when it is not (never from a stale view).
    */
   view?: ListChecker & { fresh(): boolean };
+  /** The bus to the senders, for the send API (without it the send routes answer 503). */
+  send?: SendDeps;
 }
 
 declare module 'fastify' {
@@ -71,10 +75,17 @@ declare module 'fastify' {
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 type Handler<R extends RouteSpec> = (
-  input: { query: Infer<R['query']>; body: R['body'] extends object ? unknown : undefined },
+  input: {
+    query: Infer<R['query']>;
+    params: Infer<R['params']>;
+    body: R['body'] extends object ? unknown : undefined;
+  },
   req: FastifyRequest,
   reply: FastifyReply,
 ) => Promise<unknown>;
+
+/** Registers one route of the table with its handler (route files outside app.ts get this). */
+export type Register = <R extends RouteSpec>(spec: R, handler: Handler<R>) => void;
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -195,7 +206,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
           if (!r.success) throw badRequest(r.error.issues, 'query');
           query = r.data;
         }
-        return handler({ query, body: req.body } as Parameters<Handler<R>>[0], req, reply);
+        let params: unknown;
+        if (spec.params) {
+          const r = spec.params.safeParse(req.params ?? {});
+          if (!r.success) throw badRequest(r.error.issues, 'path');
+          params = r.data;
+        }
+        return handler({ query, params, body: req.body } as Parameters<Handler<R>>[0], req, reply);
       },
     });
   }
@@ -490,6 +507,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply.type('text/plain; version=0.0.4');
     return metrics.registry.metrics();
   });
+
+  registerMessageRoutes(register, { ctx, send: deps.send, clock });
 
   const document = buildOpenApi();
   register(routes.openapi, async () => document);

@@ -2,6 +2,7 @@
 // exactly these routes and openapi.ts documents exactly these, from the same zod schemas.
 import type { z } from 'zod';
 import type { Scope } from './config';
+import { messageRoutes } from './messages-spec';
 import * as S from './schemas';
 
 export interface ResponseSpec {
@@ -19,6 +20,8 @@ export interface RouteSpec {
   summary: string;
   description?: string;
   query?: z.ZodType;
+  /** Path parameters (`:name` in the url). */
+  params?: z.ZodType;
   /** media type -> schema (text bodies are documented as strings). */
   body?: Record<string, z.ZodType>;
   bodyLimit?: number;
@@ -276,6 +279,7 @@ export const routes = {
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1.', content: json(S.AnyObject) } },
   }),
+  ...messageRoutes,
 } as const;
 
 export type Routes = typeof routes;
