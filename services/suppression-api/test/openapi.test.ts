@@ -63,6 +63,11 @@ describe('OpenAPI 3.1 document', () => {
         '/v1/entries',
         { json: { email, channel: 'any', purpose: 'sale_share', actor: 'a', reason: 'r' } },
       ],
+      [
+        'POST',
+        '/v1/entries/lift',
+        { json: { lifts: [{ email, channel: 'sms', purpose: 'all', actor: 'a', reason: 'r' }] } },
+      ],
       ['POST', '/v1/check', { json: { email, channel: 'email', kind: 'sale_share' } }],
       ['POST', '/v1/check/batch', { json: { queries: [{ email, channel: 'sms', kind: 'marketing' }] } }],
       ['GET', '/v1/entries?limit=5', {}],
