@@ -207,6 +207,12 @@ export const AdminActionData = z.looseObject({
    * or STOP): kept as the state's reason instead of `admin`, so `stats` tells them apart.
    */
   reasonCode: ImportedReason.optional(),
+  /**
+   * A lift of the person's own opt-out (one-click, STOP, complaint, Do-Not-Sell): the reference of
+   * their proof of consent (e.g. the double opt-in confirmation id), or `force` with the reason.
+   */
+  consentRef: NonEmpty.max(500).optional(),
+  force: z.boolean().optional(),
 });
 export type AdminActionData = z.infer<typeof AdminActionData>;
 export const AdminAction = envelope(EventTypes.adminAction, AdminActionData);

@@ -30,6 +30,7 @@ import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
 import type { StandaloneConfig } from './config';
 import { freePort } from './ports';
+import { sendApiDeps } from './send';
 
 export interface RunningSystem {
   urls: { edge: string; api: string; smtp: string; ses: string; twilio: string };
@@ -151,6 +152,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       ...cfblDomainOf(cfg.abuseRecipients),
     });
     const emailTransport = createSesTransport(emailConfig.ses);
+    const emailTemplates = loadTemplates(emailConfig.templatesDirs);
     const emailSender = createEmailSender({
       bus,
       log: db.db,
@@ -159,7 +161,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       keyer: res.keyer,
       sealer,
       transport: emailTransport,
-      templates: loadTemplates(emailConfig.templatesDirs),
+      templates: emailTemplates,
       box: createPayloadBox(emailConfig.payloadKeys),
       settings: emailConfig.settings,
       logger: logger.child({ component: 'email-sender' }),
@@ -177,6 +179,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       TWILIO_API_BASE_URL: twilio.url,
       TWILIO_FROM: cfg.smsFrom,
     });
+    const smsTemplates = loadTemplates(smsConfig.templatesDirs);
     const smsSender = createSmsSender({
       bus,
       log: db.db,
@@ -184,7 +187,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       ...(listView ? { checker: listView.view } : {}),
       keyer: res.keyer,
       transport: createTwilioTransport(smsConfig.twilio),
-      templates: loadTemplates(smsConfig.templatesDirs),
+      templates: smsTemplates,
       box: createPayloadBox(smsConfig.payloadKeys),
       settings: smsConfig.settings,
       logger: logger.child({ component: 'sms-sender' }),
@@ -218,7 +221,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       HOST: cfg.host,
       PORT: String(cfg.ports.api),
       DATABASE_URL: cfg.databaseUrl ?? `pglite://${join(cfg.dataDir, 'pglite')}`,
-      API_TOKENS: `${cfg.secrets.apiToken}:check+admin`,
+      API_TOKENS: `${cfg.secrets.apiToken}:check+admin+send`,
       VAULT_KEYS: cfg.secrets.vaultKey,
     });
     const api = buildApi({
@@ -227,6 +230,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       config: apiConfig,
       logger: logger.child({ component: 'api' }),
       ...(listView ? { view: listView.view } : {}),
+      // The send API (issue 14) puts requests on this bus, refusing what the senders could not send.
+      send: sendApiDeps(bus, res.keyer, { email: emailTemplates, sms: smsTemplates }),
     });
     await api.listen({ host: cfg.host, port: cfg.ports.api });
     stoppers.push(() => api.close());

@@ -37,9 +37,12 @@ import { adminAction, subjectKeyOf } from './admin';
 import type { ApiConfig, Scope } from './config';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
+import { liftEntries } from './lift';
+import type { SendDeps } from './messages';
+import { registerMessageRoutes } from './messages-routes';
 import { buildOpenApi } from './openapi';
 import { decodeCursor, iterateEntries, listEntries, stats } from './queries';
-import { EXPORT_CSV_COLUMNS, type ListedEntry, MAX_BATCH } from './schemas';
+import { EXPORT_CSV_COLUMNS, LiftRequest, type ListedEntry, MAX_BATCH, MAX_LIFT_BATCH } from './schemas';
 import { type RouteSpec, routes } from './spec';
 import { subjectOf } from './subject';
 import { registerWebhookRoutes } from './webhook-routes';
@@ -56,6 +59,8 @@ export interface ApiDeps {
    * from PostgreSQL when it is not (never from a stale view).
    */
   view?: ListChecker & { fresh(): boolean };
+  /** The bus to the senders, for the send API (without it the send routes answer 503). */
+  send?: SendDeps;
 }
 
 declare module 'fastify' {
@@ -72,10 +77,17 @@ declare module 'fastify' {
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 type Handler<R extends RouteSpec> = (
-  input: { query: Infer<R['query']>; body: R['body'] extends object ? unknown : undefined },
+  input: {
+    query: Infer<R['query']>;
+    params: Infer<R['params']>;
+    body: R['body'] extends object ? unknown : undefined;
+  },
   req: FastifyRequest,
   reply: FastifyReply,
 ) => Promise<unknown>;
+
+/** Registers one route of the table with its handler (route files outside app.ts get this). */
+export type Register = <R extends RouteSpec>(spec: R, handler: Handler<R>) => void;
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -196,7 +208,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
           if (!r.success) throw badRequest(r.error.issues, 'query');
           query = r.data;
         }
-        return handler({ query, body: req.body } as Parameters<Handler<R>>[0], req, reply);
+        let params: unknown;
+        if (spec.params) {
+          const r = spec.params.safeParse(req.params ?? {});
+          if (!r.success) throw badRequest(r.error.issues, 'path');
+          params = r.data;
+        }
+        return handler({ query, params, body: req.body } as Parameters<Handler<R>>[0], req, reply);
       },
     });
   }
@@ -252,16 +270,63 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   register(routes.liftEntry, async ({ body }, _req, reply) => {
-    const e = parseBody(routes.liftEntry.body['application/json'], body);
+    const lifts = (body as { lifts?: unknown } | null)?.lifts;
+    if (lifts !== undefined) {
+      if (!Array.isArray(lifts) || lifts.length === 0)
+        throw new HttpError(400, 'invalid_request', 'body.lifts: expected an array of 1 or more lifts');
+      if (lifts.length > MAX_LIFT_BATCH)
+        throw new HttpError(
+          413,
+          'too_large',
+          `at most ${MAX_LIFT_BATCH} lifts per call, got ${lifts.length}`,
+        );
+      const items = lifts.map((l, index) => {
+        const r = LiftRequest.safeParse(l);
+        return r.success
+          ? { index, request: r.data }
+          : { index, error: badRequest(r.error.issues, `body.lifts.${index}`).message };
+      });
+      const { results } = await liftEntries(ctx, items, clock());
+      return { lifted: results.filter((r) => r.status === 'lifted').length, results };
+    }
+    const request = parseBody(LiftRequest, body);
+    const { results, changes } = await liftEntries(ctx, [{ index: 0, request }], clock());
+    const r = results[0]!;
+    if (r.status === 'not_suppressed' || r.status === 'consent_required')
+      throw new HttpError(409, r.status, r.message ?? r.status);
+    if (r.status === 'invalid') throw new HttpError(400, 'invalid_request', r.message ?? 'invalid subject');
     reply.code(201);
-    return adminAction(ctx, 'lift', e, clock());
+    return {
+      eventId: r.eventId!,
+      action: 'lift',
+      subjectKey: r.subjectKey!,
+      applied: true,
+      changes: changes
+        .filter((c) => c.eventId === r.eventId)
+        .map((c) => ({
+          channel: c.channel,
+          purpose: c.purpose,
+          topic: c.topic,
+          suppressed: c.suppressed,
+          reason: c.reason,
+        })),
+    };
   });
 
   register(routes.listEntries, async ({ query }, req) => {
     const cursor = query.cursor ? decodeCursor(query.cursor) : null;
     if (query.cursor && !cursor)
       throw new HttpError(400, 'invalid_request', 'query.cursor: not a cursor of this API');
-    return listEntries(ctx.db, { ...query, cursor, reveal: reveal(req) });
+    const { email, phone, id, idType, ...filters } = query;
+    // A lookup by address: every key the address has (one per pepper while peppers rotate).
+    const subjectKeys =
+      (email ?? phone ?? id)
+        ? (() => {
+            const s = subjectOf({ email, phone, id, idType });
+            return ctx.keyer.keysOf(toSubject(s.type, s.value, { defaultRegion: ctx.defaultRegion }));
+          })()
+        : undefined;
+    return listEntries(ctx.db, { ...filters, cursor, subjectKeys, reveal: reveal(req) });
   });
 
   register(routes.history, async ({ query }) => {
@@ -507,6 +572,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply.type('text/plain; version=0.0.4');
     return metrics.registry.metrics();
   });
+
+  registerMessageRoutes(register, { ctx, send: deps.send, clock });
 
   const document = buildOpenApi();
   register(routes.openapi, async () => document);

@@ -3,14 +3,15 @@ import { csv, flag, keyRing, parseEnv, port } from '@sp/config';
 import { z } from 'zod';
 
 /** `partner` tokens are not in API_TOKENS: each partner's own token, issued by POST /v1/partners. */
-export type Scope = 'check' | 'admin' | 'partner';
+export type Scope = 'check' | 'admin' | 'send' | 'partner';
 
 /**
  * API_TOKENS: comma-separated `token:scope[+scope]` pairs, e.g.
  * `API_TOKENS="s3nder-token-0123456789:check,ops-token-0123456789:check+admin"`.
  * Scopes: `check` (check, batch check, unsubscribe links, listing keys, stats) and `admin`
  * (add/lift, import, export, history, readable addresses in the listing). `admin` does not imply
- * `check`; give both when a token needs both. Tokens are at least 16 characters.
+ * `check`; give both when a token needs both. `send` posts messages to the senders (issue 14) and
+ * reads their outcomes. Tokens are at least 16 characters.
  */
 export const apiTokens = z.string().transform((s, ctx) => {
   const tokens = new Map<string, Set<Scope>>();
@@ -21,10 +22,15 @@ export const apiTokens = z.string().transform((s, ctx) => {
     const i = part.lastIndexOf(':');
     const token = i > 0 ? part.slice(0, i) : '';
     const scopes = i > 0 ? part.slice(i + 1).split('+') : [];
-    if (token.length < 16 || scopes.length === 0 || scopes.some((x) => x !== 'check' && x !== 'admin')) {
+    if (
+      token.length < 16 ||
+      scopes.length === 0 ||
+      scopes.some((x) => x !== 'check' && x !== 'admin' && x !== 'send')
+    ) {
       ctx.addIssue({
         code: 'custom',
-        message: 'expected "token:check[+admin],..." with tokens of 16+ characters and scopes check|admin',
+        message:
+          'expected "token:check[+admin][+send],..." with tokens of 16+ characters and scopes check|admin|send',
       });
       return z.NEVER;
     }
@@ -126,6 +132,8 @@ export interface ApiConfig {
     scrubPerMinute: number;
     deltaOverlapMs: number;
   };
+  /** Set with KAFKA_BROKERS: the send API publishes send requests there (issue 14). */
+  kafka?: { brokers: string[]; clientId: string };
   /** Set when checks should come from the local list view (Kafka configured and LIST_VIEW on). */
   listView?: { brokers: string[]; clientId: string; enabled: true; maxLagMs: number; topic: string };
 }
@@ -155,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       scrubPerMinute: e.PARTNER_SCRUB_PER_MINUTE,
       deltaOverlapMs: e.PARTNER_DELTA_OVERLAP_MS,
     },
+    ...(e.KAFKA_BROKERS ? { kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID } } : {}),
     ...(e.KAFKA_BROKERS && e.LIST_VIEW
       ? {
           listView: {

@@ -88,6 +88,61 @@ export const EntryRequest = z
   .refine(oneSubject, oneSubjectMessage);
 export type EntryRequest = z.infer<typeof EntryRequest>;
 
+const liftFields = {
+  ...subjectFields,
+  channel: ScopeChannel,
+  purpose: Purpose,
+  topic: z.string().min(1).max(200).default('*'),
+  actor: z.string().min(1).max(200).describe('Who asks (a person or a tool), kept in the ledger.'),
+  reason: z.string().min(1).max(2000).describe('Why, kept in the ledger.'),
+  method: AdminRequestMethod.optional(),
+  consentRef: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe(
+      "Proof that the person consented again (e.g. a double opt-in confirmation id). Required to lift the person's " +
+        'own opt-out (email opt-out, SMS STOP, spam complaint, Do-Not-Sell) unless `force` is true.',
+    ),
+  force: z
+    .boolean()
+    .optional()
+    .describe(
+      "Lift the person's own opt-out without a consentRef; `reason` says why. Recorded in the ledger.",
+    ),
+};
+
+/** One lift: an entry request plus the proof of consent (or force) a person's own opt-out needs. */
+export const LiftRequest = z.object(liftFields).refine(oneSubject, oneSubjectMessage);
+export type LiftRequest = z.infer<typeof LiftRequest>;
+
+export const MAX_LIFT_BATCH = 1_000;
+export const BulkLiftRequest = z.object({
+  lifts: z.array(z.object(liftFields)).min(1).max(MAX_LIFT_BATCH),
+});
+
+export const LiftStatus = z.enum(['lifted', 'not_suppressed', 'consent_required', 'not_newer', 'invalid']);
+export const LiftResult = z.object({
+  index: z.number().int(),
+  status: LiftStatus.describe(
+    'lifted: recorded; not_suppressed: nothing to lift, nothing written; consent_required: a person’s own ' +
+      'opt-out needs consentRef or force, nothing written; not_newer: a newer entry decides the scope; ' +
+      'invalid: the subject does not parse.',
+  ),
+  subjectKey: z.string().nullable(),
+  eventId: z.string().nullable(),
+  /** The reason of the entry found (what would have been lifted). */
+  entryReason: z.string().nullable(),
+  message: z.string().optional(),
+});
+export type LiftResult = z.infer<typeof LiftResult>;
+export const BulkLiftResponse = z.object({
+  lifted: z.number().int(),
+  results: z.array(LiftResult),
+});
+export type BulkLiftResponse = z.infer<typeof BulkLiftResponse>;
+
 export const EntryChange = z.object({
   channel: z.string(),
   purpose: z.string(),
@@ -142,12 +197,50 @@ export const HistoryResponse = z.object({
 });
 export type HistoryResponse = z.infer<typeof HistoryResponse>;
 
-export const EntriesQuery = z.object({
-  cursor: z.string().min(1).optional().describe('`nextCursor` of the previous page.'),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
-  channel: ScopeChannel.optional(),
-  purpose: Purpose.optional(),
-});
+const isoTime = z.iso
+  .datetime({ offset: true })
+  .describe('An ISO-8601 date-time with a zone, e.g. 2026-11-01T00:00:00Z.');
+
+/** Unknown parameters are a 400 (a misspelt filter must not silently list everything). */
+export const EntriesQuery = z
+  .strictObject({
+    cursor: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('`nextCursor` of the previous page (same filters and order).'),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+    channel: ScopeChannel.optional(),
+    purpose: Purpose.optional(),
+    reason: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('e.g. email-optout, sms-stop, do-not-sell, complaint, hard-bounce, admin.'),
+    source: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The producer of the event, e.g. edge, abuse-inbox.'),
+    topic: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("A newsletter name, or '*' for entries on every topic."),
+    since: isoTime.optional().describe('Only entries that took effect at or after this time.'),
+    until: isoTime.optional().describe('Only entries that took effect before this time.'),
+    order: z.enum(['newest', 'oldest']).default('newest').describe('By when the entry took effect.'),
+    email: subjectFields.email,
+    phone: subjectFields.phone,
+    id: subjectFields.id,
+    idType: subjectFields.idType,
+  })
+  .refine((v) => [v.email, v.phone, v.id].filter((x) => x !== undefined).length <= 1, {
+    message: 'give at most one of email, phone or id',
+  });
 export type EntriesQuery = z.infer<typeof EntriesQuery>;
 
 export const ListedEntry = z.object({
