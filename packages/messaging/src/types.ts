@@ -76,6 +76,14 @@ export interface ConsumerOptions<T> {
    * (`isOutage`) pauses and retries it like the handler.
    */
   salvage?: (raw: RawMessage, cause: DeadLetterCause) => Promise<SalvageOutcome>;
+  /**
+   * Turns each raw value into the bytes to validate (issue 15: opens the sealed identifiers of an
+   * event), one result per message in order. A message it cannot open comes back as an error and
+   * is dead-lettered as it was read (still sealed); a throw is an outage or retried like one.
+   */
+  open?: (
+    batch: RawMessage[],
+  ) => Promise<Array<{ ok: true; value: Buffer | null } | { ok: false; error: string }>>;
   maxBatchSize?: number;
   /** Backoff from initialMs doubling to maxMs; give up on a message after giveUpAfterMs (default 10 minutes). */
   retry?: { initialMs?: number; maxMs?: number; giveUpAfterMs?: number };

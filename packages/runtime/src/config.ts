@@ -11,6 +11,12 @@ export const BaseEnv = z.object({
   SUBJECT_PEPPERS: keyRing,
   /** AES-256 keys (base64) for the readable-address vault, "keyId:key"; the first is current. */
   VAULT_KEYS: keyRing.optional(),
+  /**
+   * Master keys (AES-256, base64) wrapping the per-subject data keys that seal identifiers in
+   * events, "keyId:key[,keyId:key]"; the first is current, older ones stay to unwrap older keys.
+   * Absent: VAULT_KEYS serve (issue 15).
+   */
+  EVENT_KEYS: keyRing.optional(),
   DEFAULT_REGION: z.string().length(2).default('US'),
   /** R-SMS-8 "revoke one, revoke all". */
   REVOKE_ALL_SMS: flag.default(true),

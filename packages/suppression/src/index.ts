@@ -29,6 +29,7 @@ export {
   type ListChecker,
 } from './check';
 export type { Keyer, SuppressionContext } from './context';
+export { createDataKeyring, type DataKey, type DataKeyring, type MasterKeys } from './data-keys';
 export { decide, type StateRow } from './decide';
 export {
   type AdminAction,
@@ -73,6 +74,7 @@ export {
   salvageEventId,
   suppressByKey,
 } from './salvage';
+export { type EventSealing, type Opened, openEvents, sealEvents } from './sealed-events';
 export {
   newSeedAddress,
   SEED_HIT_TOPIC,

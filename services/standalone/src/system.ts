@@ -69,6 +69,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       list: {
         peppers,
         vaultKeys: { currentKeyId: vaultKid, keys: { [vaultKid]: vaultKey } },
+        // The vault's key also wraps the per-subject data keys of sealed events (issue 15).
+        eventKeys: { currentKeyId: vaultKid, keys: { [vaultKid]: vaultKey } },
         defaultRegion: 'US',
         revokeAllSms: true,
       },
@@ -152,7 +154,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     });
     const emailTransport = createSesTransport(emailConfig.ses);
     const emailSender = createEmailSender({
-      bus,
+      bus: res.bus,
       log: db.db,
       list: res.list,
       ...(listView ? { checker: listView.view } : {}),
@@ -178,7 +180,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       TWILIO_FROM: cfg.smsFrom,
     });
     const smsSender = createSmsSender({
-      bus,
+      bus: res.bus,
       log: db.db,
       list: res.list,
       ...(listView ? { checker: listView.view } : {}),
@@ -203,7 +205,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       DNS_API_TOKEN: cfg.secrets.dnsApiToken,
     });
     const edge = buildEdge({
-      bus,
+      bus: res.bus,
       sealer,
       keyer: res.keyer,
       config: edgeConfig,
@@ -241,7 +243,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       HELD_DIR: join(cfg.dataDir, 'held'),
     });
     const inbox = createAbuseInbox({
-      bus,
+      bus: res.bus,
       keyer: res.keyer,
       sealer,
       config: inboxConfig,
