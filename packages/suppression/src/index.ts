@@ -31,6 +31,7 @@ export {
 export type { Keyer, SuppressionContext } from './context';
 export { createDataKeyring, type DataKey, type DataKeyring, type MasterKeys } from './data-keys';
 export { decide, type StateRow } from './decide';
+export { ERASURE_EVENT_TYPE, type ErasureRequest, type ErasureResult, erase, erasureEventId } from './erase';
 export {
   type AdminAction,
   type Bounce,

@@ -12,6 +12,7 @@ import type { CheckQuery, CheckResult, ListChecker, SuppressionContext } from '@
 import {
   checkMany,
   createPartner,
+  erase,
   fileBasis,
   history,
   isStale,
@@ -254,6 +255,16 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const e = parseBody(routes.liftEntry.body['application/json'], body);
     reply.code(201);
     return adminAction(ctx, 'lift', e, clock());
+  });
+
+  register(routes.erase, async ({ body }) => {
+    const e = parseBody(routes.erase.body['application/json'], body);
+    return erase(ctx, {
+      subject: subjectOf(e),
+      requestId: e.requestId ?? randomUUID(),
+      actor: e.actor,
+      reason: e.reason,
+    });
   });
 
   register(routes.listEntries, async ({ query }, req) => {
