@@ -32,6 +32,18 @@ export const BaseEnv = z.object({
   CONSUMER_GIVE_UP_AFTER_MS: z.coerce.number().int().min(0).default(600_000),
   /** At start, wait (with /readyz false) for missing Kafka topics instead of failing. */
   WAIT_FOR_TOPICS: flag.default(false),
+  /** retention.ms of the event topics this service creates (issue 15); default 7 days. */
+  EVENT_RETENTION_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 86_400_000),
+  /** retention.ms of the dead-letter topics this service creates; default 30 days. */
+  DLQ_RETENTION_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30 * 86_400_000),
   /** Prepended to every topic name on the broker (several environments on one cluster; tests). */
   TOPIC_PREFIX: z.string().default(''),
 });

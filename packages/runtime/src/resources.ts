@@ -75,7 +75,14 @@ export async function openResources(service: string, env: BaseEnv): Promise<Reso
   });
   const sealed = sealing(
     db,
-    tracedBus(createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: service, logger })),
+    tracedBus(
+      createKafkaBus({
+        brokers: env.KAFKA_BROKERS,
+        clientId: service,
+        logger,
+        retention: { eventsMs: env.EVENT_RETENTION_MS, dlqMs: env.DLQ_RETENTION_MS },
+      }),
+    ),
     list,
     env.EVENT_KEYS ?? env.VAULT_KEYS,
   );
