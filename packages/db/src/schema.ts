@@ -88,6 +88,21 @@ export const subjectVault = pgTable('subject_vault', {
   createdAt: tstz('created_at').notNull().defaultNow(),
 });
 
+/**
+ * Per-subject data keys (issue 15): identifiers in events on Kafka and in dead letters are sealed
+ * with their subject's key. An erasure deletes the row, which makes every copy sealed with it
+ * unreadable (crypto-shredding); the next event of the same person gets a new key.
+ */
+export const dataKeys = pgTable('data_keys', {
+  /** Random id named in every sealed value (`d1.<id>.…`). */
+  id: text('id').primaryKey(),
+  subjectKey: text('subject_key').notNull().unique(),
+  /** The data key sealed under the master key `masterKeyId` (EVENT_KEYS). */
+  wrapped: text('wrapped').notNull(),
+  masterKeyId: text('master_key_id').notNull(),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});
+
 /** Rows waiting for the relay to publish on `suppression.changelog.v1`, in id order per key. */
 export const outbox = pgTable(
   'outbox',

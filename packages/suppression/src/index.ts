@@ -29,7 +29,9 @@ export {
   type ListChecker,
 } from './check';
 export type { Keyer, SuppressionContext } from './context';
+export { createDataKeyring, type DataKey, type DataKeyring, type MasterKeys } from './data-keys';
 export { decide, type StateRow } from './decide';
+export { ERASURE_EVENT_TYPE, type ErasureRequest, type ErasureResult, erase, erasureEventId } from './erase';
 export {
   type AdminAction,
   type Bounce,
@@ -90,6 +92,7 @@ export {
   salvageEventId,
   suppressByKey,
 } from './salvage';
+export { type EventSealing, type Opened, openEvents, sealEvents } from './sealed-events';
 export {
   newSeedAddress,
   SEED_HIT_TOPIC,

@@ -70,6 +70,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       list: {
         peppers,
         vaultKeys: { currentKeyId: vaultKid, keys: { [vaultKid]: vaultKey } },
+        // The vault's key also wraps the per-subject data keys of sealed events (issue 15).
+        eventKeys: { currentKeyId: vaultKid, keys: { [vaultKid]: vaultKey } },
         defaultRegion: 'US',
         revokeAllSms: true,
       },
@@ -154,7 +156,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     const emailTransport = createSesTransport(emailConfig.ses);
     const emailTemplates = loadTemplates(emailConfig.templatesDirs);
     const emailSender = createEmailSender({
-      bus,
+      bus: res.bus,
       log: db.db,
       list: res.list,
       ...(listView ? { checker: listView.view } : {}),
@@ -181,7 +183,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     });
     const smsTemplates = loadTemplates(smsConfig.templatesDirs);
     const smsSender = createSmsSender({
-      bus,
+      bus: res.bus,
       log: db.db,
       list: res.list,
       ...(listView ? { checker: listView.view } : {}),
@@ -206,7 +208,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       DNS_API_TOKEN: cfg.secrets.dnsApiToken,
     });
     const edge = buildEdge({
-      bus,
+      bus: res.bus,
       sealer,
       keyer: res.keyer,
       config: edgeConfig,
@@ -246,7 +248,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       HELD_DIR: join(cfg.dataDir, 'held'),
     });
     const inbox = createAbuseInbox({
-      bus,
+      bus: res.bus,
       keyer: res.keyer,
       sealer,
       config: inboxConfig,

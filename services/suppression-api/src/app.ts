@@ -12,6 +12,7 @@ import type { CheckQuery, CheckResult, ListChecker, SuppressionContext } from '@
 import {
   checkMany,
   createPartner,
+  erase,
   fileBasis,
   history,
   isStale,
@@ -311,6 +312,16 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
           reason: c.reason,
         })),
     };
+  });
+
+  register(routes.erase, async ({ body }) => {
+    const e = parseBody(routes.erase.body['application/json'], body);
+    return erase(ctx, {
+      subject: subjectOf(e),
+      requestId: e.requestId ?? randomUUID(),
+      actor: e.actor,
+      reason: e.reason,
+    });
   });
 
   register(routes.listEntries, async ({ query }, req) => {

@@ -162,6 +162,37 @@ export const EntryResponse = z.object({
 });
 export type EntryResponse = z.infer<typeof EntryResponse>;
 
+/** POST /v1/erasures (issue 15): erase one person's readable address, keep the opt-outs by key. */
+export const ErasureRequest = z
+  .object({
+    ...subjectFields,
+    requestId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        "The request's id (a ticket number); repeating it records the erasure once. Default: a new uuid.",
+      ),
+    actor: z.string().min(1).max(200).describe('Who asks, kept in the ledger.'),
+    reason: z.string().min(1).max(2000).optional().describe('Why (e.g. "CCPA deletion request").'),
+  })
+  .refine(oneSubject, oneSubjectMessage);
+export type ErasureRequest = z.infer<typeof ErasureRequest>;
+
+export const ErasureResponse = z.object({
+  requestId: z.string(),
+  eventId: z.string().describe('The ledger event recording the erasure (no address in it).'),
+  recorded: z.boolean().describe('False when this request id had been recorded before.'),
+  subjectKey: z.string(),
+  vaultCopiesDeleted: z.number().int(),
+  dataKeysShredded: z
+    .number()
+    .int()
+    .describe('Per-subject data keys dropped: sealed copies in Kafka and dead letters no longer open.'),
+});
+export type ErasureResponse = z.infer<typeof ErasureResponse>;
+
 export const SubjectQuery = z
   .object({
     email: subjectFields.email,

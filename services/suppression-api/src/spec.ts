@@ -124,6 +124,20 @@ export const routes = {
     query: S.SubjectQuery,
     responses: { 200: { description: 'The trail.', content: json(S.HistoryResponse) } },
   }),
+  erase: spec({
+    operationId: 'erase',
+    method: 'POST',
+    url: '/v1/erasures',
+    scope: 'admin',
+    summary: "Erase a person's address: the readable copy and every sealed copy; the opt-outs stay",
+    description:
+      "Deletes the readable copy from the vault and drops the subject's data key, so every event and " +
+      'dead letter sealed with it can no longer be opened (crypto-shredding). Records a ' +
+      "'privacy.erasure.v1' event in the ledger (request id and actor, no address). The list entries are " +
+      'kept by key: the person stays suppressed, and a later opt-out of the same address lands on the same key.',
+    body: json(S.ErasureRequest),
+    responses: { 200: { description: 'Erased.', content: json(S.ErasureResponse) } },
+  }),
   importEntries: spec({
     operationId: 'importEntries',
     method: 'POST',
