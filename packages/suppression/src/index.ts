@@ -67,6 +67,13 @@ export {
 } from './partners';
 export { addMonths, type EntryReason, type PlanContext, type ScopeChannel, type ScopePurpose } from './plan';
 export {
+  type AuditRecord,
+  type AuditRecordInput,
+  auditRecords,
+  EXPORT_RECORD_TYPE,
+  recordAudit,
+} from './records';
+export {
   SALVAGE_EVENT_TYPE,
   SALVAGE_SOURCE,
   type SalvageRequest,

@@ -242,7 +242,7 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
             type: string;
             source: string;
             scopes: Array<Reason & { suppressed: boolean }>;
-            payload?: { data?: { actor?: string; method?: string } };
+            payload?: { data?: { actor?: string; actorName?: string; method?: string } };
           }>;
         }>('GET', `/v1/history${query(subject(v))}`);
         out(r, () => {
@@ -255,7 +255,9 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
               .map((s) => `${s.suppressed ? '+' : '-'}${s.channel}/${s.purpose}/${s.topic} (${s.reason})`)
               .join(', ');
             const d = e.payload?.data;
-            const who = d?.actor ? `  by ${d.actor}${d.method ? ` (${d.method})` : ''}` : '';
+            // The person the request named, then the token's identity that made the write.
+            const by = d?.actorName ? `${d.actorName} via ${d.actor}` : d?.actor;
+            const who = by ? `  by ${by}${d?.method ? ` (${d.method})` : ''}` : '';
             line(io, `  ${e.occurredAt}  ${e.type}  ${e.source}  ${scopes}${who}`);
           }
         });

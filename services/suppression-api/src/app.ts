@@ -10,8 +10,10 @@ import { type Sealer, toSubject } from '@sp/identity';
 import { createMetrics, type Logger, type Metrics } from '@sp/observability';
 import type { CheckQuery, CheckResult, ListChecker, SuppressionContext } from '@sp/suppression';
 import {
+  auditRecords,
   checkMany,
   createPartner,
+  EXPORT_RECORD_TYPE,
   fileBasis,
   history,
   isStale,
@@ -20,6 +22,7 @@ import {
   type PartnerAuth,
   partnerByToken,
   partnerFile,
+  recordAudit,
   recordPartnerAccess,
   recordSeedHit,
   scrubHashes,
@@ -33,8 +36,9 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { z } from 'zod';
-import { adminAction, subjectKeyOf } from './admin';
-import type { ApiConfig, Scope } from './config';
+import { ADMIN_SOURCE, adminAction, subjectKeyOf } from './admin';
+import { adminEvidence, callerOf } from './caller';
+import { type ApiConfig, type Scope, unnamedTokenName } from './config';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
 import { buildOpenApi } from './openapi';
@@ -75,6 +79,9 @@ type Handler<R extends RouteSpec> = (
   req: FastifyRequest,
   reply: FastifyReply,
 ) => Promise<unknown>;
+
+const nameOfToken = (config: ApiConfig, token: string) =>
+  config.tokenNames?.get(token) ?? unnamedTokenName(token);
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -118,9 +125,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   // Compared by digest so a token is never a map key in memory dumps of the request path.
   const tokens = new Map([...config.tokens].map(([t, s]) => [digest(t), s]));
+  const tokenNames = new Map([...config.tokens.keys()].map((t) => [digest(t), nameOfToken(config, t)]));
   const registered: string[] = [];
   app.decorate('registeredRoutes', registered);
   app.decorateRequest('scopes');
+  app.decorateRequest('caller');
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) registered.push(`${m} ${r.url}`);
   });
@@ -173,12 +182,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         }
         req.partner = partner;
         req.scopes = new Set(['partner']);
+        req.caller = { name: partner.id, kind: 'partner' };
         return;
       }
       const scopes = m ? tokens.get(digest(m[1]!)) : undefined;
       if (!scopes) throw new HttpError(401, 'unauthorized', 'a valid bearer token is needed');
       if (!scopes.has(scope)) throw new HttpError(403, 'forbidden', `this token lacks the '${scope}' scope`);
       req.scopes = scopes;
+      req.caller = { name: tokenNames.get(digest(m![1]!))!, kind: 'api-token' };
     };
   }
 
@@ -244,16 +255,16 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return { results };
   });
 
-  register(routes.addEntry, async ({ body }, _req, reply) => {
+  register(routes.addEntry, async ({ body }, req, reply) => {
     const e = parseBody(routes.addEntry.body['application/json'], body);
     reply.code(201);
-    return adminAction(ctx, 'suppress', e, clock());
+    return adminAction(ctx, 'suppress', e, clock(), adminEvidence(req, e));
   });
 
-  register(routes.liftEntry, async ({ body }, _req, reply) => {
+  register(routes.liftEntry, async ({ body }, req, reply) => {
     const e = parseBody(routes.liftEntry.body['application/json'], body);
     reply.code(201);
-    return adminAction(ctx, 'lift', e, clock());
+    return adminAction(ctx, 'lift', e, clock(), adminEvidence(req, e));
   });
 
   register(routes.listEntries, async ({ query }, req) => {
@@ -279,17 +290,49 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       format,
       firstLine: query.firstLine,
       actor: query.actor,
+      by: callerOf(req).name,
       batchSize: config.importBatchSize,
       now: clock(),
     });
   });
 
   register(routes.exportEntries, async ({ query }, req, reply) => {
-    const rows = iterateEntries(ctx.db, {
+    const revealed = reveal(req);
+    const listed = iterateEntries(ctx.db, {
       channel: query.channel,
       purpose: query.purpose,
-      reveal: reveal(req),
+      reveal: revealed,
     });
+    // R-EM-4 / issue 15: every export is itself recorded (who, when, which filter, how many rows),
+    // once the stream ends or breaks off (`complete` tells which).
+    const started = clock();
+    const evidence = adminEvidence(req, { actor: query.actor, reason: query.reason });
+    const rows = (async function* () {
+      let n = 0;
+      let complete = false;
+      try {
+        for await (const row of listed) {
+          n++;
+          yield row;
+        }
+        complete = true;
+      } finally {
+        await recordAudit(ctx, {
+          eventId: randomUUID(),
+          type: EXPORT_RECORD_TYPE,
+          source: ADMIN_SOURCE,
+          occurredAt: started,
+          data: {
+            filter: { channel: query.channel ?? null, purpose: query.purpose ?? null },
+            format: query.format,
+            rows: n,
+            addresses: revealed !== undefined,
+            complete,
+          },
+          evidence,
+        }).catch((err) => req.log.error({ err }, 'export record failed'));
+      }
+    })();
     const lines =
       query.format === 'csv'
         ? (async function* () {
@@ -302,6 +345,28 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply.type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     reply.header('content-disposition', `attachment; filename="suppressions.${query.format}"`);
     return reply.send(Readable.from(lines));
+  });
+
+  register(routes.exportRecords, async ({ query }) => {
+    const records = await auditRecords(ctx, EXPORT_RECORD_TYPE, {
+      ...(query.from ? { from: new Date(query.from) } : {}),
+      ...(query.to ? { to: new Date(query.to) } : {}),
+    });
+    return {
+      exports: records.map((r) => ({
+        eventId: r.eventId,
+        at: r.occurredAt,
+        recordedAt: r.recordedAt,
+        by: String(r.evidence.by ?? ''),
+        actor: typeof r.evidence.actor === 'string' ? r.evidence.actor : null,
+        reason: typeof r.evidence.reason === 'string' ? r.evidence.reason : null,
+        filter: r.data.filter as { channel: string | null; purpose: string | null },
+        format: String(r.data.format),
+        rows: Number(r.data.rows),
+        addresses: r.data.addresses === true,
+        complete: r.data.complete === true,
+      })),
+    };
   });
 
   register(routes.stats, async ({ query }) => {

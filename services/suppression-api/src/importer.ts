@@ -122,7 +122,7 @@ export function importEventId(subjectKey: string, channel: string, purpose: stri
 function toEvent(
   ctx: SuppressionContext,
   item: Item,
-  actor: string,
+  who: { by: string; actor: string },
   at: Date,
 ): { ok: true; event: AdminAction } | { ok: false; reason: string } {
   const channel = item.channel ?? DEFAULT_SCOPE[item.type].channel;
@@ -147,10 +147,16 @@ function toEvent(
       channel: channel as AdminAction['data']['channel'],
       purpose: purpose as AdminAction['data']['purpose'],
       topic,
-      actor,
+      // The token's identity makes the write; the `actor` query names the person (issue 15).
+      actor: who.by,
+      actorName: who.actor,
       reason: item.reason,
     },
-    { id: importEventId(key, channel, purpose, topic), occurredAt: at.toISOString() },
+    {
+      id: importEventId(key, channel, purpose, topic),
+      occurredAt: at.toISOString(),
+      evidence: { by: who.by, actor: who.actor, reason: item.reason },
+    },
   );
   try {
     return { ok: true, event: validateListEvent(envelope) as AdminAction };
@@ -164,6 +170,8 @@ export interface ImportOptions {
   /** Line number of the text's first line in the whole file. */
   firstLine: number;
   actor: string;
+  /** The caller's token identity (recorded as the event's actor). */
+  by: string;
   batchSize: number;
   now: Date;
 }
@@ -216,7 +224,7 @@ export async function importText(
       reject(lineNo, parsed.reason);
       continue;
     }
-    const ev = toEvent(ctx, parsed.item, opts.actor, opts.now);
+    const ev = toEvent(ctx, parsed.item, { by: opts.by, actor: opts.actor }, opts.now);
     if (!ev.ok) {
       reject(lineNo, ev.reason);
       continue;

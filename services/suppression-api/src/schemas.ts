@@ -78,7 +78,14 @@ export const EntryRequest = z
     channel: ScopeChannel,
     purpose: Purpose,
     topic: z.string().min(1).max(200).default('*'),
-    actor: z.string().min(1).max(200).describe('Who asks (a person or a tool), kept in the ledger.'),
+    actor: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        "The person who asks, kept in the ledger beside the token's identity (which it never replaces).",
+      ),
     reason: z.string().min(1).max(2000).describe('Why, kept in the ledger.'),
     method: AdminRequestMethod.optional().describe(
       'How the person asked, for a request taken by the service desk (the actor is then the agent).',
@@ -222,6 +229,8 @@ export const ExportQuery = z.object({
   format: ImportFormat.default('ndjson'),
   channel: ScopeChannel.optional(),
   purpose: Purpose.optional(),
+  actor: z.string().min(1).max(200).optional().describe('The person exporting (beside the token identity).'),
+  reason: z.string().min(1).max(2000).optional().describe('Why (e.g. which processor gets the file).'),
 });
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
@@ -237,6 +246,30 @@ export const EXPORT_CSV_COLUMNS = [
   'source',
   'since',
 ] as const;
+
+export const ExportRecordsQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional().describe('Exports at or after this time.'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Exports before this time.'),
+});
+export const ExportRecord = z.object({
+  eventId: z.string(),
+  /** When the export started. */
+  at: z.string(),
+  /** When it was recorded (the stream's end). */
+  recordedAt: z.string(),
+  /** The token identity that exported. */
+  by: z.string(),
+  actor: z.string().nullable(),
+  reason: z.string().nullable(),
+  filter: z.object({ channel: z.string().nullable(), purpose: z.string().nullable() }),
+  format: z.string(),
+  rows: z.number().int(),
+  /** Whether readable addresses were in the file. */
+  addresses: z.boolean(),
+  /** False when the stream broke off before its end. */
+  complete: z.boolean(),
+});
+export const ExportRecordsResponse = z.object({ exports: z.array(ExportRecord) });
 
 export const StatsQuery = z.object({
   days: z.coerce.number().int().min(1).max(3650).optional().describe('Window of the complaint rate in days.'),

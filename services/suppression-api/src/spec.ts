@@ -142,6 +142,18 @@ export const routes = {
       },
     },
   }),
+  exportRecords: spec({
+    operationId: 'exportRecords',
+    method: 'GET',
+    url: '/v1/exports',
+    scope: 'admin',
+    summary: 'Every export of the list: who, when, which filter, how many rows (R-EM-4)',
+    description:
+      'Each GET /v1/export is recorded in the ledger (type suppression.export.v1) when its stream ends, with the ' +
+      "token's identity, the person and reason the query named, the filter and the row count.",
+    query: S.ExportRecordsQuery,
+    responses: { 200: { description: 'The exports, oldest first.', content: json(S.ExportRecordsResponse) } },
+  }),
   stats: spec({
     operationId: 'stats',
     method: 'GET',

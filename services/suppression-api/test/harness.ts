@@ -23,6 +23,8 @@ export interface TestApi {
   config: ApiConfig;
   sealer: Sealer;
   tokens: { check: string; admin: string; both: string };
+  /** The tokens' names in API_TOKENS (their identity in the ledger). */
+  tokenNames: { check: string; admin: string; both: string };
   /** Every (operationId, status, media type) a validated answer was seen for. */
   seen: Set<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<Answer>;
@@ -46,6 +48,8 @@ export interface Answer {
   body: any;
 }
 
+const TOKEN_NAMES = { check: 'sender-app', admin: 'ops-admin', both: 'ops-both' };
+
 const secret = () => randomBytes(24).toString('base64url');
 
 export async function startTestApi(
@@ -58,7 +62,7 @@ export async function startTestApi(
   const tokens = { check: `chk-${secret()}`, admin: `adm-${secret()}`, both: `all-${secret()}` };
   const config = loadConfig({
     DATABASE_URL: fresh.url,
-    API_TOKENS: `${tokens.check}:check,${tokens.admin}:admin,${tokens.both}:check+admin`,
+    API_TOKENS: `${TOKEN_NAMES.check}=${tokens.check}:check,${TOKEN_NAMES.admin}=${tokens.admin}:admin,${TOKEN_NAMES.both}=${tokens.both}:check+admin`,
     SUBJECT_PEPPERS: `p1:${secret()}`,
     TOKEN_KEYS: `t1:${randomBytes(32).toString('base64url')}`,
     VAULT_KEY: `v1:${randomBytes(32).toString('base64')}`,
@@ -164,6 +168,7 @@ export async function startTestApi(
     config,
     sealer,
     tokens,
+    tokenNames: TOKEN_NAMES,
     seen,
     call,
     ...(changelog ? { changelog } : {}),
