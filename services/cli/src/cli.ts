@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ApiError, createClient } from './client';
 import type { CliEnv } from './config';
 import { formatSummary, importFile } from './import';
+import { RECORD_COMMANDS, RECORD_USAGE, runRecords } from './records';
 
 /**
  * Exit codes:
@@ -50,7 +51,7 @@ commands:
                 [--seeds N]   (prints the partner token and key ONCE)
   partner list  (last download, stale and seed-hit flags)
   partner file  [--since WATERMARK] [--gzip] [--out FILE]   (with a partner token: its file)
-
+${RECORD_USAGE}
 common flags: --api URL (or SUPPRESS_API_URL), --token TOKEN (or SUPPRESS_API_TOKEN), --json
 exit codes: 0 ok/allowed, 1 not allowed or lines rejected, 2 usage error, 3 API error
 `;
@@ -143,6 +144,7 @@ interface Reason {
 }
 
 export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> {
+  if ((RECORD_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return runRecords(argv, env, io);
   let parsed: { values: Values; positionals: string[] };
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

@@ -1,10 +1,10 @@
 // buildApi(): the fastify instance of the internal API, NOT listening (main.ts or the standalone
 // process mounts it). Registers exactly the routes of spec.ts; handlers are thin (parse, call a
 // verb of @sp/suppression or a query of ./queries, answer).
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { unreadableCharset, ValidationError } from '@sp/contracts';
+import { createProofSigner, unreadableCharset, ValidationError } from '@sp/contracts';
 import { selectOne } from '@sp/db';
 import { type Sealer, toSubject } from '@sp/identity';
 import { createMetrics, type Logger, type Metrics } from '@sp/observability';
@@ -42,6 +42,8 @@ import { type ApiConfig, type Scope, unnamedTokenName } from './config';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
 import { buildOpenApi } from './openapi';
+import { buildProof, personZones } from './proof';
+import { renderProofHtml } from './proof-html';
 import { decodeCursor, iterateEntries, listEntries, stats } from './queries';
 import { EXPORT_CSV_COLUMNS, type ListedEntry, MAX_BATCH } from './schemas';
 import { type RouteSpec, routes } from './spec';
@@ -536,6 +538,35 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       mailto: `mailto:unsubscribe+${token}@${config.unsubscribeDomain}`,
     };
   });
+
+  // Proof reports (issue 15): signed with PROOF_SIGNING_KEY, or a key made for this process.
+  const signer = createProofSigner(
+    config.proofKey ?? { keyId: `ephemeral-${randomUUID()}`, seed: randomBytes(32) },
+  );
+  if (!config.proofKey)
+    logger.warn('PROOF_SIGNING_KEY is not set: proofs are signed with a key made at start');
+
+  register(routes.proof, async ({ query }, _req, reply) => {
+    const subject = subjectOf(query);
+    const report = await buildProof(ctx, {
+      subject,
+      brandName: config.brandName,
+      generatedAt: clock(),
+      timeZones: await personZones(subject, query.timeZone, ctx.defaultRegion),
+    });
+    const signed = signer.signJson(report);
+    if (query.format === 'html') {
+      reply.type('text/html; charset=utf-8');
+      return signer.signHtml(renderProofHtml({ ...signed, report }));
+    }
+    return signed;
+  });
+
+  register(routes.proofKey, async () => ({
+    alg: 'Ed25519' as const,
+    keyId: signer.keyId,
+    publicKeyPem: signer.publicKeyPem,
+  }));
 
   register(routes.healthz, async () => ({ status: 'ok' }));
 

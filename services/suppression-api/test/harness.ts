@@ -54,9 +54,12 @@ const secret = () => randomBytes(24).toString('base64url');
 
 export async function startTestApi(
   env: Record<string, string> = {},
-  opts: { listView?: { maxLagMs: number } } = {},
+  opts: { listView?: { maxLagMs: number }; databaseUrl?: string } = {},
 ): Promise<TestApi> {
-  const fresh = await freshDatabase('sp_api');
+  // An existing database (another harness's) is used as is and left to its owner.
+  const fresh = opts.databaseUrl
+    ? { url: opts.databaseUrl, drop: async () => {} }
+    : await freshDatabase('sp_api');
   const handle = await createDb({ url: fresh.url, max: 4 });
   await migrateDb(handle);
   const tokens = { check: `chk-${secret()}`, admin: `adm-${secret()}`, both: `all-${secret()}` };
