@@ -39,8 +39,10 @@ export interface ImportEvidence {
   /** The file's name as the operator gave it. */
   file: string;
   line: number;
-  /** The operator who ran the import. */
+  /** The operator who ran the import, as the request names them. */
   operator: string;
+  /** The identity of the token that ran it (issue 15): the ledger's actor when given. */
+  by?: string;
 }
 
 /** A v5-style UUID from a name: the same imported fact always gets the same event id. */
@@ -98,11 +100,17 @@ export function planImported(
       channel: entry.channel,
       purpose: entry.purpose,
       topic: entry.topic,
-      actor: evidence.operator,
+      actor: evidence.by ?? evidence.operator,
+      ...(evidence.by && evidence.by !== evidence.operator ? { actorName: evidence.operator } : {}),
       reason: entry.reason.slice(0, 2000),
       ...(entry.reasonCode ? { reasonCode: entry.reasonCode } : {}),
     },
-    evidence: { file: evidence.file, line: evidence.line, operator: evidence.operator },
+    evidence: {
+      file: evidence.file,
+      line: evidence.line,
+      operator: evidence.operator,
+      ...(evidence.by ? { by: evidence.by } : {}),
+    },
   } as ListEvent;
   try {
     return planEvent(ctx, event);

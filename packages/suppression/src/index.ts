@@ -86,6 +86,13 @@ export {
   type ScopePurpose,
 } from './plan';
 export {
+  type AuditRecord,
+  type AuditRecordInput,
+  auditRecords,
+  EXPORT_RECORD_TYPE,
+  recordAudit,
+} from './records';
+export {
   SALVAGE_EVENT_TYPE,
   SALVAGE_SOURCE,
   type SalvageRequest,

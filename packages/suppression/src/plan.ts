@@ -259,8 +259,10 @@ export function planEvent(ctx: PlanContext, ev: ListEvent): Plan {
       const d = ev.data;
       const s = subjectOf(d.subject.type, d.subject.value, 'data.subject.value');
       const suppressed = d.action === 'suppress';
+      // actor: who held the token (the API's caller identity); actorName: the person the body named.
       const detail = {
         actor: d.actor,
+        ...(typeof d.actorName === 'string' ? { actorName: d.actorName } : {}),
         reason: d.reason,
         ...(d.method ? { method: d.method } : {}),
         ...(d.reasonCode && suppressed ? { imported: true } : {}),

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ApiError, createClient } from './client';
 import type { CliEnv } from './config';
 import { formatSummary, importFile } from './import';
+import { RECORD_COMMANDS, RECORD_USAGE, runRecords } from './records';
 
 /**
  * Exit codes:
@@ -52,7 +53,7 @@ commands:
                 [--seeds N]   (prints the partner token and key ONCE)
   partner list  (last download, stale and seed-hit flags)
   partner file  [--since WATERMARK] [--gzip] [--out FILE]   (with a partner token: its file)
-
+${RECORD_USAGE}
 common flags: --api URL (or SUPPRESS_API_URL), --token TOKEN (or SUPPRESS_API_TOKEN), --json
 exit codes: 0 ok/allowed, 1 not allowed or lines rejected, 2 usage error, 3 API error
 `;
@@ -146,6 +147,7 @@ interface Reason {
 }
 
 export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> {
+  if ((RECORD_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return runRecords(argv, env, io);
   let parsed: { values: Values; positionals: string[] };
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -245,7 +247,7 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
             type: string;
             source: string;
             scopes: Array<Reason & { suppressed: boolean }>;
-            payload?: { data?: { actor?: string; method?: string } };
+            payload?: { data?: { actor?: string; actorName?: string; method?: string } };
           }>;
         }>('GET', `/v1/history${query(subject(v))}`);
         out(r, () => {
@@ -258,7 +260,9 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
               .map((s) => `${s.suppressed ? '+' : '-'}${s.channel}/${s.purpose}/${s.topic} (${s.reason})`)
               .join(', ');
             const d = e.payload?.data;
-            const who = d?.actor ? `  by ${d.actor}${d.method ? ` (${d.method})` : ''}` : '';
+            // The person the request named, then the token's identity that made the write.
+            const by = d?.actorName ? `${d.actorName} via ${d.actor}` : d?.actor;
+            const who = by ? `  by ${by}${d?.method ? ` (${d.method})` : ''}` : '';
             line(io, `  ${e.occurredAt}  ${e.type}  ${e.source}  ${scopes}${who}`);
           }
         });

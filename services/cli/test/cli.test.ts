@@ -82,7 +82,8 @@ describe('service desk (issue 19): a request taken by telephone', () => {
     expect(entry.payload.data).toMatchObject({
       action: 'suppress',
       method: 'phone',
-      actor: 'Ana Ruiz (desk 3)',
+      actor: api.tokenNames.both,
+      actorName: 'Ana Ruiz (desk 3)',
       reason: 'opt-out requested by phone',
       channel: 'email',
       purpose: 'marketing',
@@ -92,7 +93,7 @@ describe('service desk (issue 19): a request taken by telephone', () => {
     expect(at).toBeGreaterThanOrEqual(before - 1000);
     expect(at).toBeLessThanOrEqual(after + 1000);
     const human = await suppress(['history', '--email', email]);
-    expect(human.stdout).toContain('by Ana Ruiz (desk 3) (phone)');
+    expect(human.stdout).toContain(`by Ana Ruiz (desk 3) via ${api.tokenNames.both} (phone)`);
 
     const marketing = await suppress([
       'check',
@@ -106,7 +107,8 @@ describe('service desk (issue 19): a request taken by telephone', () => {
     ]);
     expect(marketing.code).toBe(EXIT.no);
     expect(JSON.parse(marketing.stdout).reasons[0].detail).toMatchObject({
-      actor: 'Ana Ruiz (desk 3)',
+      actor: api.tokenNames.both,
+      actorName: 'Ana Ruiz (desk 3)',
       method: 'phone',
     });
     const order = await suppress([
@@ -190,9 +192,13 @@ describe('suppress check / add / lift / history / export / stats', () => {
     const history = await suppress(['history', '--email', email, '--json']);
     expect(history.code).toBe(EXIT.ok);
     const h = JSON.parse(history.stdout);
-    expect(h.entries.map((e: { payload: { data: { actor: string } } }) => e.payload.data.actor)).toEqual([
-      'cli-test',
-      'alice',
+    const data = h.entries.map((e: { payload: { data: { actor: string; actorName: string } } }) => [
+      e.payload.data.actor,
+      e.payload.data.actorName,
+    ]);
+    expect(data).toEqual([
+      [api.tokenNames.both, 'cli-test'],
+      [api.tokenNames.both, 'alice'],
     ]);
     const human = await suppress(['history', '--email', email]);
     expect(human.stdout).toContain('2 events');

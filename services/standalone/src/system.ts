@@ -223,7 +223,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       HOST: cfg.host,
       PORT: String(cfg.ports.api),
       DATABASE_URL: cfg.databaseUrl ?? `pglite://${join(cfg.dataDir, 'pglite')}`,
-      API_TOKENS: `${cfg.secrets.apiToken}:check+admin+send`,
+      // Named: the ledger records "operator" for the writes made with it (issue 15).
+      API_TOKENS: `operator=${cfg.secrets.apiToken}:check+admin+send`,
       VAULT_KEYS: cfg.secrets.vaultKey,
     });
     const api = buildApi({

@@ -23,6 +23,8 @@ export interface ImportOptions {
   /** Line number of the text's first line in the whole file. */
   firstLine: number;
   actor: string;
+  /** The identity of the token that ran the import (recorded as the ledger's actor). */
+  by?: string;
   file: string;
   dryRun: boolean;
   batchSize: number;
@@ -138,7 +140,7 @@ export async function importText(
       const plan = planImported(
         ctx,
         x.entry,
-        { file: opts.file, line: x.line, operator: opts.actor },
+        { file: opts.file, line: x.line, operator: opts.actor, ...(opts.by ? { by: opts.by } : {}) },
         opts.now,
       );
       if (typeof plan === 'string') reject(x.line, plan);

@@ -32,6 +32,8 @@ export async function liftEntries(
   ctx: SuppressionContext,
   items: Item[],
   at: Date,
+  /** Who: the caller's token identity (routes pass adminEvidence(req)); the body's actor is kept beside it. */
+  caller: { by: string } = { by: 'internal' },
 ): Promise<{ results: LiftResult[]; changes: ChangelogEntry[] }> {
   const results = new Map<number, LiftResult>();
   const none = { subjectKey: null, eventId: null, entryReason: null };
@@ -117,7 +119,8 @@ export async function liftEntries(
         channel: r.channel,
         purpose: r.purpose,
         topic: r.topic,
-        actor: r.actor,
+        actor: caller.by,
+        ...(r.actor ? { actorName: r.actor } : {}),
         reason: r.reason,
         ...(r.method ? { method: r.method } : {}),
         ...(r.consentRef ? { consentRef: r.consentRef } : {}),

@@ -79,7 +79,14 @@ export const EntryRequest = z
     channel: ScopeChannel,
     purpose: Purpose,
     topic: z.string().min(1).max(200).default('*'),
-    actor: z.string().min(1).max(200).describe('Who asks (a person or a tool), kept in the ledger.'),
+    actor: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        "The person who asks, kept in the ledger beside the token's identity (which it never replaces).",
+      ),
     reason: z.string().min(1).max(2000).describe('Why, kept in the ledger.'),
     method: AdminRequestMethod.optional().describe(
       'How the person asked, for a request taken by the service desk (the actor is then the agent).',
@@ -376,6 +383,8 @@ export const ExportQuery = z.object({
   format: ImportFormat.default('ndjson'),
   channel: ScopeChannel.optional(),
   purpose: Purpose.optional(),
+  actor: z.string().min(1).max(200).optional().describe('The person exporting (beside the token identity).'),
+  reason: z.string().min(1).max(2000).optional().describe('Why (e.g. which processor gets the file).'),
 });
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
@@ -391,6 +400,30 @@ export const EXPORT_CSV_COLUMNS = [
   'source',
   'since',
 ] as const;
+
+export const ExportRecordsQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional().describe('Exports at or after this time.'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Exports before this time.'),
+});
+export const ExportRecord = z.object({
+  eventId: z.string(),
+  /** When the export started. */
+  at: z.string(),
+  /** When it was recorded (the stream's end). */
+  recordedAt: z.string(),
+  /** The token identity that exported. */
+  by: z.string(),
+  actor: z.string().nullable(),
+  reason: z.string().nullable(),
+  filter: z.object({ channel: z.string().nullable(), purpose: z.string().nullable() }),
+  format: z.string(),
+  rows: z.number().int(),
+  /** Whether readable addresses were in the file. */
+  addresses: z.boolean(),
+  /** False when the stream broke off before its end. */
+  complete: z.boolean(),
+});
+export const ExportRecordsResponse = z.object({ exports: z.array(ExportRecord) });
 
 export const StatsQuery = z.object({
   days: z.coerce.number().int().min(1).max(3650).optional().describe('Window of the complaint rate in days.'),
@@ -517,3 +550,133 @@ export const SeedHitRequest = z.object({
   messageId: z.string().max(998).optional(),
 });
 export const SeedHitResponse = z.object({ eventId: z.string(), partnerId: z.string() });
+
+// Proof reports (issue 15).
+export const ProofQuery = z
+  .object({
+    email: subjectFields.email,
+    phone: subjectFields.phone,
+    id: subjectFields.id,
+    idType: subjectFields.idType,
+    format: z
+      .enum(['json', 'html'])
+      .default('json')
+      .describe('json: the signed document; html: a printable page.'),
+    timeZone: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe("The person's IANA time zone when known (a phone number's own zone is used otherwise)."),
+  })
+  .refine(oneSubject, oneSubjectMessage);
+export type ProofQuery = z.infer<typeof ProofQuery>;
+
+export const StateChange = z.object({
+  channel: z.string(),
+  purpose: z.string(),
+  topic: z.string(),
+  from: z.enum(['allowed', 'suppressed']),
+  to: z.enum(['allowed', 'suppressed']),
+  reason: z.string(),
+  /** False when a newer event already decided the scope (the write changed nothing). */
+  effective: z.boolean(),
+});
+export type StateChange = z.infer<typeof StateChange>;
+
+export const ProofEntry = z.object({
+  /** UTC, ISO 8601. */
+  at: z.string(),
+  /** The same instant in the person's zone, when known. */
+  atLocal: z.string().nullable(),
+  kind: z.enum(['event', 'message', 'request']),
+  title: z.string(),
+  /** Event id, message id or request id. */
+  reference: z.string(),
+  type: z.string().nullable(),
+  recordedAt: z.string().nullable(),
+  /** For operator actions: the token identity that made the write. */
+  actor: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** Source, IP, user agent, MessageSid, ARF Message-ID, method... as recorded with the event. */
+  evidence: z.record(z.string(), z.unknown()).nullable(),
+  stateChanges: z.array(StateChange),
+  check: z
+    .object({
+      asked: z.object({ channel: z.string(), kind: z.string() }),
+      answer: z.enum(['allowed', 'refused', 'deferred', 'pending']),
+      reasons: z.array(
+        z.object({
+          eventId: z.string(),
+          reason: z.string(),
+          channel: z.string(),
+          purpose: z.string(),
+          topic: z.string(),
+          since: z.string().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
+  message: z
+    .object({
+      channel: z.string(),
+      templateId: z.string().nullable(),
+      category: z.string().nullable(),
+      status: z.string(),
+      providerMessageId: z.string().nullable(),
+      finalAt: z.string(),
+    })
+    .nullable(),
+  request: z
+    .object({
+      asked: z.array(z.string()),
+      method: z.string(),
+      gpc: z.boolean(),
+      response: z.string(),
+      respondedAt: z.string().nullable(),
+      denialReason: z.string().nullable(),
+      eventId: z.string(),
+    })
+    .nullable(),
+});
+export type ProofEntry = z.infer<typeof ProofEntry>;
+
+export const ProofReport = z.object({
+  kind: z.literal('suppression-proof.v1'),
+  brand: z.string(),
+  generatedAt: z.string(),
+  subject: z.object({ type: z.string(), value: z.string(), keys: z.array(z.string()) }),
+  timeZones: z.array(z.string()),
+  /** Which checks the report can show (see the API README). */
+  checksRecorded: z.string(),
+  timeline: z.array(ProofEntry),
+  currentState: z.array(
+    z.object({
+      channel: z.string(),
+      purpose: z.string(),
+      topic: z.string(),
+      suppressed: z.boolean(),
+      reason: z.string(),
+      eventId: z.string(),
+      since: z.string().nullable(),
+    }),
+  ),
+});
+export type ProofReport = z.infer<typeof ProofReport>;
+
+export const SignedProofResponse = z.object({
+  report: ProofReport,
+  signature: z.object({
+    alg: z.literal('Ed25519'),
+    keyId: z.string(),
+    value: z.string().describe('base64 Ed25519 signature over the canonical JSON of `report` (UTF-8).'),
+  }),
+});
+export const ProofHtml = z
+  .string()
+  .describe('A printable page; its data-proof-signature attribute signs every other byte of the page.');
+export const ProofKeyResponse = z.object({
+  alg: z.literal('Ed25519'),
+  keyId: z.string(),
+  publicKeyPem: z.string().describe('SPKI PEM; give it to `suppress verify --public-key`.'),
+});

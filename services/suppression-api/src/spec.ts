@@ -173,6 +173,18 @@ export const routes = {
       },
     },
   }),
+  exportRecords: spec({
+    operationId: 'exportRecords',
+    method: 'GET',
+    url: '/v1/exports',
+    scope: 'admin',
+    summary: 'Every export of the list: who, when, which filter, how many rows (R-EM-4)',
+    description:
+      'Each GET /v1/export is recorded in the ledger (type suppression.export.v1) when its stream ends, with the ' +
+      "token's identity, the person and reason the query named, the filter and the row count.",
+    query: S.ExportRecordsQuery,
+    responses: { 200: { description: 'The exports, oldest first.', content: json(S.ExportRecordsResponse) } },
+  }),
   stats: spec({
     operationId: 'stats',
     method: 'GET',
@@ -271,6 +283,34 @@ export const routes = {
       413: { description: 'Too many hashes in one call.', content: json(S.ErrorBody) },
       429: { description: 'Too many calls; retry after Retry-After seconds.', content: json(S.ErrorBody) },
     },
+  }),
+  proof: spec({
+    operationId: 'proof',
+    method: 'GET',
+    url: '/v1/subjects/proof',
+    scope: 'admin',
+    summary: 'The signed proof report of one person: events, evidence, state changes, checks and messages',
+    description:
+      'Every ledger event with its evidence and the state changes it made, every message a sender checked ' +
+      "with the gate's answer and the template's category, and every Do-Not-Sell request, in time order; " +
+      "times in UTC and, when known, in the person's zone. JSON: {report, signature} where the Ed25519 " +
+      'signature covers the canonical JSON of `report`. HTML: a printable page whose data-proof-signature ' +
+      'attribute signs the page. Verify with `suppress verify FILE` and the key of GET /v1/proof-key.',
+    query: S.ProofQuery,
+    responses: {
+      200: {
+        description: 'The signed report.',
+        content: { 'application/json': S.SignedProofResponse, 'text/html': S.ProofHtml },
+      },
+    },
+  }),
+  proofKey: spec({
+    operationId: 'proofKey',
+    method: 'GET',
+    url: '/v1/proof-key',
+    scope: null,
+    summary: 'The public key that verifies proof reports',
+    responses: { 200: { description: 'The Ed25519 public key.', content: json(S.ProofKeyResponse) } },
   }),
   healthz: spec({
     operationId: 'healthz',

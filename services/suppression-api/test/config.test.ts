@@ -47,3 +47,31 @@ describe('config', () => {
     expect(() => loadConfig({ ...base, API_TOKENS: value })).toThrow(ConfigError);
   });
 });
+
+describe('API_TOKENS names (issue 15: who did it)', () => {
+  it('reads "name=token:scopes", and names an unnamed token by a digest that does not reveal it', () => {
+    const c = loadConfig({
+      ...base,
+      API_TOKENS: 'ops-anna=anna-token-0123456789:check+admin, sender-token-0123456:check',
+    });
+    expect([...c.tokens].map(([t, s]) => [t, [...s]])).toEqual([
+      ['anna-token-0123456789', ['check', 'admin']],
+      ['sender-token-0123456', ['check']],
+    ]);
+    expect(c.tokenNames.get('anna-token-0123456789')).toBe('ops-anna');
+    const unnamed = c.tokenNames.get('sender-token-0123456')!;
+    expect(unnamed).toMatch(/^token-[0-9a-f]{8}$/);
+    expect(unnamed).not.toContain('sender');
+  });
+
+  it('keeps a base64 token with "=" padding in the older form', () => {
+    const c = loadConfig({ ...base, API_TOKENS: 'c2VjcmV0LXRva2VuLTAxMjM0NTY3OA==:check' });
+    expect([...c.tokens.keys()]).toEqual(['c2VjcmV0LXRva2VuLTAxMjM0NTY3OA==']);
+  });
+
+  it('refuses two tokens with the same name', () => {
+    expect(() =>
+      loadConfig({ ...base, API_TOKENS: 'ops=a-token-0123456789abc:admin,ops=b-token-0123456789abc:admin' }),
+    ).toThrow(ConfigError);
+  });
+});

@@ -75,6 +75,10 @@ describe('OpenAPI 3.1 document', () => {
       ['POST', '/v1/import', { text: `${uniqueEmail('oa')},email,marketing,*,r\n` }],
       ['GET', '/v1/export?format=csv', {}],
       ['GET', '/v1/export?format=ndjson', {}],
+      ['GET', '/v1/exports', {}],
+      ['GET', `/v1/subjects/proof?email=${encodeURIComponent(email)}`, {}],
+      ['GET', `/v1/subjects/proof?email=${encodeURIComponent(email)}&format=html`, {}],
+      ['GET', '/v1/proof-key', { token: null }],
       ['GET', '/v1/stats', {}],
       ['POST', '/v1/unsubscribe-links', { json: { email } }],
     ];
