@@ -50,7 +50,9 @@ export {
   type HashFormat,
   hashLength,
   isStale,
+  keepPartnerHashes,
   listPartners,
+  listWatermark,
   type NewPartner,
   type Partner,
   type PartnerAuth,
@@ -63,6 +65,7 @@ export {
   recordSeedHit,
   scrubHashes,
   seedOwner,
+  syncPartnerHashes,
   tokenDigest,
 } from './partners';
 export { addMonths, type EntryReason, type PlanContext, type ScopeChannel, type ScopePurpose } from './plan';
