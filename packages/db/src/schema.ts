@@ -75,6 +75,8 @@ export const suppressionState = pgTable(
     primaryKey({ columns: [t.subjectKey, t.channel, t.purpose, t.topic] }),
     check('suppression_state_channel', sql`${t.channel} in ('email', 'sms', 'any')`),
     check('suppression_state_purpose', sql`${t.purpose} in ('marketing', 'all', 'sale_share')`),
+    // The list's watermark (max) and "written since" (partner deltas and hash sync, issue 16).
+    index('suppression_state_updated_idx').on(t.updatedAt),
   ],
 );
 
@@ -292,6 +294,8 @@ export const partners = pgTable(
     lastDownloadAt: tstz('last_download_at'),
     /** Set when a seed of this partner's file received mail (suppression-list misuse). */
     flaggedAt: tstz('flagged_at'),
+    /** The list watermark (microseconds) up to which every suppressed subject has its row in partner_hashes. */
+    hashedUpto: bigint('hashed_upto', { mode: 'bigint' }),
   },
   (t) => [check('partners_hash_format', sql`${t.hashFormat} in ('md5', 'sha256', 'hmac-sha256')`)],
 );
@@ -441,4 +445,26 @@ export const providerSync = pgTable(
     at: tstz('at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.provider, t.subjectKey, t.scope] })],
+);
+
+/**
+ * The hash each partner's file holds for a subject (issue 16, migration 0010), kept once computed so
+ * a file or a scrub needs no vault open, and so an erased subject stays in partners' files (the
+ * readable copy goes; the partner's hash of it stays, the opt-out keeps reaching the partner).
+ * For an 'md5'/'sha256' partner this is the plain hash the partner already receives: a pseudonym,
+ * never the address; rows exist only for partners that exist (README "Partners and affiliates").
+ */
+export const partnerHashes = pgTable(
+  'partner_hashes',
+  {
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id, { onDelete: 'cascade' }),
+    subjectKey: text('subject_key').notNull(),
+    hash: bytea('hash').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partnerId, t.subjectKey] }),
+    index('partner_hashes_hash_idx').on(t.partnerId, t.hash),
+  ],
 );

@@ -62,7 +62,9 @@ export {
   type HashFormat,
   hashLength,
   isStale,
+  keepPartnerHashes,
   listPartners,
+  listWatermark,
   type NewPartner,
   type Partner,
   type PartnerAuth,
@@ -75,6 +77,7 @@ export {
   recordSeedHit,
   scrubHashes,
   seedOwner,
+  syncPartnerHashes,
   tokenDigest,
 } from './partners';
 export {
