@@ -170,11 +170,20 @@ describe('every importer maps its provider reasons to our scope and reason', () 
         const got = await scopesOf({ email: `${local}@${domain}` });
         expect(got.sort(), local).toEqual([...scopes].sort());
       }
-      // The ledger keeps the file, the line and the operator as evidence; the provider's reason as detail.
+      // The ledger keeps the file, the line and the operator as evidence; the provider's reason as
+      // detail; the actor is the token that ran the import (issue 15), the named operator beside it.
       const [local] = Object.entries(c.expect).find(([, s]) => s.length > 0)!;
       const [first] = await history({ email: `${local}@${domain}` });
-      expect(first!.payload.evidence).toMatchObject({ file: c.file, operator: 'migrator' });
-      expect(first!.payload.data).toMatchObject({ actor: 'migrator', reason: expect.stringMatching(/\w/) });
+      expect(first!.payload.evidence).toMatchObject({
+        file: c.file,
+        operator: 'migrator',
+        by: api.tokenNames.admin,
+      });
+      expect(first!.payload.data).toMatchObject({
+        actor: api.tokenNames.admin,
+        actorName: 'migrator',
+        reason: expect.stringMatching(/\w/),
+      });
     });
   }
 
