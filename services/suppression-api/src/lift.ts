@@ -126,7 +126,10 @@ export async function liftEntries(
         ...(r.consentRef ? { consentRef: r.consentRef } : {}),
         ...(r.force ? { force: true } : {}),
       },
-      { occurredAt: at.toISOString() },
+      {
+        occurredAt: at.toISOString(),
+        evidence: { by: caller.by, ...(r.actor ? { actor: r.actor } : {}), reason: r.reason },
+      },
     ) as AdminAction;
     events.push({ candidate: c, event, entryReason: row.reason });
   }
