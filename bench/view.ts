@@ -5,7 +5,7 @@
 // bootstrapped from that PostgreSQL snapshot (loadSnapshot). Queries: 10% suppressed, 90% unknown.
 // Run: pnpm --filter @sp/bench run view  [BENCH_SUBJECTS=200000] [DATABASE_URL=...]
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { createDb, migrateDb } from '@sp/db';
 import { createKeyer } from '@sp/identity';
 import { ListView, loadSnapshot } from '@sp/list-view';
@@ -45,6 +45,16 @@ try {
   await loadSnapshot(h.db, view);
   const snapshotMs = performance.now() - t;
   view.observe(new Map(), Date.now());
+  // The same list with its records on disk (LIST_VIEW_RECORDS_DIR): a hit costs one pread.
+  const diskView = new ListView({
+    keyer,
+    defaultRegion: 'US',
+    expectedSubjects: subjects,
+    maxLagMs: 3_600_000,
+    recordsDir: tmpdir(),
+  });
+  await loadSnapshot(h.db, diskView);
+  diskView.observe(new Map(), Date.now());
 
   const queries = (size: number): CheckQuery[] =>
     Array.from({ length: size }, (_, i) => ({
@@ -77,6 +87,9 @@ try {
     // As a sender asks (keys computed when the message was prepared) and as the API asks (raw).
     const keyed = qs.map((q, i) => ({ ...q, subjectKeys: [keys[i]!] }));
     const viewMs = await median(size === 1 ? 5_000 : size === 1_000 ? 500 : 100, () => view.checkMany(keyed));
+    const diskMs = await median(size === 1 ? 5_000 : size === 1_000 ? 500 : 100, () =>
+      diskView.checkMany(keyed),
+    );
     const viewRawMs = await median(size === 1 ? 2_000 : size === 1_000 ? 100 : 20, () => view.checkMany(qs));
     const dbMs = await median(size === 10_000 ? 10 : 30, () => checkMany(ctx, keyed));
     const bareMs = await median(size === 10_000 ? 10 : 30, () =>
@@ -85,16 +98,20 @@ try {
       ),
     );
     const allowedView = (await view.checkMany(qs)).filter((r) => r.allowed).length;
+    const sameOnDisk =
+      JSON.stringify(await diskView.checkMany(keyed)) === JSON.stringify(await view.checkMany(keyed));
     const allowedDb = (await checkMany(ctx, qs)).filter((r) => r.allowed).length;
     rows.push({
       queries: size,
       viewKeyed: fmt(viewMs),
+      viewKeyedRecordsOnDisk: fmt(diskMs),
       viewFromRawAddresses: fmt(viewRawMs),
       databaseCheckKeyed: fmt(dbMs),
       bareIndexedSql: fmt(bareMs),
       viewKeyedVsBareSql: `${(bareMs / viewMs).toFixed(1)}x`,
       viewKeyedVsDatabaseCheck: `${(dbMs / viewMs).toFixed(1)}x`,
       sameAllowedCount: allowedView === allowedDb,
+      diskAnswersSameAsMemory: sameOnDisk,
     });
   }
 
