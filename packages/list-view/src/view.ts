@@ -266,12 +266,11 @@ export async function startListView(
       const started = clock();
       let candidate = started;
       if (opts.outbox) {
-        try {
-          const { pendingAgeMs } = await opts.outbox();
-          if (pendingAgeMs !== null) candidate = started - pendingAgeMs;
-        } catch {
-          // The database is unreachable: no change can commit without it, so the broker alone speaks.
-        }
+        // The database unreachable: changes it committed before may still wait in its outbox, so
+        // this probe vouches for nothing (the view goes stale past its bound; senders fail closed
+        // as they do without a view when the list's database is down).
+        const { pendingAgeMs } = await opts.outbox();
+        if (pendingAgeMs !== null) candidate = started - pendingAgeMs;
       }
       const ends = await opts.ends.ends(topic);
       view.observe(ends, candidate);
