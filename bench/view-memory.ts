@@ -78,11 +78,14 @@ if (mode === 'baseline') {
     ...(arg2 === 'disk' ? { recordsDir: tmpdir() } : {}),
   });
   const t = performance.now();
+  const cpu = process.cpuUsage();
   for (const e of entries(n)) view.store.upsert(e);
   const ms = performance.now() - t;
+  const cpuSecondsUsed = cpuSeconds(cpu);
   console.log(
     JSON.stringify({
       seconds: +(ms / 1000).toFixed(1),
+      cpuSeconds: cpuSecondsUsed,
       rssMiB: rssMiB(),
       ...breakdown(),
       store: view.store.stats(),
