@@ -5,9 +5,11 @@
 //   ready again and each deferred mail goes out exactly once, the late opt-out honoured (R-EM-1);
 // - restart: the sender killed with SIGKILL mid-campaign; the restarted process builds its view
 //   from the compacted changelog topic alone (the state rows are deleted from PostgreSQL before it
-//   starts, so the database could not tell it), and no suppressed address is ever mailed.
+//   starts, so the database could not tell it; its records on disk, LIST_VIEW_RECORDS_DIR), and no
+//   suppressed address is ever mailed.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type EmailSendRequest, newEnvelope } from '@sp/contracts';
 import { createDb, type DbHandle, migrateDb, schema } from '@sp/db';
@@ -109,11 +111,11 @@ interface Running {
   ops: string;
 }
 
-async function startSender(): Promise<Running> {
+async function startSender(extra: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: serviceDir,
-    env: { ...process.env, ...env, OPS_PORT: String(port) },
+    env: { ...process.env, ...env, ...extra, OPS_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
@@ -237,7 +239,9 @@ it('killed with SIGKILL mid-campaign: the restarted sender rebuilds its view fro
   await requests.send(second);
   for (const r of second) ids.add(r.data.messageId);
 
-  sender = await startSender();
+  // The restarted process keeps its view's records on disk (LIST_VIEW_RECORDS_DIR), as a sender
+  // of a list of millions would.
+  sender = await startSender({ LIST_VIEW_RECORDS_DIR: tmpdir() });
   await waitFor('the restarted sender ready', async () => (await readyz(sender))?.status === 200, {
     timeoutMs: 120_000,
   });
