@@ -314,10 +314,15 @@ async function hashPage(
   }
 }
 
+// Two text arrays (PostgreSQL array literals: subject keys and hex hashes never hold quotes,
+// backslashes or commas), ordered by key: much cheaper to insert than a jsonb document of pairs.
 async function storeHashes(ctx: SuppressionContext, partnerId: string, pairs: [string, string][]) {
+  const sorted = [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const keys = `{${sorted.map(([k]) => `"${k}"`).join(',')}}`;
+  const hashes = `{${sorted.map(([, h]) => h).join(',')}}`;
   await ctx.db.execute(sql`
     insert into partner_hashes (partner_id, subject_key, hash)
-    select ${partnerId}, e->>0, decode(e->>1, 'hex') from jsonb_array_elements(${JSON.stringify(pairs)}::jsonb) e
+    select ${partnerId}, k, decode(h, 'hex') from unnest(${keys}::text[], ${hashes}::text[]) as u(k, h)
     on conflict do nothing`);
 }
 
