@@ -1,12 +1,15 @@
 // Partners (issue 16): the suppression file an affiliate downloads, the scrub of its send list, and
-// the seeds that reveal a misused file. Files are hashed from the vault WHILE streaming: readable
-// addresses exist only in memory, one page at a time, and never on disk or on the wire.
+// the seeds that reveal a misused file. Readable addresses exist only in memory, one page at a
+// time, never on disk or on the wire.
 //
-// Why hash on download rather than store each partner's hashes at suppression time: a stored hash
-// per (subject, partner) would multiply the list by the number of partners, need a backfill for
-// every new partner or key rotation, and a plain MD5 column is itself a joinable copy of the list at
-// rest. Hashing on download costs one AES-GCM open and one hash per row (see bench/partners), and an
-// erased address (vault row gone) drops out of every file at once.
+// Each partner's hash of a subject is computed once, from the vault, the first time a file or a
+// scrub needs it, and kept in `partner_hashes` (hashed when needed rather than at suppression time:
+// a new partner or key needs no backfill job, and rows exist only for partners that exist). Later
+// files read the stored hashes without any vault open, and scrub becomes an indexed lookup
+// (bench/partners.ts: the vault open and the insert of the hash cost about 8x a stored read). The
+// price: for an md5/sha256 partner the stored hash is the plain hash that partner receives, a
+// pseudonym at rest (README "Partners and affiliates"). An erasure stores every partner's hash
+// before the readable copy goes, so the opt-out keeps reaching partners.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { newEnvelope } from '@sp/contracts';
 import { schema } from '@sp/db';
