@@ -79,7 +79,10 @@ describe('suppression file (issue 16)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 20 }), async (history) => {
         const emails = Array.from({ length: 6 }, () => uniqueEmail('prop'));
-        for (const h of history) {
+        for (const [i, h] of history.entries()) {
+          // Files half-way store the partners' hashes of what is suppressed by then: the final
+          // files read those stored hashes for subjects whose state changed since.
+          if (i === Math.floor(history.length / 2)) await Promise.all([file(a.token), file(b.token)]);
           await adminAction(
             api.ctx,
             h.action,
