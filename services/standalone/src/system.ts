@@ -10,7 +10,7 @@ import {
   createHeldMail,
   loadConfig as loadInboxConfig,
 } from '@sp/abuse-inbox';
-import { startComplaintConsumer } from '@sp/complaint-consumer';
+import { startComplaintConsumer, startSeedHitConsumer } from '@sp/complaint-consumer';
 import { keyRing } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { createDb, migrateDb } from '@sp/db';
@@ -97,6 +97,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
         await startSmsStopConsumer(res, { languages: cfg.smsLanguages }),
         await startDnsConsumer(res),
         await startComplaintConsumer(res),
+        // Mail at a partner's seed address (issue 16) flags that partner.
+        await startSeedHitConsumer(res),
       ];
       stoppers.push(...consumers.map((c) => () => c.stop()));
     } else {
@@ -245,6 +247,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       SMTP_HOST: cfg.host,
       SMTP_PORT: String(cfg.ports.smtp),
       ABUSE_RECIPIENTS: cfg.abuseRecipients,
+      // The second accepted domain: the seeds the API makes for partners (issue 16).
+      SEED_DOMAIN: apiConfig.partners.seedDomain,
       QUARANTINE_DIR: join(cfg.dataDir, 'quarantine'),
       HELD_DIR: join(cfg.dataDir, 'held'),
     });

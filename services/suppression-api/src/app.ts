@@ -480,6 +480,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   );
   const flaggedPartners = metrics.gauge('partners_seed_hit', 'Partners whose seed addresses received mail');
   const partnerRows = metrics.counter('partner_file_rows_total', 'Hashes served to partners', ['kind']);
+  const partnerUnhashable = metrics.counter(
+    'partner_file_unhashable_total',
+    'Subjects in a partner file scope that could not be hashed (erased before any file, retired vault key, not an email)',
+  );
   async function partnerFlags() {
     const all = await listPartners(ctx);
     const now = clock();
@@ -563,6 +567,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const recorded = (async function* () {
       yield* lines;
       partnerRows.inc({ kind }, counts.rows);
+      if (counts.unhashable > 0) partnerUnhashable.inc({}, counts.unhashable);
       await recordPartnerAccess(ctx, {
         partnerId: partner.id,
         kind,
