@@ -1,3 +1,4 @@
+// @ts-nocheck
 // The decision modules under mutation testing: what each mutates, which tests may kill its
 // mutants (the few files that cover it, so a run takes minutes), its break threshold, and whether
 // it needs PostgreSQL/Kafka (`pure: false`) or runs from memory. scripts/mutation.mjs runs them.
@@ -11,19 +12,27 @@ export const MODULES = {
   },
   decide: {
     mutate: ['packages/suppression/src/decide.ts', 'packages/suppression/src/check.ts'],
-    tests: ['packages/suppression/test/check.test.ts', 'packages/suppression/test/scope-table.test.ts'],
+    tests: [
+      'packages/suppression/test/decide.test.ts',
+      'packages/suppression/test/scope-table.test.ts',
+      'packages/suppression/test/pglite.test.ts',
+    ],
     break: 90,
     pure: false,
   },
   plan: {
     mutate: ['packages/suppression/src/plan.ts'],
-    tests: ['packages/suppression/test/plan.test.ts', 'packages/suppression/test/scope-table.test.ts'],
+    tests: [
+      'packages/suppression/test/plan.test.ts',
+      'packages/suppression/test/scope-table.test.ts',
+      'packages/suppression/test/pglite.test.ts',
+    ],
     break: 90,
     pure: false,
   },
   rank: {
-    mutate: ['packages/suppression/src/apply.ts:1-80'],
-    tests: ['packages/suppression/test/apply.test.ts'],
+    mutate: ['packages/suppression/src/apply.ts'],
+    tests: ['packages/suppression/test/apply.test.ts', 'packages/suppression/test/scope-table.test.ts'],
     break: 0,
     pure: false,
   },
@@ -40,25 +49,25 @@ export const MODULES = {
       'services/abuse-inbox/src/forwarded.ts',
       'services/abuse-inbox/src/ses-mail.ts',
     ],
-    tests: ['services/abuse-inbox/test/report.test.ts', 'services/abuse-inbox/test/real-shapes.test.ts'],
+    tests: ['services/abuse-inbox/test/report.test.ts'],
     break: 90,
     pure: true,
   },
   sealer: {
     mutate: ['packages/identity/src/sealer.ts'],
-    tests: ['packages/identity/test/sealer.test.ts'],
+    tests: ['packages/identity/test/sealer.test.ts', 'packages/identity/test/sealer-limits.test.ts'],
     break: 90,
     pure: true,
   },
   normalize: {
     mutate: ['packages/identity/src/normalize.ts'],
-    tests: ['packages/identity/test/normalize.test.ts'],
+    tests: ['packages/identity/test/normalize.test.ts', 'packages/identity/test/normalize-limits.test.ts'],
     break: 80,
     pure: true,
   },
   'sms-reply': {
-    mutate: ['services/sms-sender/src/sender.ts'],
-    tests: ['services/sms-sender/test/sms.test.ts'],
+    mutate: ['services/sms-stop-consumer/src/handler.ts'],
+    tests: ['services/sms-stop-consumer/test/sms-stop-consumer.test.ts'],
     break: 0,
     pure: false,
   },

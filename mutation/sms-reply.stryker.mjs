@@ -1,3 +1,4 @@
+// @ts-nocheck
 import { strykerConfig } from './stryker.mjs';
 
 export default strykerConfig('sms-reply');

@@ -1,3 +1,4 @@
+// @ts-nocheck
 // The Stryker configuration every module's file uses (StrykerJS 9.6 with its vitest runner; 10.x
 // needs Node 22). In place, because the sandbox copy would lose pnpm's per-package node_modules:
 // do not edit the mutated file while a run is going; Stryker puts it back when it ends.
@@ -23,7 +24,7 @@ export function strykerConfig(name) {
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
     clearTextReporter: { allowColor: false, logTests: false },
     thresholds: { high: 90, low: 80, break: m.break || null },
-    tempDirName: '.stryker-tmp',
+    tempDirName: `.stryker-tmp/${name}`,
     cleanTempDir: 'always',
   };
 }
