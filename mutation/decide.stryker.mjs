@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { strykerConfig } from './stryker.mjs';
 
 export default strykerConfig('decide');

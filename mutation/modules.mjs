@@ -1,4 +1,3 @@
-// @ts-nocheck
 // The decision modules under mutation testing: what each mutates, which tests may kill its
 // mutants (the few files that cover it, so a run takes minutes), its break threshold, and whether
 // it needs PostgreSQL/Kafka (`pure: false`) or runs from memory. scripts/mutation.mjs runs them.

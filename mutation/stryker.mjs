@@ -1,4 +1,3 @@
-// @ts-nocheck
 // The Stryker configuration every module's file uses (StrykerJS 9.6 with its vitest runner; 10.x
 // needs Node 22). In place, because the sandbox copy would lose pnpm's per-package node_modules:
 // do not edit the mutated file while a run is going; Stryker puts it back when it ends.
@@ -16,6 +15,8 @@ export function strykerConfig(name) {
     testRunner: 'vitest',
     vitest: { configFile: 'mutation/vitest.config.mjs', related: false },
     inPlace: true,
+    // In place, Stryker would otherwise write `// @ts-nocheck` into every file of the tree for the run.
+    disableTypeChecks: false,
     mutate: m.mutate,
     coverageAnalysis: 'perTest',
     concurrency: Number(process.env.SP_MUTATION_CONCURRENCY ?? 1),

@@ -1,4 +1,3 @@
-// @ts-nocheck
 // The vitest run Stryker drives: only the test files of the module under mutation (set by
 // mutation/stryker.mjs), with the same global setup (shared Kafka and PostgreSQL) as `pnpm test`.
 import { fileURLToPath } from 'node:url';
