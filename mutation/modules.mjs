@@ -37,7 +37,10 @@ export const MODULES = {
   },
   classify: {
     mutate: ['services/sms-stop-consumer/src/classify.ts'],
-    tests: ['services/sms-stop-consumer/test/classify.test.ts'],
+    tests: [
+      'services/sms-stop-consumer/test/classify.test.ts',
+      'services/sms-stop-consumer/test/classify-proof.test.ts',
+    ],
     break: 90,
     pure: true,
   },
