@@ -27,6 +27,9 @@ export function strykerConfig(name) {
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
     clearTextReporter: { allowColor: false, logTests: false },
     thresholds: { high: 90, low: 80, break: m.break || null },
+    // A re-run tests only the mutants whose code or tests changed since the last run on this machine.
+    incremental: true,
+    incrementalFile: `reports/mutation/${name}.incremental.json`,
     tempDirName: `.stryker-tmp/${name}`,
     cleanTempDir: 'always',
   };
