@@ -31,7 +31,7 @@ const file = join(dir, 'sendgrid-bounces.csv');
     const line = `user${i}@migrated${i % 97}.example,${1_600_000_000 + i},"550 5.1.1 The email account that you tried to reach does not exist, sorry",5.1.1\n`;
     if (!out.write(line)) await new Promise((r) => out.once('drain', r));
   }
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
 }
 
 const a = await createFreshDatabase(serverUrl, 'sp_bench_imp');
