@@ -29,7 +29,7 @@ const file = join(dir, 'sendgrid-bounces.csv');
   out.write('email,created,reason,status\n');
   for (let i = 0; i < rows; i++) {
     const line = `user${i}@migrated${i % 97}.example,${1_600_000_000 + i},"550 5.1.1 The email account that you tried to reach does not exist, sorry",5.1.1\n`;
-    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
 }
