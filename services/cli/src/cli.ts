@@ -46,7 +46,7 @@ commands:
            provider's export: sendgrid-bounces|-blocks|-invalid-emails|-spam-reports|-unsubscribes|
            -group-unsubscribes [--group ID], mailchimp [--audience A], postmark [--stream S],
            mailgun-bounces|-unsubscribes|-complaints, ses, twilio; --topic-map group=topic,...
-           maps provider groups/streams/tags to topics (docs/import.md)
+           maps provider groups/streams/tags to topics (packages/importers/README.md)
   export   [--format csv|ndjson] [--channel C] [--purpose P] [--out FILE]
            (R-EM-4: only for processors that send on our behalf)
   stats    [--days N]
