@@ -4,9 +4,10 @@ import { createWriteStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { FormatMismatch, IMPORT_FORMATS } from '@sp/importers';
 import { ApiError, createClient } from './client';
 import type { CliEnv } from './config';
-import { formatSummary, importFile } from './import';
+import { formatSummary, type ImportReport, importFile } from './import';
 import { RECORD_COMMANDS, RECORD_USAGE, runRecords } from './records';
 
 /**
@@ -43,8 +44,12 @@ commands:
   history  <subject>
   erase    <subject> [--request-id ID] [--reason TEXT] [--actor NAME]
            (CCPA deletion: drops the readable address and every sealed copy; the opt-outs stay by key)
-  import   FILE [--format csv|ndjson] [--actor NAME] [--batch-lines N] [--concurrency N]
-           CSV lines: identifier,channel,purpose,topic,reason; NDJSON: {"email":...,"reason":...}
+  import   FILE [--format F] [--actor NAME] [--dry-run] [--report FILE] [--batch-lines N] [--concurrency N]
+           F: csv (identifier,channel,purpose,topic,reason), ndjson ({"email":...,"reason":...}), or a
+           provider's export: sendgrid-bounces|-blocks|-invalid-emails|-spam-reports|-unsubscribes|
+           -group-unsubscribes [--group ID], mailchimp [--audience A], postmark [--stream S],
+           mailgun-bounces|-unsubscribes|-complaints, ses, twilio; --topic-map group=topic,...
+           maps provider groups/streams/tags to topics (packages/importers/README.md)
   export   [--format csv|ndjson] [--channel C] [--purpose P] [--out FILE]
            (R-EM-4: only for processors that send on our behalf)
   stats    [--days N]
@@ -89,6 +94,12 @@ const OPTIONS = {
   method: { type: 'string' },
   agent: { type: 'string' },
   'request-id': { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  report: { type: 'string' },
+  group: { type: 'string' },
+  stream: { type: 'string' },
+  audience: { type: 'string' },
+  'topic-map': { type: 'string' },
 } as const;
 
 const METHODS = ['phone', 'email', 'letter', 'in-person'] as const;
@@ -299,17 +310,38 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
         const format = oneOf(
           'format',
           v.format,
-          ['csv', 'ndjson'] as const,
+          ['ndjson', ...IMPORT_FORMATS] as const,
           /\.(ndjson|jsonl)$/i.test(file) ? 'ndjson' : 'csv',
         );
-        const report = await importFile(client, {
-          file,
-          format,
-          actor,
-          batchLines: positiveInt('batch-lines', v['batch-lines'], 5000),
-          concurrency: positiveInt('concurrency', v.concurrency, 2),
-          stderr: io.stderr,
-        });
+        const topics: Record<string, string> = {};
+        for (const pair of (v['topic-map'] ?? '').split(',').filter(Boolean)) {
+          const [from, to] = pair.split('=').map((x) => x.trim());
+          if (!from || !to) throw new UsageError('--topic-map is name=topic[,name=topic...]');
+          topics[from] = to;
+        }
+        let report: ImportReport;
+        try {
+          report = await importFile(client, {
+            file,
+            format,
+            actor,
+            batchLines: positiveInt('batch-lines', v['batch-lines'], 5000),
+            concurrency: positiveInt('concurrency', v.concurrency, 2),
+            dryRun: v['dry-run'] === true,
+            formatOptions: {
+              topics,
+              ...(v.group ? { group: v.group } : {}),
+              ...(v.stream ? { stream: v.stream } : {}),
+              ...(v.audience ? { audience: v.audience } : {}),
+            },
+            ...(v.report ? { reportFile: v.report } : {}),
+            stderr: io.stderr,
+          });
+        } catch (err) {
+          // The whole file is not in that format: one message, not a rejection per line.
+          if (err instanceof FormatMismatch) throw new UsageError(`${file}: ${err.message}`);
+          throw err;
+        }
         out(report, () => io.stdout.write(formatSummary(file, report)));
         return report.rejected > 0 ? EXIT.no : EXIT.ok;
       }

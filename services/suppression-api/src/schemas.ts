@@ -312,7 +312,7 @@ export type ImportBodyFormat = z.infer<typeof ImportBodyFormat>;
 export const ImportQuery = z.object({
   format: ImportBodyFormat.optional().describe(
     'Default: from the Content-Type (text/csv or application/x-ndjson). A provider format reads that ' +
-      "provider's export as it is downloaded (see docs/import.md).",
+      "provider's export as it is downloaded (see packages/importers/README.md).",
   ),
   firstLine: z.coerce
     .number()
