@@ -35,6 +35,7 @@ import Fastify, {
 import type { z } from 'zod';
 import { adminAction, subjectKeyOf } from './admin';
 import type { ApiConfig, Scope } from './config';
+import { registerDocsRoutes } from './docs';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
 import { liftEntries } from './lift';
@@ -202,6 +203,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       ...(spec.scope ? { onRequest: authorize(spec.scope) } : {}),
       handler: async (req, reply) => {
         let query: unknown;
+        const given = Object.keys((req.query as Record<string, unknown> | undefined) ?? {});
+        if (!spec.query && given.length > 0) {
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `query.${given[0]}: this route takes no query parameters`,
+          );
+        }
         if (spec.query) {
           const r = spec.query.safeParse(req.query ?? {});
           if (!r.success) throw badRequest(r.error.issues, 'query');
@@ -557,6 +566,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   registerMessageRoutes(register, { ctx, send: deps.send, clock });
+  registerDocsRoutes(register);
 
   const document = buildOpenApi();
   register(routes.openapi, async () => document);

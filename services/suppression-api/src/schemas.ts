@@ -162,7 +162,7 @@ export const EntryResponse = z.object({
 export type EntryResponse = z.infer<typeof EntryResponse>;
 
 export const SubjectQuery = z
-  .object({
+  .strictObject({
     email: subjectFields.email,
     phone: subjectFields.phone,
     id: subjectFields.id,
@@ -266,7 +266,7 @@ export type EntriesResponse = z.infer<typeof EntriesResponse>;
 
 export const ImportFormat = z.enum(['csv', 'ndjson']);
 
-export const ImportQuery = z.object({
+export const ImportQuery = z.strictObject({
   format: ImportFormat.optional().describe(
     'Default: from the Content-Type (text/csv or application/x-ndjson).',
   ),
@@ -311,7 +311,7 @@ export const ImportReport = z.object({
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
-export const ExportQuery = z.object({
+export const ExportQuery = z.strictObject({
   format: ImportFormat.default('ndjson'),
   channel: ScopeChannel.optional(),
   purpose: Purpose.optional(),
@@ -331,7 +331,7 @@ export const EXPORT_CSV_COLUMNS = [
   'since',
 ] as const;
 
-export const StatsQuery = z.object({
+export const StatsQuery = z.strictObject({
   days: z.coerce.number().int().min(1).max(3650).optional().describe('Window of the complaint rate in days.'),
 });
 export type StatsQuery = z.infer<typeof StatsQuery>;
@@ -430,7 +430,7 @@ export const NewPartnerResponse = z.object({
   seeds: z.array(z.string()),
 });
 export const PartnersResponse = z.object({ partners: z.array(PartnerOut) });
-export const SuppressionFileQuery = z.object({
+export const SuppressionFileQuery = z.strictObject({
   since: z
     .string()
     .regex(/^\d{1,20}$/)
