@@ -40,6 +40,7 @@ import type { z } from 'zod';
 import { ADMIN_SOURCE, adminAction, subjectKeyOf } from './admin';
 import { adminEvidence, callerOf } from './caller';
 import { type ApiConfig, type Scope, unnamedTokenName } from './config';
+import { registerDocsRoutes } from './docs';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
 import { liftEntries } from './lift';
@@ -217,6 +218,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       ...(spec.scope ? { onRequest: authorize(spec.scope) } : {}),
       handler: async (req, reply) => {
         let query: unknown;
+        const given = Object.keys((req.query as Record<string, unknown> | undefined) ?? {});
+        if (!spec.query && given.length > 0) {
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `query.${given[0]}: this route takes no query parameters`,
+          );
+        }
         if (spec.query) {
           const r = spec.query.safeParse(req.query ?? {});
           if (!r.success) throw badRequest(r.error.issues, 'query');
@@ -688,6 +697,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   registerMessageRoutes(register, { ctx, send: deps.send, clock });
+  registerDocsRoutes(register);
 
   const document = buildOpenApi();
   register(routes.openapi, async () => document);

@@ -48,6 +48,8 @@ describe('OpenAPI 3.1 document', () => {
       ['GET', '/readyz', { token: null }],
       ['GET', '/metrics', { token: null }],
       ['GET', '/openapi.json', { token: null }],
+      ['GET', '/docs', { token: null }],
+      ['GET', '/docs/redoc.standalone.js', { token: null }],
       [
         'POST',
         '/v1/entries',
