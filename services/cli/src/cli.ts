@@ -8,6 +8,7 @@ import { ApiError, createClient } from './client';
 import type { CliEnv } from './config';
 import { formatSummary, importFile } from './import';
 import { RECORD_COMMANDS, RECORD_USAGE, runRecords } from './records';
+import { WEBHOOK_OPTIONS, WEBHOOK_USAGE, WebhookUsage, webhookCommand } from './webhook-command';
 
 /**
  * Exit codes:
@@ -53,6 +54,7 @@ commands:
                 [--seeds N]   (prints the partner token and key ONCE)
   partner list  (last download, stale and seed-hit flags)
   partner file  [--since WATERMARK] [--gzip] [--out FILE]   (with a partner token: its file)
+${WEBHOOK_USAGE}
 ${RECORD_USAGE}
 common flags: --api URL (or SUPPRESS_API_URL), --token TOKEN (or SUPPRESS_API_TOKEN), --json
 exit codes: 0 ok/allowed, 1 not allowed or lines rejected, 2 usage error, 3 API error
@@ -89,6 +91,7 @@ const OPTIONS = {
   method: { type: 'string' },
   agent: { type: 'string' },
   'request-id': { type: 'string' },
+  ...WEBHOOK_OPTIONS,
 } as const;
 
 const METHODS = ['phone', 'email', 'letter', 'in-person'] as const;
@@ -434,11 +437,14 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
         });
         return EXIT.ok;
       }
+      case 'webhook':
+        await webhookCommand(rest, v, client, out, (s) => line(io, s));
+        return EXIT.ok;
       default:
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof WebhookUsage) {
       io.stderr.write(`suppress: ${err.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
