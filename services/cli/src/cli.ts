@@ -9,6 +9,7 @@ import { ApiError, createClient } from './client';
 import type { CliEnv } from './config';
 import { formatSummary, type ImportReport, importFile } from './import';
 import { RECORD_COMMANDS, RECORD_USAGE, runRecords } from './records';
+import { WEBHOOK_OPTIONS, WEBHOOK_USAGE, WebhookUsage, webhookCommand } from './webhook-command';
 
 /**
  * Exit codes:
@@ -67,6 +68,7 @@ export const COMMANDS: Record<string, string> = {
                 [--seeds N]   (prints the partner token and key ONCE)
   partner list  (last download, stale and seed-hit flags)
   partner file  [--since WATERMARK] [--gzip] [--out FILE]   (with a partner token: its file)`,
+  webhook: WEBHOOK_USAGE.trimEnd(),
 };
 
 const COMMON = `<subject>: an email address, a phone number (+1 415 555 0100), customer:<id> or device:<id>;
@@ -102,7 +104,7 @@ const OPTIONS = {
   source: { type: 'string' },
   until: { type: 'string' },
   oldest: { type: 'boolean', default: false },
-  limit: { type: 'string' },
+  // limit: in WEBHOOK_OPTIONS (entries and webhook deliveries share it)
   cursor: { type: 'string' },
   email: { type: 'string' },
   phone: { type: 'string' },
@@ -136,6 +138,7 @@ const OPTIONS = {
   stream: { type: 'string' },
   audience: { type: 'string' },
   'topic-map': { type: 'string' },
+  ...WEBHOOK_OPTIONS,
 } as const;
 
 const METHODS = ['phone', 'email', 'letter', 'in-person'] as const;
@@ -632,11 +635,14 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
         });
         return EXIT.ok;
       }
+      case 'webhook':
+        await webhookCommand(rest, v, client, out, (s) => line(io, s));
+        return EXIT.ok;
       default:
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof WebhookUsage) {
       io.stderr.write(`suppress: ${err.message}\n\n${USAGE}`);
       return EXIT.usage;
     }

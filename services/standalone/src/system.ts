@@ -4,6 +4,7 @@
 // The table bus makes an accepted event a committed row before the edge or the inbox answers, so
 // a crash (kill -9, power cut of the process) loses nothing: the next start consumes it.
 import { join } from 'node:path';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import {
   createAbuseInbox,
   createFileQuarantine,
@@ -28,6 +29,7 @@ import { assembleResources, type Stopper, startChangelogRelay, stopInOrder, trac
 import { createSmsSender, createTwilioTransport, loadConfig as loadSmsConfig } from '@sp/sms-sender';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
+import { sesSuppressionAdapter, startIntegrations } from '@sp/webhooks';
 import type { StandaloneConfig } from './config';
 import { freePort } from './ports';
 import { sendApiDeps } from './send';
@@ -136,6 +138,20 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       authToken: cfg.secrets.twilioAuthToken,
     });
     stoppers.push(() => twilio.close());
+
+    // Webhooks (and, with PROVIDER_SYNC=ses, the sync into the SES stand-in's suppression list):
+    // list changes out to the endpoints registered through the API (issue 14).
+    if (cfg.consumers) {
+      const sesClient = new SESv2Client({
+        endpoint: ses.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'standalone', secretAccessKey: 'standalone' },
+      });
+      const integrations = await startIntegrations(res, {
+        providers: cfg.providerSync === 'ses' ? [sesSuppressionAdapter(sesClient)] : [],
+      });
+      stoppers.push(...integrations.map((c) => () => c.stop()));
+    }
 
     // Senders: send requests -> the list -> SES / Twilio (here their stand-ins). Not started in
     // the maintenance mode: opt-outs may be waiting unapplied, so nothing may be sent.
