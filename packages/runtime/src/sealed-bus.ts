@@ -7,6 +7,7 @@ import { createKeyer } from '@sp/identity';
 import type { Bus, OutgoingMessage, RawMessage } from '@sp/messaging';
 import {
   createDataKeyring,
+  type DataKeyring,
   type EventSealing,
   type MasterKeys,
   openEvents,
@@ -68,7 +69,7 @@ export async function openSealedBus(
     peppers: { currentKeyId: string; keys: Record<string, string> };
     defaultRegion?: string;
   },
-): Promise<{ bus: Bus; close(): Promise<void> }> {
+): Promise<{ bus: Bus; dataKeys: DataKeyring; close(): Promise<void> }> {
   if (!opts.databaseUrl || !opts.eventKeys)
     throw new Error(
       'DATABASE_URL and EVENT_KEYS (or VAULT_KEYS) are required: events carry sealed identifiers',
@@ -78,6 +79,7 @@ export async function openSealedBus(
   const ring = createDataKeyring(db.db, opts.eventKeys);
   return {
     bus: sealedBus(bus, { ring, keyer, defaultRegion: opts.defaultRegion }),
+    dataKeys: ring,
     close: async () => {
       await bus.close();
       await db.close();

@@ -2,5 +2,11 @@ export { type AbuseInbox, createAbuseInbox, type ImportSummary, importEml } from
 export { type AbuseInboxConfig, AbuseInboxEnv, loadConfig } from './config';
 export { createHeldMail, type HeldEntry, type HeldMail } from './held';
 export { classifyRecipient, type InboxDeps, type Outcome, processMail } from './inbox';
-export { createFileQuarantine, type Quarantine, type QuarantineEntry } from './quarantine';
+export {
+  createFileQuarantine,
+  type Quarantine,
+  type QuarantineEntry,
+  QuarantineItemGone,
+} from './quarantine';
 export { type Analysis, analyzeReport } from './report';
+export { addressesIn, createSealedQuarantine } from './sealed-quarantine';
