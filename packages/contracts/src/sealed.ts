@@ -41,6 +41,10 @@ export const identifierFields: Readonly<Record<string, readonly IdentifierField[
   // A bounce's diagnostic text often quotes the address ("550 5.1.1 <x@y>: no such user").
   [EventTypes.bounce]: [email(), { path: 'diagnosticCode', subject: 'email', keyedBy: 'email' }],
   [EventTypes.adminAction]: [{ path: 'subject.value', subject: { typeAt: 'subject.type' } }],
+  // Send requests keep their shape (a brand's tool may send `to` readable, and it is read as is);
+  // ours (sms-stop-consumer's replies, optout-consumer's confirmations) leave sealed.
+  [EventTypes.emailSendRequest]: [email('to')],
+  [EventTypes.smsSendRequest]: [{ path: 'to', subject: 'phone' }],
 };
 
 /** The value at a dotted path of an object, or undefined. */

@@ -1,7 +1,7 @@
 export { type AbuseInbox, createAbuseInbox, type ImportSummary, importEml } from './app';
 export { type AbuseInboxConfig, AbuseInboxEnv, loadConfig } from './config';
 export { createHeldMail, type HeldEntry, type HeldMail } from './held';
-export { classifyRecipient, type InboxDeps, type Outcome, processMail } from './inbox';
+export { classifyRecipient, type InboxDeps, inboxDepsFrom, type Outcome, processMail } from './inbox';
 export {
   createFileQuarantine,
   type Quarantine,
