@@ -30,7 +30,11 @@ const email = (path = 'email'): IdentifierField => ({ path, subject: 'email' });
 export const identifierFields: Readonly<Record<string, readonly IdentifierField[]>> = {
   [EventTypes.emailOptOut]: [email()],
   [EventTypes.emailResubscribe]: [email()],
-  [EventTypes.smsInbound]: [{ path: 'from', subject: 'phone', regionAt: 'defaultRegion' }],
+  [EventTypes.smsInbound]: [
+    { path: 'from', subject: 'phone', regionAt: 'defaultRegion' },
+    // What the person typed may name them ("stop, this is Jane Doe, jane@…").
+    { path: 'body', subject: 'phone', keyedBy: 'from' },
+  ],
   [EventTypes.doNotSell]: [
     email('subjects.email'),
     { path: 'subjects.phone', subject: 'phone' },

@@ -29,7 +29,7 @@ import { startOptoutConsumer } from '@sp/optout-consumer';
 import { assembleResources, type Resources, startChangelogRelay, tracedBus } from '@sp/runtime';
 import { TEST_PEPPER, TEST_VAULT } from '@sp/runtime/testing';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
-import { checkMany, openEvents } from '@sp/suppression';
+import { checkMany, openEvents, sealEvents } from '@sp/suppression';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
 import { type ConsumedMessage, consumeAll, freshDatabase, testInfra, waitFor, withAdmin } from '@sp/testing';
 import nodemailer from 'nodemailer';
@@ -412,6 +412,14 @@ describe('no readable identifier outside the vault (issue 15)', () => {
 
   it('after POST /v1/erasures the address opens nowhere, the person stays suppressed, and a new opt-out lands on the same key', async () => {
     const key = keyOf('email', ID.oneClick);
+    // An opt-out sealed before the erasure and still in flight when it happens.
+    const [inFlight] = await sealEvents({ ring: res.dataKeys!, keyer: res.keyer }, [
+      newEnvelope('consent.email-optout.v1', 'pii-test', {
+        email: ID.oneClick,
+        method: 'link',
+        topic: 'flight',
+      }),
+    ]);
     const erased = await api('POST', '/v1/erasures', {
       email: ID.oneClick,
       requestId: `ccpa-${randomBytes(4).toString('hex')}`,
@@ -424,6 +432,19 @@ describe('no readable identifier outside the vault (issue 15)', () => {
       recorded: true,
       vaultCopiesDeleted: 1,
       dataKeysShredded: 1,
+    });
+
+    // The in-flight opt-out no longer opens: it goes to the DLQ as it was (sealed) and is still
+    // honoured by its subject key (the salvage of every dead-lettered opt-out).
+    await res.bus.publish(`${prefix}${Topics.emailOptOut}`, [{ key, value: inFlight }]);
+    const dlq = await waitFor('the in-flight opt-out dead-lettered', async () => {
+      const got = await consumeAll(testInfra().kafkaBrokers, `${prefix}${Topics.emailOptOut}.dlq`, 2, 5_000);
+      return got.length === 2 ? got : undefined;
+    });
+    expect(dlq[1]!.headers).toMatchObject({
+      'x-dlq-error': 'data.sealed.email: data key erased or unknown',
+      'x-dlq-reason': 'validation',
+      'x-dlq-salvage': 'applied',
     });
 
     // The vault: no copy left.
@@ -459,7 +480,11 @@ describe('no readable identifier outside the vault (issue 15)', () => {
     expect(history.text).not.toContain(ID.oneClick);
     const h = JSON.parse(history.text) as { subjectKey: string; entries: Array<{ type: string }> };
     expect(h.subjectKey).toBe(key);
-    expect(h.entries.map((e) => e.type)).toEqual(['consent.email-optout.v1', 'privacy.erasure.v1']);
+    expect(h.entries.map((e) => e.type)).toEqual([
+      'consent.email-optout.v1',
+      'suppression.salvage.v1', // the in-flight opt-out, honoured by key
+      'privacy.erasure.v1',
+    ]);
     const exported = await api('GET', '/v1/export?format=ndjson');
     expect(exported.status).toBe(200);
     expect(exported.text).toContain(key);
