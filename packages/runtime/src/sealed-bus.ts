@@ -37,10 +37,30 @@ async function openRaw(s: EventSealing, raws: RawMessage[]) {
   });
 }
 
+/** Dead letters of events that arrived readable (older producers), with their identifiers sealed. */
+async function sealDeadLetters(s: EventSealing, values: Buffer[]): Promise<Buffer[]> {
+  const parsed = values.map((v) => {
+    try {
+      return JSON.parse(v.toString('utf8')) as unknown;
+    } catch {
+      return undefined;
+    }
+  });
+  const sealed = await sealEvents(s, parsed);
+  return values.map((v, i) =>
+    parsed[i] === undefined || sealed[i] === parsed[i] ? v : Buffer.from(JSON.stringify(sealed[i])),
+  );
+}
+
 export function sealedBus(bus: Bus, sealing: EventSealing): Bus {
   const missing = bus.missingTopics?.bind(bus);
   return {
-    consume: (o) => bus.consume({ ...o, open: (raws) => openRaw(sealing, raws) }),
+    consume: (o) =>
+      bus.consume({
+        ...o,
+        open: (raws) => openRaw(sealing, raws),
+        sealDeadLetters: (values) => sealDeadLetters(sealing, values),
+      }),
     ensureTopics: (s) => bus.ensureTopics(s),
     ...(missing ? { missingTopics: missing } : {}),
     healthy: () => bus.healthy(),
