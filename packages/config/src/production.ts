@@ -13,6 +13,7 @@ export const PUBLISHED_SECRETS: readonly string[] = [
   'k1:ZGV2LXRva2VuLWtleS0zMi1ieXRlcy1jaGFuZ2UtbWU', // TOKEN_KEYS
   'd1:ZGV2LXBheWxvYWQta2V5LTMyLWJ5dGVzLWNoYW5nZW0', // PAYLOAD_KEYS
   'v1:ZGV2LXZhdWx0LWtleS0zMi1ieXRlcy1jaGFuZ2UtbWU=', // VAULT_KEYS
+  'e1:ZGV2LWV2ZW50LWtleS0zMi1ieXRlcy1jaGFuZ2UtbWU=', // EVENT_KEYS
   'dev-admin-token-change-me:check+admin', // API_TOKENS (infra/k8s development overlay)
   'dev-admin=dev-admin-token-change-me:check+admin', // API_TOKENS (docker-compose.yml)
   'dev-twilio-auth-token', // TWILIO_AUTH_TOKEN

@@ -9,6 +9,7 @@ import {
   createAbuseInbox,
   createFileQuarantine,
   createHeldMail,
+  createSealedQuarantine,
   loadConfig as loadInboxConfig,
 } from '@sp/abuse-inbox';
 import { startComplaintConsumer, startSeedHitConsumer } from '@sp/complaint-consumer';
@@ -274,7 +275,10 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       sealer,
       config: inboxConfig,
       logger: logger.child({ component: 'abuse-inbox' }),
-      quarantine: createFileQuarantine(inboxConfig.quarantineDir),
+      // Sealed at rest with the data keys of the addresses it names (issue 15).
+      quarantine: res.dataKeys
+        ? createSealedQuarantine(inboxConfig.quarantineDir, { ring: res.dataKeys, keyer: res.keyer })
+        : createFileQuarantine(inboxConfig.quarantineDir),
       held: createHeldMail(inboxConfig.heldDir, inboxConfig.heldMailKeys),
     });
     const smtp = await inbox.listen(cfg.ports.smtp, cfg.host);

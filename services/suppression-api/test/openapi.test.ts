@@ -83,6 +83,7 @@ describe('OpenAPI 3.1 document', () => {
       ['GET', '/v1/proof-key', { token: null }],
       ['GET', '/v1/stats', {}],
       ['POST', '/v1/unsubscribe-links', { json: { email } }],
+      ['POST', '/v1/erasures', { json: { email, actor: 'privacy-desk', reason: 'CCPA deletion' } }],
     ];
     for (const [method, path, opts] of calls) {
       const r = await api.call(method, path, opts);
