@@ -38,6 +38,7 @@ import Fastify, {
 import type { z } from 'zod';
 import { ADMIN_SOURCE, adminAction, subjectKeyOf } from './admin';
 import { adminEvidence, callerOf } from './caller';
+import { ccpaMetrics } from './ccpa';
 import { type ApiConfig, type Scope, unnamedTokenName } from './config';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
@@ -561,6 +562,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     }
     return signed;
   });
+
+  register(routes.ccpaMetrics, async ({ query }) => ccpaMetrics(ctx.db, query.year));
 
   register(routes.proofKey, async () => ({
     alg: 'Ed25519' as const,

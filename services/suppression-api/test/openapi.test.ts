@@ -72,6 +72,7 @@ describe('OpenAPI 3.1 document', () => {
       ['GET', `/v1/subjects/proof?email=${encodeURIComponent(email)}`, {}],
       ['GET', `/v1/subjects/proof?email=${encodeURIComponent(email)}&format=html`, {}],
       ['GET', '/v1/proof-key', { token: null }],
+      ['GET', '/v1/ccpa/metrics?year=2026', {}],
       ['GET', '/v1/stats', {}],
       ['POST', '/v1/unsubscribe-links', { json: { email } }],
     ];
