@@ -221,6 +221,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       // Named: the ledger records "operator" for the writes made with it (issue 15).
       API_TOKENS: `operator=${cfg.secrets.apiToken}:check+admin`,
       VAULT_KEY: cfg.secrets.vaultKey,
+      PROOF_SIGNING_KEY: cfg.secrets.proofSigningKey,
     });
     const api = buildApi({
       ctx: res.list,
