@@ -183,6 +183,10 @@ export const SubjectRef = z.looseObject({
 });
 export type SubjectRef = z.infer<typeof SubjectRef>;
 
+/** The reasons an imported suppression keeps (the same names as the entries other events write). */
+export const ImportedReason = z.enum(['email-optout', 'complaint', 'hard-bounce', 'sms-stop']);
+export type ImportedReason = z.infer<typeof ImportedReason>;
+
 /** How the person asked, when an operator records a request taken by hand (the service desk). */
 export const AdminRequestMethod = z.enum(['phone', 'email', 'letter', 'in-person']);
 export type AdminRequestMethod = z.infer<typeof AdminRequestMethod>;
@@ -198,6 +202,17 @@ export const AdminActionData = z.looseObject({
   actor: NonEmpty,
   reason: NonEmpty,
   method: AdminRequestMethod.optional(),
+  /**
+   * What the entry is when a migration import knows it (a provider's bounce, complaint, unsubscribe
+   * or STOP): kept as the state's reason instead of `admin`, so `stats` tells them apart.
+   */
+  reasonCode: ImportedReason.optional(),
+  /**
+   * A lift of the person's own opt-out (one-click, STOP, complaint, Do-Not-Sell): the reference of
+   * their proof of consent (e.g. the double opt-in confirmation id), or `force` with the reason.
+   */
+  consentRef: NonEmpty.max(500).optional(),
+  force: z.boolean().optional(),
 });
 export type AdminActionData = z.infer<typeof AdminActionData>;
 export const AdminAction = envelope(EventTypes.adminAction, AdminActionData);

@@ -28,6 +28,9 @@ export function senderEnv(d: SenderEnvDefaults) {
     /** delivery_log's database when it is not the list's (transactional mail then survives a list outage). */
     DELIVERY_DATABASE_URL: z.string().min(1).optional(),
     SUBJECT_PEPPERS: keyRing,
+    /** Master keys of the per-subject data keys sealing identifiers in events (issue 15); absent: VAULT_KEYS. */
+    EVENT_KEYS: keyRing.optional(),
+    VAULT_KEYS: keyRing.optional(),
     /** Keys sealing deferred requests at rest "kid:secret,...". */
     PAYLOAD_KEYS: keyRing,
     TEMPLATES_DIRS: csv.default([d.templatesDir]),
@@ -59,6 +62,7 @@ export function senderConfig(e: SenderEnv) {
     databaseUrl: e.DATABASE_URL,
     deliveryDatabaseUrl: e.DELIVERY_DATABASE_URL,
     subjectPeppers: e.SUBJECT_PEPPERS,
+    eventKeys: e.EVENT_KEYS ?? e.VAULT_KEYS,
     payloadKeys: e.PAYLOAD_KEYS,
     templatesDirs: e.TEMPLATES_DIRS,
     listView: { enabled: e.LIST_VIEW, maxLagMs: e.LIST_VIEW_MAX_LAG_MS, topic: e.TOPIC_CHANGELOG },

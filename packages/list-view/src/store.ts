@@ -37,8 +37,13 @@ class Interner {
   }
   private last = '';
   private lastId = -1;
+  /** The id of `text.slice(0, end)`, without slicing when it is the last one asked. */
+  prefixId(text: string, end: number): number {
+    if (this.lastId >= 0 && end === this.last.length && text.startsWith(this.last)) return this.lastId;
+    return this.id(text.slice(0, end));
+  }
   id(v: string): number {
-    if (v === this.last) return this.lastId;
+    if (v === this.last && this.lastId >= 0) return this.lastId;
     let i = this.ids.get(v);
     if (i === undefined) {
       i = this.values.length;
@@ -55,47 +60,73 @@ const B64 = new Int8Array(128).fill(-1);
 for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries())
   B64[c.charCodeAt(0)] = i;
 
+/** One base64url character's 6 bits, or -1. */
+function sextet(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c < 128 ? B64[c]! : -1;
+}
+
+/** Four base64url characters as 24 bits; negative when any is not base64url. */
+function quad(s: string, i: number): number {
+  return (sextet(s, i) << 18) | (sextet(s, i + 1) << 12) | (sextet(s, i + 2) << 6) | sextet(s, i + 3);
+}
+
 /**
  * 16 bytes of the digest as 4 words, decoded straight from the key's base64url (no allocation on
  * the lookup path); the key id (pepper) folded in so two peppers never share a slot.
  */
 function keyWords(subjectKey: string, keyIds: Interner, out: Uint32Array): void {
   const colon = subjectKey.lastIndexOf(':');
-  const kid = keyIds.id(colon > 0 ? subjectKey.slice(0, colon) : '');
+  const kid = keyIds.prefixId(subjectKey, colon > 0 ? colon : 0);
   let ok = colon > 0 && subjectKey.length - colon - 1 >= 22;
-  // 4 chars -> 3 bytes; 22 chars cover the first 16 bytes.
-  let w = 0;
-  let nbytes = 0;
-  for (let i = 0; ok && i < 22; i++) {
-    const c = subjectKey.charCodeAt(colon + 1 + i);
-    const v = c < 128 ? B64[c]! : -1;
-    if (v < 0) ok = false;
+  if (ok) {
+    // 4 chars -> 3 bytes: five groups give bytes 0..14, two more chars byte 15.
+    let p = colon + 1;
+    let w0 = 0;
+    let w1 = 0;
+    let w2 = 0;
+    let w3 = 0;
+    let bad = 0;
+    // bytes b0..b14 from 20 chars
+    let g = quad(subjectKey, p); // b0 b1 b2
+    bad |= g;
+    p += 4;
+    w0 = (g >> 16) | (((g >> 8) & 255) << 8) | ((g & 255) << 16);
+    g = quad(subjectKey, p); // b3 b4 b5
+    bad |= g;
+    p += 4;
+    w0 |= (g >> 16) << 24;
+    w1 = ((g >> 8) & 255) | ((g & 255) << 8);
+    g = quad(subjectKey, p); // b6 b7 b8
+    bad |= g;
+    p += 4;
+    w1 |= ((g >> 16) << 16) | (((g >> 8) & 255) << 24);
+    w2 = g & 255;
+    g = quad(subjectKey, p); // b9 b10 b11
+    bad |= g;
+    p += 4;
+    w2 |= ((g >> 16) << 8) | (((g >> 8) & 255) << 16) | ((g & 255) << 24);
+    g = quad(subjectKey, p); // b12 b13 b14
+    bad |= g;
+    p += 4;
+    w3 = (g >> 16) | (((g >> 8) & 255) << 8) | ((g & 255) << 16);
+    g = (sextet(subjectKey, p) << 6) | sextet(subjectKey, p + 1); // b15 in the top 8 of 12 bits
+    bad |= g;
+    w3 |= (g >> 4) << 24;
+    if (bad < 0) ok = false;
     else {
-      BITS.acc = (BITS.acc << 6) | v;
-      BITS.n += 6;
-      if (BITS.n >= 8) {
-        BITS.n -= 8;
-        const byte = (BITS.acc >> BITS.n) & 0xff;
-        if (nbytes < 16) {
-          w |= byte << ((nbytes & 3) * 8);
-          if ((nbytes & 3) === 3) {
-            out[nbytes >> 2] = w >>> 0;
-            w = 0;
-          }
-          nbytes++;
-        }
-      }
+      out[0] = w0 >>> 0;
+      out[1] = w1 >>> 0;
+      out[2] = w2 >>> 0;
+      out[3] = w3 >>> 0;
     }
   }
-  BITS.acc = 0;
-  BITS.n = 0;
-  if (!ok || nbytes < 16) {
+  if (!ok) {
     const digest = createHash('sha256').update(subjectKey).digest(); // not a keyer key
     for (let i = 0; i < 4; i++) out[i] = digest.readUInt32LE(i * 4);
   }
   out[3] = (out[3]! ^ Math.imul(kid, 0x9e3779b1)) >>> 0;
 }
-const BITS = { acc: 0, n: 0 };
 
 const NO_ROWS: StateRow[] = [];
 
@@ -183,7 +214,61 @@ export class ListStore {
     keyWords(subjectKey, this.keyIds, this.kw);
     const slot = this.find();
     if (slot < 0) return NO_ROWS; // shared and never mutated: the common answer allocates nothing
-    return this.decode(this.vals[slot]! - 1).map((r) => this.toStateRow(r));
+    return this.stateRows(this.vals[slot]! - 1);
+  }
+
+  /** Appends the rows of the subject key to `out` (several keys of one subject); false: none. */
+  rowsInto(subjectKey: string, out: StateRow[]): boolean {
+    keyWords(subjectKey, this.keyIds, this.kw);
+    const slot = this.find();
+    if (slot < 0) return false;
+    for (const r of this.stateRows(this.vals[slot]! - 1)) out.push(r);
+    return true;
+  }
+
+  /** A record decoded straight into the rows decide() reads (no intermediate objects or buffers). */
+  private stateRows(at: number): StateRow[] {
+    const a = this.arena;
+    const n = a[at]!;
+    const out = new Array<StateRow>(n);
+    cursor = at + 1;
+    for (let i = 0; i < n; i++) {
+      const f = a[cursor++]!;
+      const reason = nextVarint(a);
+      const topic = nextVarint(a);
+      const source = nextVarint(a);
+      const d = nextVarint(a);
+      const occurredMs = a.readUIntLE(cursor, 6);
+      cursor += 6;
+      const since = f & 64 ? new Date(occurredMs + unzigzag(nextVarint(a))) : null;
+      let ask: Date | null = null;
+      if (f & 128) {
+        ask = new Date(a.readUIntLE(cursor, 6));
+        cursor += 6;
+      }
+      let eventId: string;
+      if (d & 1) eventId = this.eventIds.values[nextVarint(a)]!;
+      else {
+        eventId = uuidAt(a, cursor);
+        cursor += 16;
+      }
+      const detail = Math.floor(d / 2);
+      out[i] = {
+        channel: CHANNELS[f & 3]!,
+        purpose: PURPOSES[(f >> 2) & 3]!,
+        topic: this.topics.values[topic]!,
+        suppressed: (f & 16) !== 0,
+        reason: this.reasons.values[reason]!,
+        eventId,
+        source: this.sources.values[source]!,
+        occurredAt: new Date(occurredMs),
+        since,
+        askAgainAfter: ask,
+        detail: detail === 0 ? null : JSON.parse(this.details.values[detail - 1]!),
+        minor: (f & 32) !== 0,
+      };
+    }
+    return out;
   }
 
   has(subjectKey: string): boolean {
@@ -450,6 +535,25 @@ function readVarint(b: Buffer, pos: { p: number }): number {
 
 const zigzag = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
 const unzigzag = (v: number) => (v % 2 === 0 ? v / 2 : -(v + 1) / 2);
+
+/** Read position of nextVarint (module state: no allocation per read; single-threaded). */
+let cursor = 0;
+function nextVarint(b: Buffer): number {
+  let v = 0;
+  let mul = 1;
+  for (;;) {
+    const x = b[cursor++]!;
+    v += (x & 0x7f) * mul;
+    if (x < 0x80) return v;
+    mul *= 128;
+  }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+function uuidAt(a: Buffer, p: number): string {
+  const h = (i: number) => HEX[a[p + i]!]!;
+  return `${h(0)}${h(1)}${h(2)}${h(3)}-${h(4)}${h(5)}-${h(6)}${h(7)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
+}
 
 function uuidText(b: Buffer): string {
   const h = b.toString('hex');

@@ -19,6 +19,7 @@ import {
   type Keyer,
   type ListChecker,
   queryKeys,
+  type StateRow,
 } from '@sp/suppression';
 import { ListStore, type StoreEntry } from './store';
 
@@ -140,11 +141,23 @@ export class ListView implements ListChecker {
   /** Answers regardless of freshness (benchmarks, the equivalence test once caught up). */
   answer(qs: CheckQuery[]): CheckResult[] {
     const ctx = { keyer: this.opts.keyer, defaultRegion: this.opts.defaultRegion };
+    const store = this.store;
     const out = new Array<CheckResult>(qs.length);
     for (let i = 0; i < qs.length; i++) {
       const q = qs[i]!;
-      const { key, keys } = queryKeys(ctx, q);
-      const rows = keys.length === 1 ? this.store.rowsOf(key) : keys.flatMap((k) => this.store.rowsOf(k));
+      // The sender's gate passes the keys it computed when it prepared the message.
+      const given = q.subjectKeys;
+      let key: string;
+      let rows: StateRow[];
+      if (given !== undefined && given.length === 1) {
+        key = given[0]!;
+        rows = store.rowsOf(key);
+      } else {
+        const k = queryKeys(ctx, q);
+        key = k.key;
+        rows = k.keys.length === 1 ? store.rowsOf(key) : [];
+        if (k.keys.length !== 1) for (const x of k.keys) store.rowsInto(x, rows);
+      }
       if (rows.length === 0) out[i] = { subjectKey: key, allowed: true, reasons: [] };
       else {
         const d = decide(q, rows);

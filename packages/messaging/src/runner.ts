@@ -251,10 +251,19 @@ export async function processBatch<T>(
   type Item = { index: number; raw: RawMessage; delivered: Delivered<T> };
   const valid: Item[] = [];
   const invalid: Entry[] = [];
+  let opened: Array<{ ok: true; value: Buffer | null } | { ok: false; error: string }> | undefined;
+  if (opts.open) {
+    const open = opts.open;
+    const r = await attempt('open', () => open(raws));
+    if (r.kind !== 'ok') return 0;
+    opened = r.value;
+  }
   raws.forEach((raw, index) => {
     let r: ReturnType<typeof opts.validate>;
+    const o = opened?.[index];
     try {
-      r = opts.validate(raw.topic, raw.value);
+      if (o && !o.ok) r = { ok: false, error: o.error };
+      else r = opts.validate(raw.topic, o ? o.value : raw.value);
     } catch (err) {
       r = { ok: false, error: `validator threw: ${safeErrorText(err)}` };
     }

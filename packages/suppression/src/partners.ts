@@ -166,19 +166,40 @@ function rowsOf(result: unknown): Record<string, unknown>[] {
   return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
 }
 
-/** The state of the list a file is cut from: its watermark (microseconds) and a cheap identity for ETags. */
+/** The list's watermark: the newest state write, in microseconds (an index lookup). */
+export async function listWatermark(ctx: SuppressionContext): Promise<string> {
+  const [r] = rowsOf(
+    await ctx.db.execute(
+      sql`select coalesce((extract(epoch from max(updated_at)) * 1000000)::bigint, 0)::text as wm from suppression_state`,
+    ),
+  );
+  return String(r!.wm);
+}
+
+/**
+ * The state of the list a file is cut from: its watermark (microseconds) and what the ETag is made
+ * of. Anything that can change a file's lines changes one of these: a state row written or
+ * rewritten (`updated_at`, count), a readable copy erased or added (vault count: an erased subject
+ * that never had its hash stored leaves the file), a seed added.
+ */
 export async function fileBasis(
   ctx: SuppressionContext,
   partnerId: string,
-): Promise<{ watermark: string; states: number; seeds: number }> {
+): Promise<{ watermark: string; states: number; vault: number; seeds: number }> {
   const [r] = rowsOf(
     await ctx.db.execute(sql`
       select coalesce((extract(epoch from max(updated_at)) * 1000000)::bigint, 0)::text as wm,
              count(*)::int as n,
+             (select count(*)::int from subject_vault where subject_type = 'email') as vault,
              (select count(*)::int from partner_seeds where partner_id = ${partnerId}) as seeds
         from suppression_state`),
   );
-  return { watermark: String(r!.wm), states: Number(r!.n), seeds: Number(r!.seeds) };
+  return {
+    watermark: String(r!.wm),
+    states: Number(r!.n),
+    vault: Number(r!.vault),
+    seeds: Number(r!.seeds),
+  };
 }
 
 export interface FileOptions {
@@ -191,15 +212,96 @@ export interface FileOptions {
    * what keeps such an opt-out from being missed by every delta.
    */
   sinceOverlapMs?: number;
+  /** Subjects per page (one pair of indexed queries each). */
   pageSize?: number;
 }
 
 /**
- * Yields the partner's hashes, one per suppressed subject of its scope, then its own seeds. A
- * subject is in the file when `check(email, marketing, topic)` refuses it for one of the partner's
- * topics: per (channel, purpose) among topic T and '*', the newest entry decides, suppression on
- * ties (as check and apply rank). Other partners' seeds are left out; subjects without a readable
- * copy under the current vault key cannot be hashed and are counted in `unhashable`.
+ * The subjects of one page (`after` < key <= `upto`) that a partner's file holds: per (channel,
+ * purpose) among topic T and '*', the newest entry decides, suppression on ties (as check and apply
+ * rank); suppressed for one of the partner's topics; not a seed. With the partner's stored hash
+ * (hex) when it has one, else the sealed copy to hash from.
+ */
+function pageQuery(
+  partner: PartnerAuth,
+  range: { after: string; upto: string } | { keys: string[] },
+  from: string | null,
+) {
+  const where =
+    'keys' in range
+      ? sql`s.subject_key in (select jsonb_array_elements_text(${JSON.stringify(range.keys)}::jsonb))`
+      : sql`s.subject_key > ${range.after} and s.subject_key <= ${range.upto}`;
+  return sql`
+    select k.subject_key, encode(h.hash, 'hex') as hash, v.ciphertext, v.key_id
+      from (select d.subject_key, max(d.upd) as upd
+              from (select distinct on (s.subject_key, s.channel, s.purpose, t.topic)
+                           s.subject_key, s.suppressed,
+                           (extract(epoch from s.updated_at) * 1000000)::bigint as upd
+                      from suppression_state s
+                      cross join jsonb_array_elements_text(${JSON.stringify(partner.topics)}::jsonb) as t(topic)
+                     where ${where}
+                       and s.channel in ('email', 'any') and s.purpose in ('marketing', 'all')
+                       and s.topic in (t.topic, '*')
+                     order by s.subject_key, s.channel, s.purpose, t.topic,
+                              s.occurred_at desc, s.suppressed desc, s.event_id desc) d
+             where d.suppressed
+             group by d.subject_key) k
+      left join partner_hashes h on h.partner_id = ${partner.id} and h.subject_key = k.subject_key
+      left join subject_vault v
+        on h.hash is null and v.subject_key = k.subject_key and v.subject_type = 'email'
+     where not exists (select 1 from partner_seeds p where p.subject_key = k.subject_key)
+       and (${from}::bigint is null or k.upd > ${from}::bigint)
+       and (h.hash is not null or v.subject_key is not null)
+     order by k.subject_key`;
+}
+
+/**
+ * The hex hashes of one page's rows, hashing (and storing, for the next file and for scrub) the
+ * subjects that had no stored hash yet. A sealed copy under another vault key cannot be opened:
+ * counted in `unhashable`.
+ */
+async function hashPage(
+  ctx: SuppressionContext,
+  partner: PartnerAuth,
+  rows: Record<string, unknown>[],
+  counts: { rows: number; unhashable: number },
+  onHash: (subjectKey: string, hex: string) => void,
+): Promise<void> {
+  const fresh: [string, string][] = [];
+  for (const r of rows) {
+    const key = String(r.subject_key);
+    if (r.hash !== null && r.hash !== undefined) {
+      onHash(key, String(r.hash));
+      continue;
+    }
+    if (!ctx.vault || r.key_id !== ctx.vault.keyId) {
+      counts.unhashable++;
+      continue;
+    }
+    const hex = partnerHash(
+      partner.hashFormat,
+      openAddress(ctx.vault.key, key, String(r.ciphertext)),
+      partner.hmacKey,
+    );
+    fresh.push([key, hex]);
+    onHash(key, hex);
+  }
+  if (fresh.length > 0) await storeHashes(ctx, partner.id, fresh);
+}
+
+async function storeHashes(ctx: SuppressionContext, partnerId: string, pairs: [string, string][]) {
+  await ctx.db.execute(sql`
+    insert into partner_hashes (partner_id, subject_key, hash)
+    select ${partnerId}, e->>0, decode(e->>1, 'hex') from jsonb_array_elements(${JSON.stringify(pairs)}::jsonb) e
+    on conflict do nothing`);
+}
+
+/**
+ * Yields the partner's hashes, one per suppressed subject of its scope, then its own seeds (see
+ * pageQuery for the scope). A subject is hashed from the vault the first time a file or a scrub
+ * needs it, and its hash is kept in `partner_hashes`: later files are read from there, without a
+ * vault open. Subjects that are neither hashed yet nor readable under the current vault key (erased
+ * before any file, or sealed under a retired key) cannot be hashed and are counted in `unhashable`.
  */
 export async function* partnerFile(
   ctx: SuppressionContext,
@@ -207,87 +309,162 @@ export async function* partnerFile(
   opts: FileOptions,
   counts: { rows: number; unhashable: number } = { rows: 0, unhashable: 0 },
 ): AsyncGenerator<string> {
-  const vault = ctx.vault;
-  if (!vault) throw new Error('partner files need the vault key (VAULT_KEY)');
-  const pageSize = opts.pageSize ?? 5000;
+  const pageSize = opts.pageSize ?? 20_000;
   const since = opts.since ?? null;
   const from = since === null ? null : String(BigInt(since) - BigInt(opts.sinceOverlapMs ?? 0) * 1000n);
+  // A full file hashes every subject it holds: once it is out, the partner's stored hashes are
+  // complete up to the watermark read before it started (scrub then only hashes what came after).
+  const startWm = since === null ? await listWatermark(ctx) : null;
   let after = '';
   for (;;) {
+    // The page's last key, cut on a key boundary (all scope rows of a subject are in one page).
     const bounds = rowsOf(
       await ctx.db.execute(sql`
-        select max(subject_key) as upto, count(*)::int as n from (
-          select distinct subject_key from suppression_state
+        select max(subject_key) as upto from (
+          select subject_key from suppression_state
            where subject_key > ${after} order by subject_key limit ${pageSize}) b`),
     );
     const upto = bounds[0]?.upto;
     if (upto === null || upto === undefined) break;
-    const rows = rowsOf(
-      await ctx.db.execute(sql`
-        select k.subject_key, v.ciphertext, v.key_id
-          from (select d.subject_key, max(d.upd) as upd
-                  from (select distinct on (s.subject_key, s.channel, s.purpose, t.topic)
-                               s.subject_key, s.suppressed,
-                               (extract(epoch from s.updated_at) * 1000000)::bigint as upd
-                          from suppression_state s
-                          cross join jsonb_array_elements_text(${JSON.stringify(partner.topics)}::jsonb) as t(topic)
-                         where s.subject_key > ${after} and s.subject_key <= ${String(upto)}
-                           and s.channel in ('email', 'any') and s.purpose in ('marketing', 'all')
-                           and s.topic in (t.topic, '*')
-                         order by s.subject_key, s.channel, s.purpose, t.topic,
-                                  s.occurred_at desc, s.suppressed desc, s.event_id desc) d
-                 where d.suppressed
-                 group by d.subject_key) k
-          join subject_vault v on v.subject_key = k.subject_key and v.subject_type = 'email'
-         where not exists (select 1 from partner_seeds p where p.subject_key = k.subject_key)
-           and (${from}::bigint is null or k.upd > ${from}::bigint)
-         order by k.subject_key`),
-    );
+    const rows = rowsOf(await ctx.db.execute(pageQuery(partner, { after, upto: String(upto) }, from)));
     let page = '';
-    for (const r of rows) {
-      if (r.key_id !== vault.keyId) {
-        counts.unhashable++;
-        continue;
-      }
-      const address = openAddress(vault.key, String(r.subject_key), String(r.ciphertext));
-      page += `${partnerHash(partner.hashFormat, address, partner.hmacKey)}\n`;
+    await hashPage(ctx, partner, rows, counts, (_k, hex) => {
+      page += `${hex}\n`;
       counts.rows++;
-    }
+    });
     if (page) yield page;
     after = String(upto);
   }
+  let tail = '';
+  for (const hex of await seedHashes(ctx, partner, from)) {
+    tail += `${hex}\n`;
+    counts.rows++;
+  }
+  if (tail) yield tail;
+  if (startWm !== null) await markHashed(ctx, partner.id, startWm);
+}
+
+async function markHashed(ctx: SuppressionContext, partnerId: string, watermark: string) {
+  await ctx.db.execute(sql`
+    update partners set hashed_upto = greatest(coalesce(hashed_upto, 0), ${watermark}::bigint)
+     where id = ${partnerId}`);
+}
+
+/** The partner's own seeds, hashed (created after `from`, when given). */
+async function seedHashes(ctx: SuppressionContext, partner: PartnerAuth, from: string | null) {
   const seeds = await ctx.db
     .select({ address: schema.partnerSeeds.address })
     .from(schema.partnerSeeds)
     .where(
-      since === null
+      from === null
         ? eq(schema.partnerSeeds.partnerId, partner.id)
         : and(
             eq(schema.partnerSeeds.partnerId, partner.id),
             sql`(extract(epoch from ${schema.partnerSeeds.createdAt}) * 1000000)::bigint > ${from}::bigint`,
           ),
     );
-  let tail = '';
-  for (const s of seeds) {
-    tail += `${partnerHash(partner.hashFormat, s.address, partner.hmacKey)}\n`;
-    counts.rows++;
-  }
-  if (tail) yield tail;
+  return seeds.map((s) => partnerHash(partner.hashFormat, s.address, partner.hmacKey));
 }
 
-/** Scrub: which of the partner's hashes are in its file (their order kept, duplicates once). */
+/**
+ * Makes the partner's stored hashes complete: every subject whose list entry changed since the
+ * last complete pass (minus `overlapMs`, for rows committed late) and that has no hash yet is
+ * hashed from the vault. Before the first file of a partner this is a whole pass over the list.
+ */
+export async function syncPartnerHashes(
+  ctx: SuppressionContext,
+  partner: PartnerAuth,
+  opts: { overlapMs?: number; pageSize?: number } = {},
+): Promise<{ hashed: number; unhashable: number }> {
+  const [p] = rowsOf(
+    await ctx.db.execute(sql`select hashed_upto::text as upto from partners where id = ${partner.id}`),
+  );
+  const startWm = await listWatermark(ctx);
+  const upto = p?.upto === null || p?.upto === undefined ? null : String(p.upto);
+  const from = upto === null ? null : String(BigInt(upto) - BigInt(opts.overlapMs ?? 60_000) * 1000n);
+  const counts = { rows: 0, unhashable: 0 };
+  if (from === null) {
+    for await (const _ of partnerFile(ctx, partner, { pageSize: opts.pageSize ?? 20_000 }, counts)) {
+      // the pass stores the hashes; the lines themselves are not needed
+    }
+    return { hashed: counts.rows, unhashable: counts.unhashable };
+  }
+  // Only subjects written since: their keys, then the same page query over just those keys.
+  const changed = rowsOf(
+    await ctx.db.execute(sql`
+      select distinct s.subject_key from suppression_state s
+       where s.updated_at > to_timestamp(${from}::bigint / 1000000.0) and s.suppressed
+         and s.channel in ('email', 'any') and s.purpose in ('marketing', 'all')
+         and not exists (select 1 from partner_hashes h
+                          where h.partner_id = ${partner.id} and h.subject_key = s.subject_key)`),
+  ).map((r) => String(r.subject_key));
+  const size = opts.pageSize ?? 20_000;
+  for (let i = 0; i < changed.length; i += size) {
+    const rows = rowsOf(await ctx.db.execute(pageQuery(partner, { keys: changed.slice(i, i + size) }, null)));
+    await hashPage(ctx, partner, rows, counts, () => {
+      counts.rows++;
+    });
+  }
+  await markHashed(ctx, partner.id, startWm);
+  return { hashed: counts.rows, unhashable: counts.unhashable };
+}
+
+/**
+ * Scrub: which of the partner's hashes are in its file (their order kept, duplicates once). An
+ * indexed lookup in the partner's stored hashes (after hashing what was suppressed since the last
+ * pass), then the file's own scope rule on just the subjects found.
+ */
 export async function scrubHashes(
   ctx: SuppressionContext,
   partner: PartnerAuth,
   hashes: string[],
+  opts: { overlapMs?: number } = {},
 ): Promise<{ remove: string[]; watermark: string }> {
-  const wanted = new Set(hashes.map((h) => h.toLowerCase()));
+  const watermark = await listWatermark(ctx);
+  await syncPartnerHashes(ctx, partner, opts);
+  const wanted = [...new Set(hashes.map((h) => h.toLowerCase()))];
   const found = new Set<string>();
-  const { watermark } = await fileBasis(ctx, partner.id);
-  for await (const chunk of partnerFile(ctx, partner, {})) {
-    for (const h of chunk.split('\n')) if (h && wanted.has(h)) found.add(h);
+  const matched = rowsOf(
+    await ctx.db.execute(sql`
+      select h.subject_key from partner_hashes h
+       where h.partner_id = ${partner.id}
+         and h.hash in (select decode(x, 'hex') from jsonb_array_elements_text(${JSON.stringify(wanted)}::jsonb) x)`),
+  ).map((r) => String(r.subject_key));
+  if (matched.length > 0) {
+    const rows = rowsOf(await ctx.db.execute(pageQuery(partner, { keys: matched }, null)));
+    await hashPage(ctx, partner, rows, { rows: 0, unhashable: 0 }, (_k, hex) => found.add(hex));
   }
-  return { remove: [...wanted].filter((h) => found.has(h)), watermark };
+  for (const hex of await seedHashes(ctx, partner, null)) found.add(hex);
+  return { remove: wanted.filter((h) => found.has(h)), watermark };
+}
+
+/**
+ * Before an erasure deletes readable copies: every partner's hash of them is stored, so the
+ * subjects stay in partners' files (the opt-out must keep reaching them, CAN-SPAM 7704(a)(4)).
+ */
+export async function keepPartnerHashes(ctx: SuppressionContext, subjectKeys: string[]): Promise<void> {
+  if (!ctx.vault || subjectKeys.length === 0) return;
+  const vault = ctx.vault;
+  const copies = rowsOf(
+    await ctx.db.execute(sql`
+      select subject_key, ciphertext from subject_vault
+       where subject_type = 'email' and key_id = ${vault.keyId}
+         and subject_key in (select jsonb_array_elements_text(${JSON.stringify(subjectKeys)}::jsonb))`),
+  );
+  if (copies.length === 0) return;
+  const all = await ctx.db.select().from(schema.partners);
+  for (const p of all) {
+    const key = p.hmacKey ? Buffer.from(p.hmacKey, 'base64') : null;
+    const pairs = copies.map((c): [string, string] => [
+      String(c.subject_key),
+      partnerHash(
+        p.hashFormat as HashFormat,
+        openAddress(vault.key, String(c.subject_key), String(c.ciphertext)),
+        key,
+      ),
+    ]);
+    await storeHashes(ctx, p.id, pairs);
+  }
 }
 
 export async function recordPartnerAccess(

@@ -265,13 +265,15 @@ export function planEvent(ctx: PlanContext, ev: ListEvent): Plan {
         ...(typeof d.actorName === 'string' ? { actorName: d.actorName } : {}),
         reason: d.reason,
         ...(d.method ? { method: d.method } : {}),
+        ...(d.reasonCode && suppressed ? { imported: true } : {}),
       };
+      const reason: EntryReason = suppressed ? (d.reasonCode ?? 'admin') : 'admin-lift';
       const { subject: _s, ...rest } = d;
       return {
         ...base,
         subjects: [s],
         writes: [
-          w(s.key, d.channel, d.purpose, star(d.topic), suppressed, suppressed ? 'admin' : 'admin-lift', {
+          w(s.key, d.channel, d.purpose, star(d.topic), suppressed, reason, {
             detail,
           }),
         ],

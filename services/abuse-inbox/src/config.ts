@@ -51,6 +51,11 @@ export const AbuseInboxEnv = z.object({
   RECIPIENT_TOKEN_HEADER: z.string().default('X-SP-Recipient-Token'),
   TOKEN_KEYS: keyRing,
   SUBJECT_PEPPERS: keyRing,
+  /** The data keys of sealed events live here (issue 15). */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** Master keys of the per-subject data keys, "kid:base64key,..."; absent: VAULT_KEYS. */
+  EVENT_KEYS: keyRing.optional(),
+  VAULT_KEYS: keyRing.optional(),
   TOPIC_EMAIL_OPTOUT: z.string().default(Topics.emailOptOut),
   TOPIC_COMPLAINT: z.string().default(Topics.complaint),
   TOPIC_BOUNCE: z.string().default(Topics.bounce),
@@ -90,6 +95,11 @@ export interface AbuseInboxConfig {
   subjectPeppers: { currentKeyId: string; keys: Record<string, string> };
   topics: { emailOptOut: string; complaint: string; bounce: string; seedHit: string };
   seedDomain?: string;
+  /** Where the per-subject data keys live and the master keys wrapping them (issue 15). */
+  eventSealing: {
+    databaseUrl: string | undefined;
+    keys: { currentKeyId: string; keys: Record<string, string> } | undefined;
+  };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AbuseInboxConfig {
@@ -124,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recipientTokenHeader: e.RECIPIENT_TOKEN_HEADER.toLowerCase(),
     tokenKeys: e.TOKEN_KEYS,
     subjectPeppers: e.SUBJECT_PEPPERS,
+    eventSealing: { databaseUrl: e.DATABASE_URL, keys: e.EVENT_KEYS ?? e.VAULT_KEYS },
     topics: {
       emailOptOut: e.TOPIC_EMAIL_OPTOUT,
       complaint: e.TOPIC_COMPLAINT,

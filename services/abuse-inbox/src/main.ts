@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createKafkaBus } from '@sp/messaging';
 import { createLogger, createMetrics, startOpsServer } from '@sp/observability';
+import { openSealedBus } from '@sp/runtime';
 import { createAbuseInbox } from './app';
 import { loadConfig } from './config';
 import { inboxDepsFrom } from './inbox';
@@ -9,7 +10,16 @@ import { inboxDepsFrom } from './inbox';
 const config = loadConfig();
 const logger = createLogger({ service: 'abuse-inbox', level: config.logLevel });
 const metrics = createMetrics('abuse-inbox');
-const bus = createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+// Identifiers leave the inbox sealed with their subjects' data keys (issue 15).
+const sealed = await openSealedBus(
+  createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }),
+  {
+    databaseUrl: config.eventSealing.databaseUrl,
+    eventKeys: config.eventSealing.keys,
+    peppers: config.subjectPeppers,
+  },
+);
+const bus = sealed.bus;
 const inbox = createAbuseInbox(
   { ...inboxDepsFrom(config, bus, logger), metrics },
   config.smtp.tlsKeyFile && config.smtp.tlsCertFile
@@ -30,7 +40,7 @@ async function stop(signal: string) {
   stopping = true;
   logger.info({ signal }, 'abuse-inbox stopping');
   await inbox.close();
-  await bus.close();
+  await sealed.close();
   await ops.close();
   process.exit(0);
 }

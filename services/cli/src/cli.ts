@@ -41,6 +41,8 @@ commands:
            the ledger keeps the method, the agent and the time)
   lift     same flags as add
   history  <subject>
+  erase    <subject> [--request-id ID] [--reason TEXT] [--actor NAME]
+           (CCPA deletion: drops the readable address and every sealed copy; the opt-outs stay by key)
   import   FILE [--format csv|ndjson] [--actor NAME] [--batch-lines N] [--concurrency N]
            CSV lines: identifier,channel,purpose,topic,reason; NDJSON: {"email":...,"reason":...}
   export   [--format csv|ndjson] [--channel C] [--purpose P] [--out FILE]
@@ -86,6 +88,7 @@ const OPTIONS = {
   gzip: { type: 'boolean', default: false },
   method: { type: 'string' },
   agent: { type: 'string' },
+  'request-id': { type: 'string' },
 } as const;
 
 const METHODS = ['phone', 'email', 'letter', 'in-person'] as const;
@@ -263,6 +266,31 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
             line(io, `  ${e.occurredAt}  ${e.type}  ${e.source}  ${scopes}${who}`);
           }
         });
+        return EXIT.ok;
+      }
+      case 'erase': {
+        noExtra();
+        const body = {
+          ...subject(v),
+          actor,
+          ...(v['request-id'] ? { requestId: v['request-id'] } : {}),
+          ...(v.reason ? { reason: v.reason } : {}),
+        };
+        const r = await client.json<{
+          requestId: string;
+          eventId: string;
+          subjectKey: string;
+          vaultCopiesDeleted: number;
+          dataKeysShredded: number;
+        }>('POST', '/v1/erasures', body);
+        out(r, () =>
+          line(
+            io,
+            `erased ${r.subjectKey} (request ${r.requestId}, event ${r.eventId}): ` +
+              `${r.vaultCopiesDeleted} readable cop${r.vaultCopiesDeleted === 1 ? 'y' : 'ies'} deleted, ` +
+              `${r.dataKeysShredded} data key${r.dataKeysShredded === 1 ? '' : 's'} shredded; still suppressed by key`,
+          ),
+        );
         return EXIT.ok;
       }
       case 'import': {

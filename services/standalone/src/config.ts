@@ -30,6 +30,8 @@ export const StandaloneEnv = z.object({
   SMS_KEYWORDS_FILE: SmsKeywordsFile,
   TOKEN_KEYS: z.string().optional(),
   SUBJECT_PEPPERS: z.string().optional(),
+  VAULT_KEYS: z.string().optional(),
+  /** Former name of VAULT_KEYS, still read. */
   VAULT_KEY: z.string().optional(),
   DNS_API_TOKEN: z.string().optional(),
   PUBLIC_BASE_URL: z.url().optional(),
@@ -106,7 +108,7 @@ function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
     twilioAuthToken: e.TWILIO_AUTH_TOKEN ?? generated.twilioAuthToken,
     tokenKeys: e.TOKEN_KEYS ?? generated.tokenKeys,
     subjectPeppers: e.SUBJECT_PEPPERS ?? generated.subjectPeppers,
-    vaultKey: e.VAULT_KEY ?? generated.vaultKey,
+    vaultKey: e.VAULT_KEYS ?? e.VAULT_KEY ?? generated.vaultKey,
     dnsApiToken: e.DNS_API_TOKEN ?? generated.dnsApiToken,
     payloadKeys: generated.payloadKeys,
     twilioAccountSid: e.TWILIO_ACCOUNT_SID ?? generated.twilioAccountSid,

@@ -30,6 +30,7 @@ import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
 import type { StandaloneConfig } from './config';
 import { freePort } from './ports';
+import { sendApiDeps } from './send';
 
 export interface RunningSystem {
   urls: { edge: string; api: string; smtp: string; ses: string; twilio: string };
@@ -69,6 +70,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       list: {
         peppers,
         vaultKeys: { currentKeyId: vaultKid, keys: { [vaultKid]: vaultKey } },
+        // The vault's key also wraps the per-subject data keys of sealed events (issue 15).
+        eventKeys: { currentKeyId: vaultKid, keys: { [vaultKid]: vaultKey } },
         defaultRegion: 'US',
         revokeAllSms: true,
       },
@@ -151,15 +154,16 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       ...cfblDomainOf(cfg.abuseRecipients),
     });
     const emailTransport = createSesTransport(emailConfig.ses);
+    const emailTemplates = loadTemplates(emailConfig.templatesDirs);
     const emailSender = createEmailSender({
-      bus,
+      bus: res.bus,
       log: db.db,
       list: res.list,
       ...(listView ? { checker: listView.view } : {}),
       keyer: res.keyer,
       sealer,
       transport: emailTransport,
-      templates: loadTemplates(emailConfig.templatesDirs),
+      templates: emailTemplates,
       box: createPayloadBox(emailConfig.payloadKeys),
       settings: emailConfig.settings,
       logger: logger.child({ component: 'email-sender' }),
@@ -177,14 +181,15 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       TWILIO_API_BASE_URL: twilio.url,
       TWILIO_FROM: cfg.smsFrom,
     });
+    const smsTemplates = loadTemplates(smsConfig.templatesDirs);
     const smsSender = createSmsSender({
-      bus,
+      bus: res.bus,
       log: db.db,
       list: res.list,
       ...(listView ? { checker: listView.view } : {}),
       keyer: res.keyer,
       transport: createTwilioTransport(smsConfig.twilio),
-      templates: loadTemplates(smsConfig.templatesDirs),
+      templates: smsTemplates,
       box: createPayloadBox(smsConfig.payloadKeys),
       settings: smsConfig.settings,
       logger: logger.child({ component: 'sms-sender' }),
@@ -203,7 +208,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       DNS_API_TOKEN: cfg.secrets.dnsApiToken,
     });
     const edge = buildEdge({
-      bus,
+      bus: res.bus,
       sealer,
       keyer: res.keyer,
       config: edgeConfig,
@@ -219,8 +224,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       PORT: String(cfg.ports.api),
       DATABASE_URL: cfg.databaseUrl ?? `pglite://${join(cfg.dataDir, 'pglite')}`,
       // Named: the ledger records "operator" for the writes made with it (issue 15).
-      API_TOKENS: `operator=${cfg.secrets.apiToken}:check+admin`,
-      VAULT_KEY: cfg.secrets.vaultKey,
+      API_TOKENS: `operator=${cfg.secrets.apiToken}:check+admin+send`,
+      VAULT_KEYS: cfg.secrets.vaultKey,
       PROOF_SIGNING_KEY: cfg.secrets.proofSigningKey,
     });
     const api = buildApi({
@@ -229,6 +234,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       config: apiConfig,
       logger: logger.child({ component: 'api' }),
       ...(listView ? { view: listView.view } : {}),
+      // The send API (issue 14) puts requests on this bus, refusing what the senders could not send.
+      send: sendApiDeps(bus, res.keyer, { email: emailTemplates, sms: smsTemplates }),
     });
     await api.listen({ host: cfg.host, port: cfg.ports.api });
     stoppers.push(() => api.close());
@@ -243,7 +250,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       HELD_DIR: join(cfg.dataDir, 'held'),
     });
     const inbox = createAbuseInbox({
-      bus,
+      bus: res.bus,
       keyer: res.keyer,
       sealer,
       config: inboxConfig,

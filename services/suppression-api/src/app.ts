@@ -14,6 +14,7 @@ import {
   checkMany,
   createPartner,
   EXPORT_RECORD_TYPE,
+  erase,
   fileBasis,
   history,
   isStale,
@@ -42,13 +43,17 @@ import { ccpaMetrics } from './ccpa';
 import { type ApiConfig, type Scope, unnamedTokenName } from './config';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
+import { liftEntries } from './lift';
+import type { SendDeps } from './messages';
+import { registerMessageRoutes } from './messages-routes';
 import { buildOpenApi } from './openapi';
 import { buildProof, personZones } from './proof';
 import { renderProofHtml } from './proof-html';
 import { decodeCursor, iterateEntries, listEntries, stats } from './queries';
-import { EXPORT_CSV_COLUMNS, type ListedEntry, MAX_BATCH } from './schemas';
+import { EXPORT_CSV_COLUMNS, LiftRequest, type ListedEntry, MAX_BATCH, MAX_LIFT_BATCH } from './schemas';
 import { type RouteSpec, routes } from './spec';
 import { subjectOf } from './subject';
+import { registerWebhookRoutes } from './webhook-routes';
 
 export interface ApiDeps {
   ctx: SuppressionContext;
@@ -62,6 +67,8 @@ export interface ApiDeps {
    * from PostgreSQL when it is not (never from a stale view).
    */
   view?: ListChecker & { fresh(): boolean };
+  /** The bus to the senders, for the send API (without it the send routes answer 503). */
+  send?: SendDeps;
 }
 
 declare module 'fastify' {
@@ -78,10 +85,17 @@ declare module 'fastify' {
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 type Handler<R extends RouteSpec> = (
-  input: { query: Infer<R['query']>; body: R['body'] extends object ? unknown : undefined },
+  input: {
+    query: Infer<R['query']>;
+    params: Infer<R['params']>;
+    body: R['body'] extends object ? unknown : undefined;
+  },
   req: FastifyRequest,
   reply: FastifyReply,
 ) => Promise<unknown>;
+
+/** Registers one route of the table with its handler (route files outside app.ts get this). */
+export type Register = <R extends RouteSpec>(spec: R, handler: Handler<R>) => void;
 
 const nameOfToken = (config: ApiConfig, token: string) =>
   config.tokenNames?.get(token) ?? unnamedTokenName(token);
@@ -209,7 +223,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
           if (!r.success) throw badRequest(r.error.issues, 'query');
           query = r.data;
         }
-        return handler({ query, body: req.body } as Parameters<Handler<R>>[0], req, reply);
+        let params: unknown;
+        if (spec.params) {
+          const r = spec.params.safeParse(req.params ?? {});
+          if (!r.success) throw badRequest(r.error.issues, 'path');
+          params = r.data;
+        }
+        return handler({ query, params, body: req.body } as Parameters<Handler<R>>[0], req, reply);
       },
     });
   }
@@ -265,16 +285,76 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   register(routes.liftEntry, async ({ body }, req, reply) => {
-    const e = parseBody(routes.liftEntry.body['application/json'], body);
+    const lifts = (body as { lifts?: unknown } | null)?.lifts;
+    if (lifts !== undefined) {
+      if (!Array.isArray(lifts) || lifts.length === 0)
+        throw new HttpError(400, 'invalid_request', 'body.lifts: expected an array of 1 or more lifts');
+      if (lifts.length > MAX_LIFT_BATCH)
+        throw new HttpError(
+          413,
+          'too_large',
+          `at most ${MAX_LIFT_BATCH} lifts per call, got ${lifts.length}`,
+        );
+      const items = lifts.map((l, index) => {
+        const r = LiftRequest.safeParse(l);
+        return r.success
+          ? { index, request: r.data }
+          : { index, error: badRequest(r.error.issues, `body.lifts.${index}`).message };
+      });
+      const { results } = await liftEntries(ctx, items, clock(), adminEvidence(req));
+      return { lifted: results.filter((r) => r.status === 'lifted').length, results };
+    }
+    const request = parseBody(LiftRequest, body);
+    const { results, changes } = await liftEntries(ctx, [{ index: 0, request }], clock(), adminEvidence(req));
+    const r = results[0]!;
+    if (r.status === 'not_suppressed' || r.status === 'consent_required')
+      throw new HttpError(409, r.status, r.message ?? r.status);
+    if (r.status === 'invalid') throw new HttpError(400, 'invalid_request', r.message ?? 'invalid subject');
     reply.code(201);
-    return adminAction(ctx, 'lift', e, clock(), adminEvidence(req, e));
+    return {
+      eventId: r.eventId!,
+      action: 'lift',
+      subjectKey: r.subjectKey!,
+      applied: true,
+      changes: changes
+        .filter((c) => c.eventId === r.eventId)
+        .map((c) => ({
+          channel: c.channel,
+          purpose: c.purpose,
+          topic: c.topic,
+          suppressed: c.suppressed,
+          reason: c.reason,
+        })),
+    };
+  });
+
+  register(routes.erase, async ({ body }, req) => {
+    const e = parseBody(routes.erase.body['application/json'], body);
+    // Who: the token's identity; the body's actor (a person's name) is kept beside it.
+    const who = callerOf(req).name;
+    return erase(ctx, {
+      subject: subjectOf(e),
+      requestId: e.requestId ?? randomUUID(),
+      actor: e.actor && e.actor !== who ? `${who} (${e.actor})` : who,
+      reason: e.reason,
+      evidence: adminEvidence(req, e),
+    });
   });
 
   register(routes.listEntries, async ({ query }, req) => {
     const cursor = query.cursor ? decodeCursor(query.cursor) : null;
     if (query.cursor && !cursor)
       throw new HttpError(400, 'invalid_request', 'query.cursor: not a cursor of this API');
-    return listEntries(ctx.db, { ...query, cursor, reveal: reveal(req) });
+    const { email, phone, id, idType, ...filters } = query;
+    // A lookup by address: every key the address has (one per pepper while peppers rotate).
+    const subjectKeys =
+      (email ?? phone ?? id)
+        ? (() => {
+            const s = subjectOf({ email, phone, id, idType });
+            return ctx.keyer.keysOf(toSubject(s.type, s.value, { defaultRegion: ctx.defaultRegion }));
+          })()
+        : undefined;
+    return listEntries(ctx.db, { ...filters, cursor, subjectKeys, reveal: reveal(req) });
   });
 
   register(routes.history, async ({ query }) => {
@@ -289,13 +369,27 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     }
     const contentType = String(req.headers['content-type'] ?? '');
     const format = query.format ?? (contentType.includes('ndjson') ? 'ndjson' : 'csv');
+    const topics = Object.fromEntries(
+      (query.topics ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => p.split('=').map((x) => x.trim()) as [string, string]),
+    );
     return importText(ctx, body, {
       format,
       firstLine: query.firstLine,
       actor: query.actor,
+      file: query.file,
+      dryRun: query.dryRun === 'true' || query.dryRun === '1',
       by: callerOf(req).name,
       batchSize: config.importBatchSize,
       now: clock(),
+      formatOptions: {
+        topics,
+        ...(query.group ? { group: query.group } : {}),
+        ...(query.stream ? { stream: query.stream } : {}),
+        ...(query.audience ? { audience: query.audience } : {}),
+      },
     });
   });
 
@@ -411,7 +505,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   register(routes.createPartner, async ({ body }, _req, reply) => {
     const b = parseBody(routes.createPartner.body['application/json'], body);
-    if (!ctx.vault) throw new HttpError(503, 'unavailable', 'partner files need VAULT_KEY');
+    if (!ctx.vault) throw new HttpError(503, 'unavailable', 'partner files need VAULT_KEYS');
     const made = await createPartner(ctx, { ...b, seedDomain: pc.seedDomain, seedKeys: config.tokenKeys });
     reply.code(201);
     return { ...made, partner: partnerOut(made.partner) };
@@ -540,6 +634,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     };
   });
 
+  registerWebhookRoutes({ register, parseBody, ctx });
+
   // Proof reports (issue 15): signed with PROOF_SIGNING_KEY, or a key made for this process.
   const signer = createProofSigner(
     config.proofKey ?? { keyId: `ephemeral-${randomUUID()}`, seed: randomBytes(32) },
@@ -589,6 +685,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply.type('text/plain; version=0.0.4');
     return metrics.registry.metrics();
   });
+
+  registerMessageRoutes(register, { ctx, send: deps.send, clock });
 
   const document = buildOpenApi();
   register(routes.openapi, async () => document);

@@ -4,14 +4,15 @@ import { csv, flag, keyRing, parseEnv, port } from '@sp/config';
 import { z } from 'zod';
 
 /** `partner` tokens are not in API_TOKENS: each partner's own token, issued by POST /v1/partners. */
-export type Scope = 'check' | 'admin' | 'partner';
+export type Scope = 'check' | 'admin' | 'send' | 'partner';
 
 /**
  * API_TOKENS: comma-separated `[name=]token:scope[+scope]` entries, e.g.
  * `API_TOKENS="sender=s3nder-token-0123456789:check,ops-anna=ops-token-0123456789:check+admin"`.
  * Scopes: `check` (check, batch check, unsubscribe links, listing keys, stats) and `admin`
  * (add/lift, import, export, history, proof, readable addresses in the listing). `admin` does not
- * imply `check`; give both when a token needs both. Tokens are at least 16 characters.
+ * imply `check`; give both when a token needs both. `send` posts messages to the senders (issue 14)
+ * and reads their outcomes. Tokens are at least 16 characters.
  * The name is the token's identity: every admin write records it in the ledger (a body's `actor`
  * may add a person's name, never replace it). A token without a name (the older `token:scopes`
  * form, still accepted) is named `token-<first 8 hex of its SHA-256>`.
@@ -43,11 +44,15 @@ export const apiTokens = z.string().transform((s, ctx): ApiTokens => {
     const i = entry.lastIndexOf(':');
     const token = i > 0 ? entry.slice(0, i) : '';
     const scopes = i > 0 ? entry.slice(i + 1).split('+') : [];
-    if (token.length < 16 || scopes.length === 0 || scopes.some((x) => x !== 'check' && x !== 'admin')) {
+    if (
+      token.length < 16 ||
+      scopes.length === 0 ||
+      scopes.some((x) => x !== 'check' && x !== 'admin' && x !== 'send')
+    ) {
       ctx.addIssue({
         code: 'custom',
         message:
-          'expected "[name=]token:check[+admin],..." with tokens of 16+ characters and scopes check|admin',
+          'expected "[name=]token:check[+admin][+send],..." with tokens of 16+ characters and scopes check|admin|send',
       });
       return z.NEVER;
     }
@@ -106,14 +111,23 @@ export const ApiEnv = z.object({
   SUBJECT_PEPPERS: keyRing,
   /** Sealed-token keys "kid:secret,...", the first one seals (unsubscribe links). */
   TOKEN_KEYS: keyRing,
-  /** Optional: lets admins see readable addresses in the listing and the export. */
+  /**
+   * Optional: lets admins see readable addresses in the listing and the export. "kid:<base64 of
+   * 32 bytes>[,…]", the same setting as every other service's (the first key is current).
+   */
+  VAULT_KEYS: z
+    .string()
+    .transform((s) => s.split(',')[0]!.trim())
+    .pipe(vaultKey)
+    .optional(),
+  /** The API's former name for VAULT_KEYS, still read when VAULT_KEYS is unset. */
   VAULT_KEY: vaultKey.optional(),
   DEFAULT_REGION: z.string().length(2).default('US'),
   /** The edge's public URL: unsubscribe links are PUBLIC_BASE_URL/u/<token>. */
   PUBLIC_BASE_URL: z.url(),
   /** mailto unsubscribe addresses are unsubscribe+<token>@UNSUBSCRIBE_DOMAIN (the abuse inbox). */
   UNSUBSCRIBE_DOMAIN: z.string().min(3),
-  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
   /** Largest import body in bytes (the CLI sends files in batches well below it). */
   IMPORT_BODY_LIMIT: z.coerce
     .number()
@@ -171,6 +185,8 @@ export interface ApiConfig {
     scrubPerMinute: number;
     deltaOverlapMs: number;
   };
+  /** Set with KAFKA_BROKERS: the send API publishes send requests there (issue 14). */
+  kafka?: { brokers: string[]; clientId: string };
   /** Set when checks should come from the local list view (Kafka configured and LIST_VIEW on). */
   listView?: { brokers: string[]; clientId: string; enabled: true; maxLagMs: number; topic: string };
 }
@@ -189,7 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.PROOF_SIGNING_KEY ? { proofKey: e.PROOF_SIGNING_KEY } : {}),
     subjectPeppers: e.SUBJECT_PEPPERS,
     tokenKeys: e.TOKEN_KEYS,
-    ...(e.VAULT_KEY ? { vault: e.VAULT_KEY } : {}),
+    ...((e.VAULT_KEYS ?? e.VAULT_KEY) ? { vault: e.VAULT_KEYS ?? e.VAULT_KEY } : {}),
     defaultRegion: e.DEFAULT_REGION,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     unsubscribeDomain: e.UNSUBSCRIBE_DOMAIN,
@@ -203,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       scrubPerMinute: e.PARTNER_SCRUB_PER_MINUTE,
       deltaOverlapMs: e.PARTNER_DELTA_OVERLAP_MS,
     },
+    ...(e.KAFKA_BROKERS ? { kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID } } : {}),
     ...(e.KAFKA_BROKERS && e.LIST_VIEW
       ? {
           listView: {
@@ -215,4 +232,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : {}),
   };
+}
+
+const MigrateEnv = z.object({ DATABASE_URL: z.string().min(1), LOG_LEVEL: z.string().default('info') });
+
+/** The one-shot migration entry's settings (src/migrate.ts): the database and the log level. */
+export function loadMigrateConfig(env: Record<string, string | undefined> = process.env) {
+  const e = parseEnv(MigrateEnv, env);
+  return { databaseUrl: e.DATABASE_URL, logLevel: e.LOG_LEVEL };
 }

@@ -30,6 +30,7 @@ const EVENT_TITLES: Record<string, string> = {
   'email.bounce.v1': 'Bounce',
   'suppression.admin.v1': 'Operator action',
   'suppression.salvage.v1': 'Salvaged opt-out',
+  'privacy.erasure.v1': 'Erasure: readable copies deleted (the opt-outs stay)',
 };
 
 /** Evidence fields worth naming in a report (the rest stay in `evidence` as recorded). */

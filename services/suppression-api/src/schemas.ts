@@ -1,6 +1,7 @@
 // The wire formats of the API: every request is parsed with these (safeParse at the edge) and the
 // OpenAPI document is generated from the same schemas (z.toJSONSchema), so the two cannot drift.
-import { AdminRequestMethod, CheckReason as ContractCheckReason } from '@sp/contracts';
+import { AdminRequestMethod, CheckReason as ContractCheckReason, ImportedReason } from '@sp/contracts';
+import { IMPORT_FORMATS } from '@sp/importers';
 import { z } from 'zod';
 
 export const MAX_BATCH = 10_000;
@@ -94,6 +95,61 @@ export const EntryRequest = z
   .refine(oneSubject, oneSubjectMessage);
 export type EntryRequest = z.infer<typeof EntryRequest>;
 
+const liftFields = {
+  ...subjectFields,
+  channel: ScopeChannel,
+  purpose: Purpose,
+  topic: z.string().min(1).max(200).default('*'),
+  actor: z.string().min(1).max(200).describe('Who asks (a person or a tool), kept in the ledger.'),
+  reason: z.string().min(1).max(2000).describe('Why, kept in the ledger.'),
+  method: AdminRequestMethod.optional(),
+  consentRef: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe(
+      "Proof that the person consented again (e.g. a double opt-in confirmation id). Required to lift the person's " +
+        'own opt-out (email opt-out, SMS STOP, spam complaint, Do-Not-Sell) unless `force` is true.',
+    ),
+  force: z
+    .boolean()
+    .optional()
+    .describe(
+      "Lift the person's own opt-out without a consentRef; `reason` says why. Recorded in the ledger.",
+    ),
+};
+
+/** One lift: an entry request plus the proof of consent (or force) a person's own opt-out needs. */
+export const LiftRequest = z.object(liftFields).refine(oneSubject, oneSubjectMessage);
+export type LiftRequest = z.infer<typeof LiftRequest>;
+
+export const MAX_LIFT_BATCH = 1_000;
+export const BulkLiftRequest = z.object({
+  lifts: z.array(z.object(liftFields)).min(1).max(MAX_LIFT_BATCH),
+});
+
+export const LiftStatus = z.enum(['lifted', 'not_suppressed', 'consent_required', 'not_newer', 'invalid']);
+export const LiftResult = z.object({
+  index: z.number().int(),
+  status: LiftStatus.describe(
+    'lifted: recorded; not_suppressed: nothing to lift, nothing written; consent_required: a person’s own ' +
+      'opt-out needs consentRef or force, nothing written; not_newer: a newer entry decides the scope; ' +
+      'invalid: the subject does not parse.',
+  ),
+  subjectKey: z.string().nullable(),
+  eventId: z.string().nullable(),
+  /** The reason of the entry found (what would have been lifted). */
+  entryReason: z.string().nullable(),
+  message: z.string().optional(),
+});
+export type LiftResult = z.infer<typeof LiftResult>;
+export const BulkLiftResponse = z.object({
+  lifted: z.number().int(),
+  results: z.array(LiftResult),
+});
+export type BulkLiftResponse = z.infer<typeof BulkLiftResponse>;
+
 export const EntryChange = z.object({
   channel: z.string(),
   purpose: z.string(),
@@ -112,6 +168,37 @@ export const EntryResponse = z.object({
   changes: z.array(EntryChange),
 });
 export type EntryResponse = z.infer<typeof EntryResponse>;
+
+/** POST /v1/erasures (issue 15): erase one person's readable address, keep the opt-outs by key. */
+export const ErasureRequest = z
+  .object({
+    ...subjectFields,
+    requestId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        "The request's id (a ticket number); repeating it records the erasure once. Default: a new uuid.",
+      ),
+    actor: z.string().min(1).max(200).describe('Who asks, kept in the ledger.'),
+    reason: z.string().min(1).max(2000).optional().describe('Why (e.g. "CCPA deletion request").'),
+  })
+  .refine(oneSubject, oneSubjectMessage);
+export type ErasureRequest = z.infer<typeof ErasureRequest>;
+
+export const ErasureResponse = z.object({
+  requestId: z.string(),
+  eventId: z.string().describe('The ledger event recording the erasure (no address in it).'),
+  recorded: z.boolean().describe('False when this request id had been recorded before.'),
+  subjectKey: z.string(),
+  vaultCopiesDeleted: z.number().int(),
+  dataKeysShredded: z
+    .number()
+    .int()
+    .describe('Per-subject data keys dropped: sealed copies in Kafka and dead letters no longer open.'),
+});
+export type ErasureResponse = z.infer<typeof ErasureResponse>;
 
 export const SubjectQuery = z
   .object({
@@ -148,12 +235,50 @@ export const HistoryResponse = z.object({
 });
 export type HistoryResponse = z.infer<typeof HistoryResponse>;
 
-export const EntriesQuery = z.object({
-  cursor: z.string().min(1).optional().describe('`nextCursor` of the previous page.'),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
-  channel: ScopeChannel.optional(),
-  purpose: Purpose.optional(),
-});
+const isoTime = z.iso
+  .datetime({ offset: true })
+  .describe('An ISO-8601 date-time with a zone, e.g. 2026-11-01T00:00:00Z.');
+
+/** Unknown parameters are a 400 (a misspelt filter must not silently list everything). */
+export const EntriesQuery = z
+  .strictObject({
+    cursor: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('`nextCursor` of the previous page (same filters and order).'),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+    channel: ScopeChannel.optional(),
+    purpose: Purpose.optional(),
+    reason: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('e.g. email-optout, sms-stop, do-not-sell, complaint, hard-bounce, admin.'),
+    source: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The producer of the event, e.g. edge, abuse-inbox.'),
+    topic: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("A newsletter name, or '*' for entries on every topic."),
+    since: isoTime.optional().describe('Only entries that took effect at or after this time.'),
+    until: isoTime.optional().describe('Only entries that took effect before this time.'),
+    order: z.enum(['newest', 'oldest']).default('newest').describe('By when the entry took effect.'),
+    email: subjectFields.email,
+    phone: subjectFields.phone,
+    id: subjectFields.id,
+    idType: subjectFields.idType,
+  })
+  .refine((v) => [v.email, v.phone, v.id].filter((x) => x !== undefined).length <= 1, {
+    message: 'give at most one of email, phone or id',
+  });
 export type EntriesQuery = z.infer<typeof EntriesQuery>;
 
 export const ListedEntry = z.object({
@@ -180,9 +305,14 @@ export type EntriesResponse = z.infer<typeof EntriesResponse>;
 
 export const ImportFormat = z.enum(['csv', 'ndjson']);
 
+/** What `POST /v1/import` reads: our CSV and NDJSON, and each provider's export (@sp/importers). */
+export const ImportBodyFormat = z.enum(['ndjson', ...IMPORT_FORMATS]);
+export type ImportBodyFormat = z.infer<typeof ImportBodyFormat>;
+
 export const ImportQuery = z.object({
-  format: ImportFormat.optional().describe(
-    'Default: from the Content-Type (text/csv or application/x-ndjson).',
+  format: ImportBodyFormat.optional().describe(
+    'Default: from the Content-Type (text/csv or application/x-ndjson). A provider format reads that ' +
+      "provider's export as it is downloaded (see docs/import.md).",
   ),
   firstLine: z.coerce
     .number()
@@ -193,6 +323,20 @@ export const ImportQuery = z.object({
       'Line number of the body’s first line in the whole file (for reports of files sent in batches).',
     ),
   actor: z.string().min(1).max(200).default('import'),
+  file: z.string().min(1).max(300).default('upload').describe('The file name kept as ledger evidence.'),
+  dryRun: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .describe('Validate and count (new entries and duplicates) without writing anything.'),
+  group: z.string().min(1).max(200).optional().describe('SendGrid: the ASM group of a per-group export.'),
+  stream: z.string().min(1).max(200).optional().describe('Postmark: the message stream of the dump.'),
+  audience: z.string().min(1).max(200).optional().describe('Mailchimp: the audience, as a topic.'),
+  topics: z
+    .string()
+    .max(4000)
+    .regex(/^([^=,]+=[^=,]+)(,[^=,]+=[^=,]+)*$/)
+    .optional()
+    .describe('Provider group/stream/tag/audience -> our topic, as "name=topic,name=topic".'),
 });
 export type ImportQuery = z.infer<typeof ImportQuery>;
 
@@ -204,6 +348,14 @@ export const ImportRecord = z
     purpose: Purpose.optional(),
     topic: z.string().min(1).max(200).optional(),
     reason: z.string().min(1).max(2000),
+    reasonCode: ImportedReason.optional().describe(
+      "The provider's kind of entry (the CLI sets it from a provider export); default admin.",
+    ),
+    occurredAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('When the provider recorded it; default the time of the import.'),
+    line: z.number().int().min(1).optional().describe('The line in the original file (the CLI sets it).'),
   })
   .refine(oneSubject, oneSubjectMessage);
 export type ImportRecord = z.infer<typeof ImportRecord>;
@@ -217,8 +369,10 @@ export const ImportReport = z.object({
   /** Entries the list already had from an earlier import, or repeated in this one. */
   duplicates: z.number().int(),
   rejected: z.number().int(),
-  /** Blank lines, # comments and a CSV header. */
+  /** Blank lines, # comments, a CSV header, and rows that are not suppressions (a Twilio log's other messages). */
   skipped: z.number().int(),
+  /** Nothing was written (dryRun): `accepted` counts what would be new. */
+  dryRun: z.boolean().optional(),
   rejections: z.array(z.object({ line: z.number().int(), reason: z.string() })),
   /** True when more than MAX_REPORTED_REJECTIONS lines were rejected and only the first are listed. */
   rejectionsTruncated: z.boolean(),

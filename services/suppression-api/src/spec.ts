@@ -1,7 +1,8 @@
 // The route table: method, path, scope, input and output schemas of every route. app.ts registers
 // exactly these routes and openapi.ts documents exactly these, from the same zod schemas.
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Scope } from './config';
+import { messageRoutes } from './messages-spec';
 import * as S from './schemas';
 
 export interface ResponseSpec {
@@ -19,6 +20,8 @@ export interface RouteSpec {
   summary: string;
   description?: string;
   query?: z.ZodType;
+  /** Path parameters (`:name` in the url). */
+  params?: z.ZodType;
   /** media type -> schema (text bodies are documented as strings). */
   body?: Record<string, z.ZodType>;
   bodyLimit?: number;
@@ -81,10 +84,24 @@ export const routes = {
     method: 'POST',
     url: '/v1/entries/lift',
     scope: 'admin',
-    summary: 'Lift a suppression in one scope (an admin action, recorded in the ledger)',
-    description: 'Lifts only when newer than the entry it lifts (the newest event decides a scope).',
-    body: json(S.EntryRequest),
-    responses: { 201: { description: 'Recorded.', content: json(S.EntryResponse) } },
+    summary: `Lift a suppression in one scope, or up to ${S.MAX_LIFT_BATCH} (\`{"lifts": [...]}\`), each with its own result`,
+    description:
+      'An admin event in the ledger, applied only when newer than the entry it lifts. Nothing is written for a ' +
+      "scope that is not suppressed, nor for the person's own opt-out (email opt-out, SMS STOP, spam complaint, " +
+      'Do-Not-Sell) without `consentRef` (their proof of consent, e.g. a double opt-in confirmation id) or ' +
+      '`force: true` with the reason. One lift: 201, or 409 with error `not_suppressed` / `consent_required`. ' +
+      `A batch (\`lifts\`, at most ${S.MAX_LIFT_BATCH}, more: 413): 200 with one result per lift, in order.`,
+    body: json(z.union([S.LiftRequest, S.BulkLiftRequest])),
+    bodyLimit: 4 * 1024 * 1024,
+    responses: {
+      201: { description: 'One lift, recorded.', content: json(S.EntryResponse) },
+      200: { description: 'A batch: one result per lift.', content: json(S.BulkLiftResponse) },
+      409: {
+        description: "One lift: not suppressed, or the person's own opt-out without consentRef or force.",
+        content: json(S.ErrorBody),
+      },
+      413: { description: `More than ${S.MAX_LIFT_BATCH} lifts.`, content: json(S.ErrorBody) },
+    },
   }),
   listEntries: spec({
     operationId: 'listEntries',
@@ -106,6 +123,20 @@ export const routes = {
     summary: 'The audit trail of one subject (every event of the ledger, oldest first)',
     query: S.SubjectQuery,
     responses: { 200: { description: 'The trail.', content: json(S.HistoryResponse) } },
+  }),
+  erase: spec({
+    operationId: 'erase',
+    method: 'POST',
+    url: '/v1/erasures',
+    scope: 'admin',
+    summary: "Erase a person's address: the readable copy and every sealed copy; the opt-outs stay",
+    description:
+      "Deletes the readable copy from the vault and drops the subject's data key, so every event and " +
+      'dead letter sealed with it can no longer be opened (crypto-shredding). Records a ' +
+      "'privacy.erasure.v1' event in the ledger (request id and actor, no address). The list entries are " +
+      'kept by key: the person stays suppressed, and a later opt-out of the same address lands on the same key.',
+    body: json(S.ErasureRequest),
+    responses: { 200: { description: 'Erased.', content: json(S.ErasureResponse) } },
   }),
   importEntries: spec({
     operationId: 'importEntries',
@@ -328,6 +359,7 @@ export const routes = {
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1.', content: json(S.AnyObject) } },
   }),
+  ...messageRoutes,
 } as const;
 
 export type Routes = typeof routes;

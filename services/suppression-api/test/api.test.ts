@@ -386,6 +386,7 @@ describe('import over HTTP', () => {
     ].join('\n');
     const r = await api.call('POST', '/v1/import?actor=tester', { token: api.tokens.admin, text: csv });
     expect(r.status).toBe(200);
+    // A quote never closed is reported on its line; reading goes on with the next line.
     expect(r.body).toMatchObject({ lines: 9, accepted: 3, duplicates: 1, rejected: 3, skipped: 2 });
     expect(r.body.rejections.map((x: { line: number }) => x.line)).toEqual([3, 7, 8]);
     expect(r.body.rejections[1].reason).toContain("unknown channel 'fax'");

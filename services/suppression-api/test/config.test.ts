@@ -12,6 +12,19 @@ const base = {
 };
 
 describe('config', () => {
+  it('reads the vault key from VAULT_KEYS, the name every service uses, and still from VAULT_KEY', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const old = Buffer.alloc(32, 9).toString('base64');
+    const tokens = { API_TOKENS: 'ops-token-0123456789:admin' };
+    expect(loadConfig({ ...base, ...tokens, VAULT_KEYS: `v2:${key},v1:${old}` }).vault).toEqual({
+      keyId: 'v2',
+      key: Buffer.alloc(32, 7),
+    });
+    expect(loadConfig({ ...base, ...tokens, VAULT_KEY: `v1:${old}` }).vault?.keyId).toBe('v1');
+    expect(loadConfig({ ...base, ...tokens }).vault).toBeUndefined();
+    expect(() => loadConfig({ ...base, ...tokens, VAULT_KEYS: 'v1:short' })).toThrow(ConfigError);
+  });
+
   it('parses tokens with their scopes', () => {
     const c = loadConfig({
       ...base,

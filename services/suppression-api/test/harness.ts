@@ -13,6 +13,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../src/app';
 import { type ApiConfig, loadConfig } from '../src/config';
+import type { SendDeps } from '../src/messages';
 import { buildOpenApi } from '../src/openapi';
 
 export interface TestApi {
@@ -54,21 +55,27 @@ const secret = () => randomBytes(24).toString('base64url');
 
 export async function startTestApi(
   env: Record<string, string> = {},
-  opts: { listView?: { maxLagMs: number }; databaseUrl?: string } = {},
+  opts: {
+    listView?: { maxLagMs: number };
+    /** The bus to the senders (send API), built on the API's own list context. */
+    send?: (ctx: SuppressionContext) => SendDeps;
+    /** Use this database (another harness's) instead of a fresh one; it is not dropped on close. */
+    databaseUrl?: string;
+    subjectPeppers?: string;
+  } = {},
 ): Promise<TestApi> {
-  // An existing database (another harness's) is used as is and left to its owner.
   const fresh = opts.databaseUrl
     ? { url: opts.databaseUrl, drop: async () => {} }
     : await freshDatabase('sp_api');
   const handle = await createDb({ url: fresh.url, max: 4 });
-  await migrateDb(handle);
+  if (!opts.databaseUrl) await migrateDb(handle);
   const tokens = { check: `chk-${secret()}`, admin: `adm-${secret()}`, both: `all-${secret()}` };
   const config = loadConfig({
     DATABASE_URL: fresh.url,
-    API_TOKENS: `${TOKEN_NAMES.check}=${tokens.check}:check,${TOKEN_NAMES.admin}=${tokens.admin}:admin,${TOKEN_NAMES.both}=${tokens.both}:check+admin`,
-    SUBJECT_PEPPERS: `p1:${secret()}`,
+    API_TOKENS: `${TOKEN_NAMES.check}=${tokens.check}:check,${TOKEN_NAMES.admin}=${tokens.admin}:admin,${TOKEN_NAMES.both}=${tokens.both}:check+admin+send`,
+    SUBJECT_PEPPERS: opts.subjectPeppers ?? `p1:${secret()}`,
     TOKEN_KEYS: `t1:${randomBytes(32).toString('base64url')}`,
-    VAULT_KEY: `v1:${randomBytes(32).toString('base64')}`,
+    VAULT_KEYS: `v1:${randomBytes(32).toString('base64')}`,
     PUBLIC_BASE_URL: 'https://shop.example/',
     UNSUBSCRIBE_DOMAIN: 'unsub.shop.example',
     ...env,
@@ -96,6 +103,7 @@ export async function startTestApi(
     config,
     logger: silentLogger(),
     ...(changelog ? { view: changelog.running.view } : {}),
+    ...(opts.send ? { send: opts.send(ctx) } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -131,10 +139,17 @@ export async function startTestApi(
     return answer;
   }
 
+  // Documented paths with {parameters}, as patterns: /v1/messages/{id} matches /v1/messages/m-1.
+  const templates = Object.keys(doc.paths)
+    .filter((p) => p.includes('{'))
+    .map((p) => ({ path: p, re: new RegExp(`^${p.replace(/\{\w+\}/g, '[^/]+')}$`) }));
+  const documented = (route: string) =>
+    doc.paths[route] ? route : templates.find((t) => t.re.test(route))?.path;
+
   /** Every answer must be documented: its status, its media type, and a body matching the schema. */
   function validate(method: string, path: string, a: Answer): void {
     const route = path.split('?')[0]!;
-    const op = doc.paths[route]?.[method.toLowerCase()];
+    const op = doc.paths[documented(route) ?? route]?.[method.toLowerCase()];
     if (!op) {
       if (a.status === 404) return; // unknown routes are not part of the document
       throw new Error(`${method} ${route} answered ${a.status} but is not in the OpenAPI document`);

@@ -65,7 +65,7 @@ describe('partner registry and tokens', () => {
 });
 
 describe('suppression file (issue 16)', () => {
-  it("holds exactly the hashes of the subjects suppressed for the partner's topics, its own seeds and no other partner's (property)", async () => {
+  it("R-EM-8: holds exactly the hashes of the subjects suppressed for the partner's topics, its own seeds and no other partner's (property)", async () => {
     const a = await newPartner({ hashFormat: 'md5', topics: ['offer-x'], seeds: 2 });
     const b = await newPartner({ hashFormat: 'sha256', topics: ['*'], seeds: 2 });
     const action = fc.record({
@@ -149,7 +149,7 @@ describe('suppression file (issue 16)', () => {
     expect(f1.lines.has(md5(email)) || f1.lines.has(sha256(email))).toBe(false);
   });
 
-  it('a delta since the previous watermark holds exactly the additions; ETag answers 304; downloads are recorded and clear the stale flag', async () => {
+  it('R-EM-8: a delta since the previous watermark holds exactly the additions; ETag answers 304; downloads are recorded and clear the stale flag', async () => {
     const p = await newPartner({ hashFormat: 'md5', seeds: 1 });
     const before = await api.call('GET', '/v1/stats', { token: api.tokens.check });
     expect(before.body.partners.stale).toContain(p.partner.id);
