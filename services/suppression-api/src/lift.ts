@@ -126,7 +126,11 @@ export async function liftEntries(
         ...(r.consentRef ? { consentRef: r.consentRef } : {}),
         ...(r.force ? { force: true } : {}),
       },
-      { occurredAt: at.toISOString() },
+      {
+        occurredAt: at.toISOString(),
+        // R-PR-3: who (the token identity), the person the body names, and why.
+        evidence: { by: caller.by, ...(r.actor ? { actor: r.actor } : {}), reason: r.reason },
+      },
     ) as AdminAction;
     events.push({ candidate: c, event, entryReason: row.reason });
   }

@@ -76,6 +76,7 @@ describe('OpenAPI 3.1 document', () => {
       ['GET', '/v1/export?format=csv', {}],
       ['GET', '/v1/export?format=ndjson', {}],
       ['GET', '/v1/exports', {}],
+      ['POST', '/v1/erasures', { json: { email: uniqueEmail('oa-erased'), actor: 'a', reason: 'r' } }],
       ['GET', `/v1/subjects/proof?email=${encodeURIComponent(email)}`, {}],
       ['GET', `/v1/subjects/proof?email=${encodeURIComponent(email)}&format=html`, {}],
       ['GET', '/v1/proof-key', { token: null }],
