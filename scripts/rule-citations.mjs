@@ -9,10 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Rules no code proves yet, each with why (reported to the lead; remove when a test proves it). */
-export const PENDING = {
-  'R-PR-3':
-    'admin entries keep the actor and reason the caller types, not the credential that acted; imports, exports and erasure record no actor',
-};
+export const PENDING = {};
 
 const ID = /\bR-[A-Z]+-\d+\b/g;
 

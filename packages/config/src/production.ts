@@ -16,6 +16,7 @@ export const PUBLISHED_SECRETS: readonly string[] = [
   'e1:ZGV2LWV2ZW50LWtleS0zMi1ieXRlcy1jaGFuZ2UtbWU=', // EVENT_KEYS
   'dev-admin-token-change-me:check+admin', // API_TOKENS (infra/k8s development overlay)
   'dev-admin=dev-admin-token-change-me:check+admin', // API_TOKENS (docker-compose.yml)
+  'proof-dev:ZGV2LXByb29mLXNpZ25pbmctc2VlZC1jaGFuZ2UtbWU=', // PROOF_SIGNING_KEY
   'dev-twilio-auth-token', // TWILIO_AUTH_TOKEN
   'dev-dns-api-token-change-me', // DNS_API_TOKEN
   'postgres://suppression:suppression@postgres:5432/suppression', // DATABASE_URL

@@ -25,6 +25,7 @@ const SECRET_NAMES = [
   'API_TOKENS',
   'TWILIO_AUTH_TOKEN',
   'DNS_API_TOKEN',
+  'PROOF_SIGNING_KEY',
 ];
 
 describe('production settings', () => {

@@ -96,6 +96,12 @@ export {
   recordAudit,
 } from './records';
 export {
+  FINAL_DELIVERY_STATUSES,
+  type RetentionHook,
+  type RetentionResult,
+  runRetention,
+} from './retention';
+export {
   SALVAGE_EVENT_TYPE,
   SALVAGE_SOURCE,
   type SalvageRequest,

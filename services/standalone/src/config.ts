@@ -59,6 +59,8 @@ const Secrets = z.object({
   dnsApiToken: z.string(),
   payloadKeys: z.string(),
   twilioAccountSid: z.string(),
+  /** Ed25519 seed that signs proof reports (issue 15): kept, so old proofs still verify. */
+  proofSigningKey: z.string(),
 });
 type Secrets = z.infer<typeof Secrets>;
 
@@ -101,6 +103,8 @@ function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
     payloadKeys: kept.payloadKeys ?? `d1:${generateSecret(32)}`,
     twilioAccountSid:
       kept.twilioAccountSid ?? `AC${Buffer.from(generateSecret(16), 'base64url').toString('hex')}`,
+    proofSigningKey:
+      kept.proofSigningKey ?? `proof1:${Buffer.from(generateSecret(32), 'base64url').toString('base64')}`,
   };
   writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
   return {
@@ -112,6 +116,7 @@ function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
     dnsApiToken: e.DNS_API_TOKEN ?? generated.dnsApiToken,
     payloadKeys: generated.payloadKeys,
     twilioAccountSid: e.TWILIO_ACCOUNT_SID ?? generated.twilioAccountSid,
+    proofSigningKey: generated.proofSigningKey,
   };
 }
 

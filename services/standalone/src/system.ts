@@ -245,6 +245,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       // Named: the ledger records "operator" for the writes made with it (issue 15).
       API_TOKENS: `operator=${cfg.secrets.apiToken}:check+admin+send`,
       VAULT_KEYS: cfg.secrets.vaultKey,
+      PROOF_SIGNING_KEY: cfg.secrets.proofSigningKey,
     });
     const api = buildApi({
       ctx: res.list,

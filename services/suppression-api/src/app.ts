@@ -39,6 +39,7 @@ import Fastify, {
 import type { z } from 'zod';
 import { ADMIN_SOURCE, adminAction, subjectKeyOf } from './admin';
 import { adminEvidence, callerOf } from './caller';
+import { ccpaMetrics } from './ccpa';
 import { type ApiConfig, type Scope, unnamedTokenName } from './config';
 import { registerDocsRoutes } from './docs';
 import { badRequest, HttpError, toHttp } from './errors';
@@ -345,6 +346,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       requestId: e.requestId ?? randomUUID(),
       actor: e.actor && e.actor !== who ? `${who} (${e.actor})` : who,
       reason: e.reason,
+      evidence: adminEvidence(req, e),
     });
   });
 
@@ -670,6 +672,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     }
     return signed;
   });
+
+  register(routes.ccpaMetrics, async ({ query }) => ccpaMetrics(ctx.db, query.year));
 
   register(routes.proofKey, async () => ({
     alg: 'Ed25519' as const,

@@ -128,6 +128,7 @@ export async function liftEntries(
       },
       {
         occurredAt: at.toISOString(),
+        // R-PR-3: who (the token identity), the person the body names, and why.
         evidence: { by: caller.by, ...(r.actor ? { actor: r.actor } : {}), reason: r.reason },
       },
     ) as AdminAction;

@@ -25,11 +25,12 @@ const EVENT_TITLES: Record<string, string> = {
   'consent.email-optout.v1': 'Email opt-out',
   'consent.email-resubscribe.v1': 'Email resubscribe',
   'consent.sms-inbound.v1': 'Text message received',
-  'consent.do-not-sell.v1': 'Do-Not-Sell/Share request',
+  'privacy.do-not-sell.v1': 'Do-Not-Sell/Share request',
   'abuse.complaint.v1': 'Spam complaint',
   'email.bounce.v1': 'Bounce',
   'suppression.admin.v1': 'Operator action',
   'suppression.salvage.v1': 'Salvaged opt-out',
+  'privacy.erasure.v1': 'Erasure: readable copies deleted (the opt-outs stay)',
 };
 
 /** Evidence fields worth naming in a report (the rest stay in `evidence` as recorded). */

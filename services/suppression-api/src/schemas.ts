@@ -680,3 +680,24 @@ export const ProofKeyResponse = z.object({
   keyId: z.string(),
   publicKeyPem: z.string().describe('SPKI PEM; give it to `suppress verify --public-key`.'),
 });
+
+// CCPA metrics (11 CCR 7102).
+export const CcpaMetricsQuery = z.object({
+  year: z.coerce.number().int().min(2020).max(2100).describe('The calendar year (UTC) of the requests.'),
+});
+export const CcpaMetrics = z.object({
+  year: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  /** Requests to opt out of sale/sharing received in the year. */
+  received: z.number().int(),
+  /** Honored, wholly or partly (a combined form without an email address is honored in part). */
+  compliedInWholeOrInPart: z.number().int(),
+  compliedInPart: z.number().int(),
+  denied: z.number().int(),
+  /** Not yet answered. */
+  pending: z.number().int(),
+  /** Median days from request to response over the answered requests; null when none. */
+  medianDaysToRespond: z.number().nullable(),
+});
+export type CcpaMetrics = z.infer<typeof CcpaMetrics>;

@@ -304,6 +304,18 @@ export const routes = {
       },
     },
   }),
+  ccpaMetrics: spec({
+    operationId: 'ccpaMetrics',
+    method: 'GET',
+    url: '/v1/ccpa/metrics',
+    scope: 'admin',
+    summary: 'CCPA metrics (11 CCR 7102) of requests to opt out of sale/sharing for a calendar year',
+    description:
+      'From the R-DNS-7 request log: received, complied with in whole or in part, denied, pending, and the ' +
+      'median days to respond. The year is the UTC calendar year of the request date.',
+    query: S.CcpaMetricsQuery,
+    responses: { 200: { description: 'The metrics.', content: json(S.CcpaMetrics) } },
+  }),
   proofKey: spec({
     operationId: 'proofKey',
     method: 'GET',

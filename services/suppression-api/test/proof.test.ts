@@ -156,6 +156,16 @@ describe('proof report (issue 15)', () => {
     expect(verifySignedHtml(flipOneByte(page.text, 'held back'), pem).ok).toBe(false);
   });
 
+  it("shows a phone number's own zone as the local time", async () => {
+    const r = await api.call('GET', '/v1/subjects/proof?phone=%2B12125550123', { token: api.tokens.admin });
+    expect(r.status).toBe(200);
+    expect(r.body.report.timeZones).toEqual(['America/New_York']);
+    const email = await api.call('GET', `/v1/subjects/proof?email=${encodeURIComponent(uniqueEmail('tz'))}`, {
+      token: api.tokens.admin,
+    });
+    expect(email.body.report.timeZones).toEqual([]);
+  });
+
   it('answers 400 for an unknown time zone and 403 to a check-only token', async () => {
     const bad = await api.call('GET', '/v1/subjects/proof?email=a%40example.com&timeZone=Mars%2FOlympus', {
       token: api.tokens.admin,

@@ -1,5 +1,5 @@
-// Issue 15 "who did it": the token's identity is recorded for every admin write and export,
-// whatever `actor` the body claims. Real PostgreSQL, real HTTP; answers checked against the document.
+// Issue 15 "who did it" (R-PR-3): the token's identity is recorded for every admin write, import,
+// export and erasure, whatever `actor` the body claims. Real PostgreSQL, real HTTP; answers checked against the document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, uniqueEmail } from './harness';
 
@@ -80,7 +80,31 @@ describe('admin writes record the token identity', () => {
   });
 });
 
-describe('exports are recorded (R-EM-4)', () => {
+describe('erasure records the token identity (R-PR-3)', () => {
+  it('an erasure by ops-anna records ops-anna, with the person the body names beside it', async () => {
+    const email = uniqueEmail('erased');
+    const add = await api.call('POST', '/v1/entries', {
+      token: ANNA,
+      json: { email, channel: 'email', purpose: 'marketing', reason: 'opt-out by phone' },
+    });
+    expect(add.status).toBe(201);
+    const r = await api.call('POST', '/v1/erasures', {
+      token: ANNA,
+      json: { email, actor: 'ops-bob', reason: 'CCPA deletion request' },
+    });
+    expect(r.status).toBe(200);
+    const h = await history(email);
+    const erasure = h.entries.find((e: { type: string }) => e.type === 'privacy.erasure.v1');
+    expect(erasure.payload.data.actor).toBe('ops-anna (ops-bob)');
+    expect(erasure.payload.evidence).toEqual({
+      by: 'ops-anna',
+      actor: 'ops-bob',
+      reason: 'CCPA deletion request',
+    });
+  });
+});
+
+describe('exports are recorded (R-EM-4, R-PR-3)', () => {
   it('records who, when, which filter and how many rows', async () => {
     const before = new Date(Date.now() - 1000).toISOString();
     for (const tag of ['x1', 'x2']) {
