@@ -46,10 +46,7 @@ function composeServices(): Map<string, Deployable> {
   return out;
 }
 
-function start(
-  entry: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
+function start(entry: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [tsxCli, entry], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
