@@ -8,6 +8,8 @@ import { createKeyer, type Keyer } from '@sp/identity';
 import { openListView } from '@sp/list-view';
 import { createKafkaBus } from '@sp/messaging';
 import { createLogger, createMetrics, startOpsServer } from '@sp/observability';
+import { sealedBus } from '@sp/runtime';
+import { createDataKeyring } from '@sp/suppression';
 import { createPayloadBox } from './payload-box';
 import type { Sender, SenderDeps } from './sender';
 import type { SenderConfig } from './sender-env';
@@ -39,7 +41,15 @@ export async function runSender(opts: {
     peppers: config.subjectPeppers.keys,
     currentKeyId: config.subjectPeppers.currentKeyId,
   });
-  const bus = createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+  const kafka = createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+  // The 21610 feedback (an SMS opt-out) leaves sealed like every other event (issue 15).
+  const bus = config.eventKeys
+    ? sealedBus(kafka, {
+        ring: createDataKeyring(listDb.db, config.eventKeys),
+        keyer,
+        defaultRegion: config.settings.defaultRegion,
+      })
+    : kafka;
   const view = config.listView.enabled
     ? await openListView({
         bus,

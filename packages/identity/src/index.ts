@@ -1,5 +1,6 @@
 export type { CountryCode } from 'libphonenumber-js';
 export * from './errors';
+export { newDataKey, openValue, SEALED_VALUE, sealedKeyId, sealValue } from './field-sealer';
 export { createKeyer, generateSecret, type Keyer } from './keyer';
 export {
   normalizeEmail,

@@ -18,11 +18,14 @@ import {
   type Bus,
   type ConsumerHandle,
   type ConsumerOptions,
+  DEFAULT_RETENTION,
   dlqTopicOf,
   type Logger,
   type OutgoingMessage,
   silentLogger,
+  type TopicRetention,
   type TopicSpec,
+  topicConfig,
   UnknownTopicError,
 } from './types';
 
@@ -32,6 +35,8 @@ export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
   logger?: Logger;
+  /** Retention of the topics this bus creates (EVENT_RETENTION_MS, DLQ_RETENTION_MS); default 7 / 30 days. */
+  retention?: Partial<TopicRetention>;
 }
 
 export function toRecord(headers: IHeaders | undefined): Record<string, string> {
@@ -62,6 +67,7 @@ function toRaw(topic: string, partition: number, m: KafkaMessage): RawMessage {
 
 export function createKafkaBus(opts: KafkaBusOptions): Bus {
   const log = opts.logger ?? silentLogger;
+  const retention: TopicRetention = { ...DEFAULT_RETENTION, ...opts.retention };
   const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
@@ -149,7 +155,7 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
           topic: s.topic,
           numPartitions: s.partitions ?? -1,
           replicationFactor: -1,
-          configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          configEntries: Object.entries(topicConfig(s, retention)).map(([name, value]) => ({ name, value })),
         })),
       });
     } catch (err) {

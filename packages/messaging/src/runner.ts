@@ -236,6 +236,15 @@ export async function processBatch<T>(
       );
     }
     for (const [topic, { messages, reasons }] of byTopic) {
+      // A dead letter keeps no readable identifier: one published readable is sealed first.
+      const seal = opts.sealDeadLetters;
+      if (seal) {
+        const sealed = await attempt('seal dead letters', () => seal(messages.map((m) => m.value as Buffer)));
+        if (sealed.kind !== 'ok') return false;
+        messages.forEach((m, i) => {
+          m.value = sealed.value[i] ?? m.value;
+        });
+      }
       const r = await attempt('dead-letter', () => ctx.publish(dlqTopicOf(topic), messages));
       if (r.kind !== 'ok') return false;
       opts.metrics?.deadLettered?.inc(labels(topic), messages.length);
@@ -251,10 +260,19 @@ export async function processBatch<T>(
   type Item = { index: number; raw: RawMessage; delivered: Delivered<T> };
   const valid: Item[] = [];
   const invalid: Entry[] = [];
+  let opened: Array<{ ok: true; value: Buffer | null } | { ok: false; error: string }> | undefined;
+  if (opts.open) {
+    const open = opts.open;
+    const r = await attempt('open', () => open(raws));
+    if (r.kind !== 'ok') return 0;
+    opened = r.value;
+  }
   raws.forEach((raw, index) => {
     let r: ReturnType<typeof opts.validate>;
+    const o = opened?.[index];
     try {
-      r = opts.validate(raw.topic, raw.value);
+      if (o && !o.ok) r = { ok: false, error: o.error };
+      else r = opts.validate(raw.topic, o ? o.value : raw.value);
     } catch (err) {
       r = { ok: false, error: `validator threw: ${safeErrorText(err)}` };
     }

@@ -76,6 +76,16 @@ export interface ConsumerOptions<T> {
    * (`isOutage`) pauses and retries it like the handler.
    */
   salvage?: (raw: RawMessage, cause: DeadLetterCause) => Promise<SalvageOutcome>;
+  /** Rewrites dead letters before they are published (issue 15: seals identifiers published readable). */
+  sealDeadLetters?: (values: Buffer[]) => Promise<Buffer[]>;
+  /**
+   * Turns each raw value into the bytes to validate (issue 15: opens the sealed identifiers of an
+   * event), one result per message in order. A message it cannot open comes back as an error and
+   * is dead-lettered as it was read (still sealed); a throw is an outage or retried like one.
+   */
+  open?: (
+    batch: RawMessage[],
+  ) => Promise<Array<{ ok: true; value: Buffer | null } | { ok: false; error: string }>>;
   maxBatchSize?: number;
   /** Backoff from initialMs doubling to maxMs; give up on a message after giveUpAfterMs (default 10 minutes). */
   retry?: { initialMs?: number; maxMs?: number; giveUpAfterMs?: number };
@@ -96,6 +106,30 @@ export interface TopicSpec {
   compacted?: boolean;
   /** Also create `<topic>.dlq` (1 partition). Default true unless the topic is itself a DLQ. */
   dlq?: boolean;
+  /** retention.ms of this topic; default: the bus's retention for events or for dead letters. */
+  retentionMs?: number;
+}
+
+/**
+ * How long topics keep messages (issue 15: events and dead letters hold sealed identifiers, and
+ * nothing is kept forever). A compacted topic keeps compaction instead (latest value per key).
+ */
+export interface TopicRetention {
+  /** Event topics; default 7 days. */
+  eventsMs: number;
+  /** `<topic>.dlq`; default 30 days: time enough for an operator to look. */
+  dlqMs: number;
+}
+export const DEFAULT_RETENTION: TopicRetention = { eventsMs: 7 * 86_400_000, dlqMs: 30 * 86_400_000 };
+
+/** The broker config of a topic: compaction for a compacted one, else a bounded retention. */
+export function topicConfig(
+  spec: Pick<TopicSpec, 'topic' | 'compacted' | 'retentionMs'>,
+  retention: TopicRetention = DEFAULT_RETENTION,
+): Record<string, string> {
+  if (spec.compacted) return { 'cleanup.policy': 'compact' };
+  const ms = spec.retentionMs ?? (spec.topic.endsWith('.dlq') ? retention.dlqMs : retention.eventsMs);
+  return { 'cleanup.policy': 'delete', 'retention.ms': String(ms) };
 }
 
 export interface Bus {

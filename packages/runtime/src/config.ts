@@ -11,6 +11,12 @@ export const BaseEnv = z.object({
   SUBJECT_PEPPERS: keyRing,
   /** AES-256 keys (base64) for the readable-address vault, "keyId:key"; the first is current. */
   VAULT_KEYS: keyRing.optional(),
+  /**
+   * Master keys (AES-256, base64) wrapping the per-subject data keys that seal identifiers in
+   * events, "keyId:key[,keyId:key]"; the first is current, older ones stay to unwrap older keys.
+   * Absent: VAULT_KEYS serve (issue 15).
+   */
+  EVENT_KEYS: keyRing.optional(),
   DEFAULT_REGION: z.string().length(2).default('US'),
   /** R-SMS-8 "revoke one, revoke all". */
   REVOKE_ALL_SMS: flag.default(true),
@@ -26,6 +32,18 @@ export const BaseEnv = z.object({
   CONSUMER_GIVE_UP_AFTER_MS: z.coerce.number().int().min(0).default(600_000),
   /** At start, wait (with /readyz false) for missing Kafka topics instead of failing. */
   WAIT_FOR_TOPICS: flag.default(false),
+  /** retention.ms of the event topics this service creates (issue 15); default 7 days. */
+  EVENT_RETENTION_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 86_400_000),
+  /** retention.ms of the dead-letter topics this service creates; default 30 days. */
+  DLQ_RETENTION_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30 * 86_400_000),
   /** Prepended to every topic name on the broker (several environments on one cluster; tests). */
   TOPIC_PREFIX: z.string().default(''),
 });

@@ -2,7 +2,14 @@ export { BaseEnv } from './config';
 export { consumerMetrics, type ListConsumerOptions, startListConsumer } from './consumer';
 export { type Stopper, stopInOrder, stopOnSignals } from './lifecycle';
 export { type ChangelogRelay, startChangelogRelay } from './relay';
-export { assembleResources, type ListOptions, listContext, openResources, type Resources } from './resources';
+export {
+  assembleResources,
+  type ListOptions,
+  listContext,
+  openResources,
+  type Resources,
+  sealing,
+} from './resources';
 export {
   type PeekedEnvelope,
   peekEnvelope,
@@ -10,6 +17,7 @@ export {
   type SalvageScope,
   salvageHook,
 } from './salvage';
+export { openSealedBus, sealedBus } from './sealed-bus';
 export { type RunningService, runConsumerService } from './service';
 export { MissingTopicsError, missingTopics, waitForTopics } from './topics';
 export { tracedBus } from './traced-bus';

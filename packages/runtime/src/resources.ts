@@ -4,8 +4,14 @@ import { createDb, type DbHandle, migrateDb } from '@sp/db';
 import { createKeyer, type Keyer } from '@sp/identity';
 import { type Bus, createKafkaBus } from '@sp/messaging';
 import { createLogger, createMetrics, type Logger, type Metrics } from '@sp/observability';
-import type { SuppressionContext } from '@sp/suppression';
+import {
+  createDataKeyring,
+  type DataKeyring,
+  type MasterKeys,
+  type SuppressionContext,
+} from '@sp/suppression';
 import type { BaseEnv } from './config';
+import { sealedBus } from './sealed-bus';
 import { tracedBus } from './traced-bus';
 
 export interface Resources {
@@ -18,6 +24,8 @@ export interface Resources {
   metrics: Metrics;
   keyer: Keyer;
   list: SuppressionContext;
+  /** Per-subject data keys of sealed events (erasure shreds them); absent without event keys. */
+  dataKeys?: DataKeyring;
 }
 
 export interface ListOptions {
@@ -25,6 +33,18 @@ export interface ListOptions {
   vaultKeys?: { currentKeyId: string; keys: Record<string, string> } | undefined;
   defaultRegion: string;
   revokeAllSms: boolean;
+  /** Master keys of the per-subject data keys (EVENT_KEYS, else the vault keys). */
+  eventKeys?: MasterKeys | undefined;
+}
+
+/** The bus with sealed identifiers (issue 15) and its keyring, when master keys are configured. */
+export function sealing(db: DbHandle, bus: Bus, list: SuppressionContext, keys: MasterKeys | undefined) {
+  if (!keys) return { bus };
+  const dataKeys = createDataKeyring(db.db, keys);
+  return {
+    bus: sealedBus(bus, { ring: dataKeys, keyer: list.keyer, defaultRegion: list.defaultRegion }),
+    dataKeys,
+  };
 }
 
 export function listContext(db: DbHandle, opts: ListOptions): SuppressionContext {
@@ -47,15 +67,36 @@ export async function openResources(service: string, env: BaseEnv): Promise<Reso
   const logger = createLogger({ service, level: env.LOG_LEVEL });
   const db = await createDb({ url: env.DATABASE_URL });
   if (env.MIGRATE_ON_START) await migrateDb(db);
-  const bus = tracedBus(createKafkaBus({ brokers: env.KAFKA_BROKERS, clientId: service, logger }));
   const list = listContext(db, {
     peppers: env.SUBJECT_PEPPERS,
     vaultKeys: env.VAULT_KEYS,
     defaultRegion: env.DEFAULT_REGION,
     revokeAllSms: env.REVOKE_ALL_SMS,
   });
+  const sealed = sealing(
+    db,
+    tracedBus(
+      createKafkaBus({
+        brokers: env.KAFKA_BROKERS,
+        clientId: service,
+        logger,
+        retention: { eventsMs: env.EVENT_RETENTION_MS, dlqMs: env.DLQ_RETENTION_MS },
+      }),
+    ),
+    list,
+    env.EVENT_KEYS ?? env.VAULT_KEYS,
+  );
   const topicName = (t: string) => `${env.TOPIC_PREFIX}${t}`;
-  return { service, topicName, db, bus, logger, metrics: createMetrics(service), keyer: list.keyer, list };
+  return {
+    service,
+    topicName,
+    db,
+    logger,
+    metrics: createMetrics(service),
+    keyer: list.keyer,
+    list,
+    ...sealed,
+  };
 }
 
 /** Resources around an already open database and bus (standalone mode, tests). */
@@ -68,11 +109,12 @@ export function assembleResources(opts: {
   topicPrefix?: string;
 }): Resources {
   const list = listContext(opts.db, opts.list);
+  const sealed = sealing(opts.db, opts.bus, list, opts.list.eventKeys);
   return {
     service: opts.service,
     topicName: (t) => `${opts.topicPrefix ?? ''}${t}`,
     db: opts.db,
-    bus: opts.bus,
+    ...sealed,
     logger: opts.logger,
     metrics: createMetrics(opts.service, { defaultMetrics: false }),
     keyer: list.keyer,

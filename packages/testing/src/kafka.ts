@@ -36,7 +36,13 @@ export async function createTopic(
             topic,
             numPartitions: opts.partitions ?? 1,
             replicationFactor: 1,
-            configEntries: Object.entries(opts.config ?? {}).map(([name, value]) => ({ name, value })),
+            // Bounded like the platform's own topics (issue 15): 7 days for events, 30 for DLQs.
+            configEntries: Object.entries({
+              ...(opts.config?.['cleanup.policy']?.includes('compact')
+                ? {}
+                : { 'retention.ms': String((topic.endsWith('.dlq') ? 30 : 7) * 86_400_000) }),
+              ...opts.config,
+            }).map(([name, value]) => ({ name, value })),
           },
         ],
       });

@@ -42,6 +42,8 @@ export const AbuseInboxEnv = z.object({
   /** Domain of the List-Unsubscribe mailto: unsubscribe+<token>@<domain>. */
   UNSUBSCRIBE_DOMAIN: z.string().optional(),
   QUARANTINE_DIR: z.string().default('./quarantine'),
+  /** Quarantined mail is deleted after this many days (issue 15); the operator releases or deletes before. */
+  QUARANTINE_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   MAX_MESSAGE_BYTES: z.coerce
     .number()
     .int()
@@ -51,6 +53,11 @@ export const AbuseInboxEnv = z.object({
   RECIPIENT_TOKEN_HEADER: z.string().default('X-SP-Recipient-Token'),
   TOKEN_KEYS: keyRing,
   SUBJECT_PEPPERS: keyRing,
+  /** The data keys of sealed events live here (issue 15). */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** Master keys of the per-subject data keys, "kid:base64key,..."; absent: VAULT_KEYS. */
+  EVENT_KEYS: keyRing.optional(),
+  VAULT_KEYS: keyRing.optional(),
   TOPIC_EMAIL_OPTOUT: z.string().default(Topics.emailOptOut),
   TOPIC_COMPLAINT: z.string().default(Topics.complaint),
   TOPIC_BOUNCE: z.string().default(Topics.bounce),
@@ -83,6 +90,7 @@ export interface AbuseInboxConfig {
   /** authserv-ids whose Authentication-Results are trusted, lower-case. */
   trustedAuthservIds: string[];
   quarantineDir: string;
+  quarantineRetentionDays: number;
   heldDir: string;
   heldMailKeys: { currentKeyId: string; keys: Record<string, string> };
   recipientTokenHeader: string;
@@ -90,6 +98,11 @@ export interface AbuseInboxConfig {
   subjectPeppers: { currentKeyId: string; keys: Record<string, string> };
   topics: { emailOptOut: string; complaint: string; bounce: string; seedHit: string };
   seedDomain?: string;
+  /** Where the per-subject data keys live and the master keys wrapping them (issue 15). */
+  eventSealing: {
+    databaseUrl: string | undefined;
+    keys: { currentKeyId: string; keys: Record<string, string> } | undefined;
+  };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AbuseInboxConfig {
@@ -113,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     replyAddresses: e.REPLY_ADDRESSES.map((a) => a.toLowerCase()),
     trustedAuthservIds: e.TRUSTED_AUTHSERV_IDS.map((a) => a.toLowerCase()),
     quarantineDir: e.QUARANTINE_DIR,
+    quarantineRetentionDays: e.QUARANTINE_RETENTION_DAYS,
     heldDir: e.HELD_DIR,
     // Derived, not shared: the token keys' secrets under another label give other AES keys.
     heldMailKeys: e.HELD_MAIL_KEYS ?? {
@@ -124,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recipientTokenHeader: e.RECIPIENT_TOKEN_HEADER.toLowerCase(),
     tokenKeys: e.TOKEN_KEYS,
     subjectPeppers: e.SUBJECT_PEPPERS,
+    eventSealing: { databaseUrl: e.DATABASE_URL, keys: e.EVENT_KEYS ?? e.VAULT_KEYS },
     topics: {
       emailOptOut: e.TOPIC_EMAIL_OPTOUT,
       complaint: e.TOPIC_COMPLAINT,

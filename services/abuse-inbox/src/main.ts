@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createKafkaBus } from '@sp/messaging';
 import { createLogger, createMetrics, startOpsServer } from '@sp/observability';
+import { openSealedBus } from '@sp/runtime';
 import { createAbuseInbox } from './app';
 import { loadConfig } from './config';
 import { inboxDepsFrom } from './inbox';
@@ -9,9 +10,30 @@ import { inboxDepsFrom } from './inbox';
 const config = loadConfig();
 const logger = createLogger({ service: 'abuse-inbox', level: config.logLevel });
 const metrics = createMetrics('abuse-inbox');
-const bus = createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+// Identifiers leave the inbox sealed with their subjects' data keys (issue 15).
+const sealed = await openSealedBus(
+  createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }),
+  {
+    databaseUrl: config.eventSealing.databaseUrl,
+    eventKeys: config.eventSealing.keys,
+    peppers: config.subjectPeppers,
+  },
+);
+const bus = sealed.bus;
+const deps = inboxDepsFrom(config, bus, logger, sealed.dataKeys);
+// The quarantine's retention bound (issue 15): older items go, at start and every six hours.
+const prune = async () => {
+  const before = new Date(Date.now() - config.quarantineRetentionDays * 86_400_000);
+  const removed = await deps.quarantine.prune(before).catch((err: unknown) => {
+    logger.error({ err: String(err) }, 'quarantine prune failed');
+    return 0;
+  });
+  if (removed > 0) logger.info({ removed }, 'quarantined mail past its retention deleted');
+};
+await prune();
+setInterval(() => void prune(), 6 * 3_600_000).unref();
 const inbox = createAbuseInbox(
-  { ...inboxDepsFrom(config, bus, logger), metrics },
+  { ...deps, metrics },
   config.smtp.tlsKeyFile && config.smtp.tlsCertFile
     ? { key: readFileSync(config.smtp.tlsKeyFile), cert: readFileSync(config.smtp.tlsCertFile) }
     : {},
@@ -30,7 +52,7 @@ async function stop(signal: string) {
   stopping = true;
   logger.info({ signal }, 'abuse-inbox stopping');
   await inbox.close();
-  await bus.close();
+  await sealed.close();
   await ops.close();
   process.exit(0);
 }

@@ -4,9 +4,12 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { FormatMismatch, IMPORT_FORMATS } from '@sp/importers';
 import { ApiError, createClient } from './client';
 import type { CliEnv } from './config';
-import { formatSummary, importFile } from './import';
+import { formatSummary, type ImportReport, importFile } from './import';
+import { RECORD_COMMANDS, RECORD_USAGE, runRecords } from './records';
+import { WEBHOOK_OPTIONS, WEBHOOK_USAGE, WebhookUsage, webhookCommand } from './webhook-command';
 
 /**
  * Exit codes:
@@ -43,14 +46,20 @@ export const COMMANDS: Record<string, string> = {
            a person's own opt-out (one-click, STOP, complaint, Do-Not-Sell) lifts only with
            --consent-ref (their proof of consent) or --force, which asks first (--yes: do not ask)`,
   history: `  history  <subject>`,
+  erase: `  erase    <subject> [--request-id ID] [--reason TEXT] [--actor NAME]
+           (CCPA deletion: drops the readable address and every sealed copy; the opt-outs stay by key)`,
   entries: `  entries  [<subject>] [--reason R] [--source S] [--channel C] [--purpose P] [--topic T]
            [--since ISO] [--until ISO] [--oldest] [--limit N] [--cursor C]   (newest first)`,
   send: `  send     <subject> --template ID [--var NAME=VALUE ...] [--topic T] [--campaign ID]
            [--message-id ID] [--wait]   (a test message through the list: email or SMS by subject;
            --wait prints its outcome: exit 0 sent, 1 suppressed or failed)`,
   outcome: `  outcome  MESSAGE-ID   (sent, suppressed with the reasons, deferred or failed)`,
-  import: `  import   FILE [--format csv|ndjson] [--actor NAME] [--batch-lines N] [--concurrency N]
-           CSV lines: identifier,channel,purpose,topic,reason; NDJSON: {"email":...,"reason":...}`,
+  import: `  import   FILE [--format F] [--actor NAME] [--dry-run] [--report FILE] [--batch-lines N] [--concurrency N]
+           F: csv (identifier,channel,purpose,topic,reason), ndjson ({"email":...,"reason":...}), or a
+           provider's export: sendgrid-bounces|-blocks|-invalid-emails|-spam-reports|-unsubscribes|
+           -group-unsubscribes [--group ID], mailchimp [--audience A], postmark [--stream S],
+           mailgun-bounces|-unsubscribes|-complaints, ses, twilio; --topic-map group=topic,...
+           maps provider groups/streams/tags to topics (packages/importers/README.md)`,
   export: `  export   [--format csv|ndjson] [--channel C] [--purpose P] [--out FILE]
            (R-EM-4: only for processors that send on our behalf)`,
   stats: `  stats    [--days N]`,
@@ -59,6 +68,7 @@ export const COMMANDS: Record<string, string> = {
                 [--seeds N]   (prints the partner token and key ONCE)
   partner list  (last download, stale and seed-hit flags)
   partner file  [--since WATERMARK] [--gzip] [--out FILE]   (with a partner token: its file)`,
+  webhook: WEBHOOK_USAGE.trimEnd(),
 };
 
 const COMMON = `<subject>: an email address, a phone number (+1 415 555 0100), customer:<id> or device:<id>;
@@ -72,7 +82,7 @@ export const USAGE = `usage: suppress <command> [flags]
 
 commands:
 ${Object.values(COMMANDS).join('\n')}
-
+${RECORD_USAGE}
 ${COMMON}`;
 
 const commandUsage = (command: string) =>
@@ -94,7 +104,7 @@ const OPTIONS = {
   source: { type: 'string' },
   until: { type: 'string' },
   oldest: { type: 'boolean', default: false },
-  limit: { type: 'string' },
+  // limit: in WEBHOOK_OPTIONS (entries and webhook deliveries share it)
   cursor: { type: 'string' },
   email: { type: 'string' },
   phone: { type: 'string' },
@@ -121,6 +131,14 @@ const OPTIONS = {
   gzip: { type: 'boolean', default: false },
   method: { type: 'string' },
   agent: { type: 'string' },
+  'request-id': { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  report: { type: 'string' },
+  group: { type: 'string' },
+  stream: { type: 'string' },
+  audience: { type: 'string' },
+  'topic-map': { type: 'string' },
+  ...WEBHOOK_OPTIONS,
 } as const;
 
 const METHODS = ['phone', 'email', 'letter', 'in-person'] as const;
@@ -216,6 +234,7 @@ interface Reason {
 }
 
 export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> {
+  if ((RECORD_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return runRecords(argv, env, io);
   let parsed: { values: Values; positionals: string[] };
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -345,7 +364,7 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
             type: string;
             source: string;
             scopes: Array<Reason & { suppressed: boolean }>;
-            payload?: { data?: { actor?: string; method?: string } };
+            payload?: { data?: { actor?: string; actorName?: string; method?: string } };
           }>;
         }>('GET', `/v1/history${query(subject(v, positional()))}`);
         out(r, () => {
@@ -358,10 +377,37 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
               .map((s) => `${s.suppressed ? '+' : '-'}${s.channel}/${s.purpose}/${s.topic} (${s.reason})`)
               .join(', ');
             const d = e.payload?.data;
-            const who = d?.actor ? `  by ${d.actor}${d.method ? ` (${d.method})` : ''}` : '';
+            // The person the request named, then the token's identity that made the write.
+            const by = d?.actorName ? `${d.actorName} via ${d.actor}` : d?.actor;
+            const who = by ? `  by ${by}${d?.method ? ` (${d.method})` : ''}` : '';
             line(io, `  ${e.occurredAt}  ${e.type}  ${e.source}  ${scopes}${who}`);
           }
         });
+        return EXIT.ok;
+      }
+      case 'erase': {
+        noExtra();
+        const body = {
+          ...subject(v),
+          actor,
+          ...(v['request-id'] ? { requestId: v['request-id'] } : {}),
+          ...(v.reason ? { reason: v.reason } : {}),
+        };
+        const r = await client.json<{
+          requestId: string;
+          eventId: string;
+          subjectKey: string;
+          vaultCopiesDeleted: number;
+          dataKeysShredded: number;
+        }>('POST', '/v1/erasures', body);
+        out(r, () =>
+          line(
+            io,
+            `erased ${r.subjectKey} (request ${r.requestId}, event ${r.eventId}): ` +
+              `${r.vaultCopiesDeleted} readable cop${r.vaultCopiesDeleted === 1 ? 'y' : 'ies'} deleted, ` +
+              `${r.dataKeysShredded} data key${r.dataKeysShredded === 1 ? '' : 's'} shredded; still suppressed by key`,
+          ),
+        );
         return EXIT.ok;
       }
       case 'import': {
@@ -370,17 +416,38 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
         const format = oneOf(
           'format',
           v.format,
-          ['csv', 'ndjson'] as const,
+          ['ndjson', ...IMPORT_FORMATS] as const,
           /\.(ndjson|jsonl)$/i.test(file) ? 'ndjson' : 'csv',
         );
-        const report = await importFile(client, {
-          file,
-          format,
-          actor,
-          batchLines: positiveInt('batch-lines', v['batch-lines'], 5000),
-          concurrency: positiveInt('concurrency', v.concurrency, 2),
-          stderr: io.stderr,
-        });
+        const topics: Record<string, string> = {};
+        for (const pair of (v['topic-map'] ?? '').split(',').filter(Boolean)) {
+          const [from, to] = pair.split('=').map((x) => x.trim());
+          if (!from || !to) throw new UsageError('--topic-map is name=topic[,name=topic...]');
+          topics[from] = to;
+        }
+        let report: ImportReport;
+        try {
+          report = await importFile(client, {
+            file,
+            format,
+            actor,
+            batchLines: positiveInt('batch-lines', v['batch-lines'], 5000),
+            concurrency: positiveInt('concurrency', v.concurrency, 2),
+            dryRun: v['dry-run'] === true,
+            formatOptions: {
+              topics,
+              ...(v.group ? { group: v.group } : {}),
+              ...(v.stream ? { stream: v.stream } : {}),
+              ...(v.audience ? { audience: v.audience } : {}),
+            },
+            ...(v.report ? { reportFile: v.report } : {}),
+            stderr: io.stderr,
+          });
+        } catch (err) {
+          // The whole file is not in that format: one message, not a rejection per line.
+          if (err instanceof FormatMismatch) throw new UsageError(`${file}: ${err.message}`);
+          throw err;
+        }
         out(report, () => io.stdout.write(formatSummary(file, report)));
         return report.rejected > 0 ? EXIT.no : EXIT.ok;
       }
@@ -568,11 +635,14 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
         });
         return EXIT.ok;
       }
+      case 'webhook':
+        await webhookCommand(rest, v, client, out, (s) => line(io, s));
+        return EXIT.ok;
       default:
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof WebhookUsage) {
       io.stderr.write(`suppress: ${err.message}\n\n${USAGE}`);
       return EXIT.usage;
     }

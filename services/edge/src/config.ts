@@ -62,6 +62,11 @@ export const EdgeEnv = EdgeLimitsEnv.extend({
   /** Peppers of the subject keys "kid:secret,...", the first one is current. */
   SUBJECT_PEPPERS: keyRing,
   SMS_DEFAULT_REGION: z.string().length(2).default('US'),
+  /** The data keys of sealed events live here (issue 15). */
+  DATABASE_URL: z.string().min(1).optional(),
+  /** Master keys of the per-subject data keys, "kid:base64key,..."; absent: VAULT_KEYS. */
+  EVENT_KEYS: keyRing.optional(),
+  VAULT_KEYS: keyRing.optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1),
   /** Bearer token of POST /v1/privacy/do-not-sell (phone, email, agent requests). */
   DNS_API_TOKEN: z.string().min(16),
@@ -104,6 +109,11 @@ export interface EdgeConfig {
   /** fastify's trustProxy: false, true, or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string;
   topics: { emailOptOut: string; smsInbound: string; doNotSell: string; complaint: string; bounce: string };
+  /** Where the per-subject data keys live and the master keys wrapping them (issue 15). */
+  eventSealing: {
+    databaseUrl: string | undefined;
+    keys: { currentKeyId: string; keys: Record<string, string> } | undefined;
+  };
 }
 
 export interface EdgeLimitsConfig {
@@ -151,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: trustProxy(e.TRUST_PROXY),
+    eventSealing: { databaseUrl: e.DATABASE_URL, keys: e.EVENT_KEYS ?? e.VAULT_KEYS },
     topics: {
       emailOptOut: e.TOPIC_EMAIL_OPTOUT,
       smsInbound: e.TOPIC_SMS_INBOUND,

@@ -2,13 +2,24 @@
 import { createKeyer, createSealer } from '@sp/identity';
 import { createKafkaBus } from '@sp/messaging';
 import { createLogger, createMetrics, startOpsServer } from '@sp/observability';
+import { openSealedBus } from '@sp/runtime';
 import { buildEdge } from './app';
 import { loadConfig } from './config';
 
 const config = loadConfig();
 const logger = createLogger({ service: 'edge', level: config.logLevel });
 const metrics = createMetrics('edge');
-const bus = createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+// Identifiers leave the edge sealed with their subjects' data keys (issue 15).
+const sealed = await openSealedBus(
+  createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }),
+  {
+    databaseUrl: config.eventSealing.databaseUrl,
+    eventKeys: config.eventSealing.keys,
+    peppers: config.subjectPeppers,
+    defaultRegion: config.smsDefaultRegion,
+  },
+);
+const bus = sealed.bus;
 const app = buildEdge({
   bus,
   sealer: createSealer(config.tokenKeys),
@@ -35,7 +46,7 @@ async function stop(signal: string) {
   logger.info({ signal }, 'edge stopping');
   // Stop taking requests first (in-flight ones finish and are acked), then the bus.
   await app.close();
-  await bus.close();
+  await sealed.close();
   await ops.close();
   process.exit(0);
 }

@@ -4,13 +4,15 @@
 // The table bus makes an accepted event a committed row before the edge or the inbox answers, so
 // a crash (kill -9, power cut of the process) loses nothing: the next start consumes it.
 import { join } from 'node:path';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import {
   createAbuseInbox,
   createFileQuarantine,
   createHeldMail,
+  createSealedQuarantine,
   loadConfig as loadInboxConfig,
 } from '@sp/abuse-inbox';
-import { startComplaintConsumer } from '@sp/complaint-consumer';
+import { startComplaintConsumer, startSeedHitConsumer } from '@sp/complaint-consumer';
 import { keyRing } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { createDb, migrateDb } from '@sp/db';
@@ -28,6 +30,7 @@ import { assembleResources, type Stopper, startChangelogRelay, stopInOrder, trac
 import { createSmsSender, createTwilioTransport, loadConfig as loadSmsConfig } from '@sp/sms-sender';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
+import { sesSuppressionAdapter, startIntegrations } from '@sp/webhooks';
 import type { StandaloneConfig } from './config';
 import { freePort } from './ports';
 import { sendApiDeps } from './send';
@@ -70,6 +73,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       list: {
         peppers,
         vaultKeys: { currentKeyId: vaultKid, keys: { [vaultKid]: vaultKey } },
+        // The vault's key also wraps the per-subject data keys of sealed events (issue 15).
+        eventKeys: { currentKeyId: vaultKid, keys: { [vaultKid]: vaultKey } },
         defaultRegion: 'US',
         revokeAllSms: true,
       },
@@ -95,6 +100,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
         await startSmsStopConsumer(res, { languages: cfg.smsLanguages }),
         await startDnsConsumer(res),
         await startComplaintConsumer(res),
+        // Mail at a partner's seed address (issue 16) flags that partner.
+        await startSeedHitConsumer(res),
       ];
       stoppers.push(...consumers.map((c) => () => c.stop()));
     } else {
@@ -133,6 +140,20 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     });
     stoppers.push(() => twilio.close());
 
+    // Webhooks (and, with PROVIDER_SYNC=ses, the sync into the SES stand-in's suppression list):
+    // list changes out to the endpoints registered through the API (issue 14).
+    if (cfg.consumers) {
+      const sesClient = new SESv2Client({
+        endpoint: ses.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'standalone', secretAccessKey: 'standalone' },
+      });
+      const integrations = await startIntegrations(res, {
+        providers: cfg.providerSync === 'ses' ? [sesSuppressionAdapter(sesClient)] : [],
+      });
+      stoppers.push(...integrations.map((c) => () => c.stop()));
+    }
+
     // Senders: send requests -> the list -> SES / Twilio (here their stand-ins). Not started in
     // the maintenance mode: opt-outs may be waiting unapplied, so nothing may be sent.
     const senderEnv = {
@@ -154,7 +175,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     const emailTransport = createSesTransport(emailConfig.ses);
     const emailTemplates = loadTemplates(emailConfig.templatesDirs);
     const emailSender = createEmailSender({
-      bus,
+      bus: res.bus,
       log: db.db,
       list: res.list,
       ...(listView ? { checker: listView.view } : {}),
@@ -181,7 +202,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     });
     const smsTemplates = loadTemplates(smsConfig.templatesDirs);
     const smsSender = createSmsSender({
-      bus,
+      bus: res.bus,
       log: db.db,
       list: res.list,
       ...(listView ? { checker: listView.view } : {}),
@@ -206,7 +227,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       DNS_API_TOKEN: cfg.secrets.dnsApiToken,
     });
     const edge = buildEdge({
-      bus,
+      bus: res.bus,
       sealer,
       keyer: res.keyer,
       config: edgeConfig,
@@ -221,8 +242,10 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       HOST: cfg.host,
       PORT: String(cfg.ports.api),
       DATABASE_URL: cfg.databaseUrl ?? `pglite://${join(cfg.dataDir, 'pglite')}`,
-      API_TOKENS: `${cfg.secrets.apiToken}:check+admin+send`,
-      VAULT_KEY: cfg.secrets.vaultKey,
+      // Named: the ledger records "operator" for the writes made with it (issue 15).
+      API_TOKENS: `operator=${cfg.secrets.apiToken}:check+admin+send`,
+      VAULT_KEYS: cfg.secrets.vaultKey,
+      PROOF_SIGNING_KEY: cfg.secrets.proofSigningKey,
     });
     const api = buildApi({
       ctx: res.list,
@@ -242,16 +265,21 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       SMTP_HOST: cfg.host,
       SMTP_PORT: String(cfg.ports.smtp),
       ABUSE_RECIPIENTS: cfg.abuseRecipients,
+      // The second accepted domain: the seeds the API makes for partners (issue 16).
+      SEED_DOMAIN: apiConfig.partners.seedDomain,
       QUARANTINE_DIR: join(cfg.dataDir, 'quarantine'),
       HELD_DIR: join(cfg.dataDir, 'held'),
     });
     const inbox = createAbuseInbox({
-      bus,
+      bus: res.bus,
       keyer: res.keyer,
       sealer,
       config: inboxConfig,
       logger: logger.child({ component: 'abuse-inbox' }),
-      quarantine: createFileQuarantine(inboxConfig.quarantineDir),
+      // Sealed at rest with the data keys of the addresses it names (issue 15).
+      quarantine: res.dataKeys
+        ? createSealedQuarantine(inboxConfig.quarantineDir, { ring: res.dataKeys, keyer: res.keyer })
+        : createFileQuarantine(inboxConfig.quarantineDir),
       held: createHeldMail(inboxConfig.heldDir, inboxConfig.heldMailKeys),
     });
     const smtp = await inbox.listen(cfg.ports.smtp, cfg.host);

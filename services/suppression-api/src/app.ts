@@ -1,17 +1,20 @@
 // buildApi(): the fastify instance of the internal API, NOT listening (main.ts or the standalone
 // process mounts it). Registers exactly the routes of spec.ts; handlers are thin (parse, call a
 // verb of @sp/suppression or a query of ./queries, answer).
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { unreadableCharset, ValidationError } from '@sp/contracts';
+import { createProofSigner, unreadableCharset, ValidationError } from '@sp/contracts';
 import { selectOne } from '@sp/db';
 import { type Sealer, toSubject } from '@sp/identity';
 import { createMetrics, type Logger, type Metrics } from '@sp/observability';
 import type { CheckQuery, CheckResult, ListChecker, SuppressionContext } from '@sp/suppression';
 import {
+  auditRecords,
   checkMany,
   createPartner,
+  EXPORT_RECORD_TYPE,
+  erase,
   fileBasis,
   history,
   isStale,
@@ -20,6 +23,7 @@ import {
   type PartnerAuth,
   partnerByToken,
   partnerFile,
+  recordAudit,
   recordPartnerAccess,
   recordSeedHit,
   scrubHashes,
@@ -33,8 +37,10 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { z } from 'zod';
-import { adminAction, subjectKeyOf } from './admin';
-import type { ApiConfig, Scope } from './config';
+import { ADMIN_SOURCE, adminAction, subjectKeyOf } from './admin';
+import { adminEvidence, callerOf } from './caller';
+import { ccpaMetrics } from './ccpa';
+import { type ApiConfig, type Scope, unnamedTokenName } from './config';
 import { registerDocsRoutes } from './docs';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
@@ -42,10 +48,13 @@ import { liftEntries } from './lift';
 import type { SendDeps } from './messages';
 import { registerMessageRoutes } from './messages-routes';
 import { buildOpenApi } from './openapi';
+import { buildProof, personZones } from './proof';
+import { renderProofHtml } from './proof-html';
 import { decodeCursor, iterateEntries, listEntries, stats } from './queries';
 import { EXPORT_CSV_COLUMNS, LiftRequest, type ListedEntry, MAX_BATCH, MAX_LIFT_BATCH } from './schemas';
 import { type RouteSpec, routes } from './spec';
 import { subjectOf } from './subject';
+import { registerWebhookRoutes } from './webhook-routes';
 
 export interface ApiDeps {
   ctx: SuppressionContext;
@@ -89,6 +98,9 @@ type Handler<R extends RouteSpec> = (
 /** Registers one route of the table with its handler (route files outside app.ts get this). */
 export type Register = <R extends RouteSpec>(spec: R, handler: Handler<R>) => void;
 
+const nameOfToken = (config: ApiConfig, token: string) =>
+  config.tokenNames?.get(token) ?? unnamedTokenName(token);
+
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -131,9 +143,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   // Compared by digest so a token is never a map key in memory dumps of the request path.
   const tokens = new Map([...config.tokens].map(([t, s]) => [digest(t), s]));
+  const tokenNames = new Map([...config.tokens.keys()].map((t) => [digest(t), nameOfToken(config, t)]));
   const registered: string[] = [];
   app.decorate('registeredRoutes', registered);
   app.decorateRequest('scopes');
+  app.decorateRequest('caller');
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) registered.push(`${m} ${r.url}`);
   });
@@ -186,12 +200,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         }
         req.partner = partner;
         req.scopes = new Set(['partner']);
+        req.caller = { name: partner.id, kind: 'partner' };
         return;
       }
       const scopes = m ? tokens.get(digest(m[1]!)) : undefined;
       if (!scopes) throw new HttpError(401, 'unauthorized', 'a valid bearer token is needed');
       if (!scopes.has(scope)) throw new HttpError(403, 'forbidden', `this token lacks the '${scope}' scope`);
       req.scopes = scopes;
+      req.caller = { name: tokenNames.get(digest(m![1]!))!, kind: 'api-token' };
     };
   }
 
@@ -271,13 +287,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return { results };
   });
 
-  register(routes.addEntry, async ({ body }, _req, reply) => {
+  register(routes.addEntry, async ({ body }, req, reply) => {
     const e = parseBody(routes.addEntry.body['application/json'], body);
     reply.code(201);
-    return adminAction(ctx, 'suppress', e, clock());
+    return adminAction(ctx, 'suppress', e, clock(), adminEvidence(req, e));
   });
 
-  register(routes.liftEntry, async ({ body }, _req, reply) => {
+  register(routes.liftEntry, async ({ body }, req, reply) => {
     const lifts = (body as { lifts?: unknown } | null)?.lifts;
     if (lifts !== undefined) {
       if (!Array.isArray(lifts) || lifts.length === 0)
@@ -294,11 +310,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
           ? { index, request: r.data }
           : { index, error: badRequest(r.error.issues, `body.lifts.${index}`).message };
       });
-      const { results } = await liftEntries(ctx, items, clock());
+      const { results } = await liftEntries(ctx, items, clock(), adminEvidence(req));
       return { lifted: results.filter((r) => r.status === 'lifted').length, results };
     }
     const request = parseBody(LiftRequest, body);
-    const { results, changes } = await liftEntries(ctx, [{ index: 0, request }], clock());
+    const { results, changes } = await liftEntries(ctx, [{ index: 0, request }], clock(), adminEvidence(req));
     const r = results[0]!;
     if (r.status === 'not_suppressed' || r.status === 'consent_required')
       throw new HttpError(409, r.status, r.message ?? r.status);
@@ -319,6 +335,19 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
           reason: c.reason,
         })),
     };
+  });
+
+  register(routes.erase, async ({ body }, req) => {
+    const e = parseBody(routes.erase.body['application/json'], body);
+    // Who: the token's identity; the body's actor (a person's name) is kept beside it.
+    const who = callerOf(req).name;
+    return erase(ctx, {
+      subject: subjectOf(e),
+      requestId: e.requestId ?? randomUUID(),
+      actor: e.actor && e.actor !== who ? `${who} (${e.actor})` : who,
+      reason: e.reason,
+      evidence: adminEvidence(req, e),
+    });
   });
 
   register(routes.listEntries, async ({ query }, req) => {
@@ -349,21 +378,67 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     }
     const contentType = String(req.headers['content-type'] ?? '');
     const format = query.format ?? (contentType.includes('ndjson') ? 'ndjson' : 'csv');
+    const topics = Object.fromEntries(
+      (query.topics ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => p.split('=').map((x) => x.trim()) as [string, string]),
+    );
     return importText(ctx, body, {
       format,
       firstLine: query.firstLine,
       actor: query.actor,
+      file: query.file,
+      dryRun: query.dryRun === 'true' || query.dryRun === '1',
+      by: callerOf(req).name,
       batchSize: config.importBatchSize,
       now: clock(),
+      formatOptions: {
+        topics,
+        ...(query.group ? { group: query.group } : {}),
+        ...(query.stream ? { stream: query.stream } : {}),
+        ...(query.audience ? { audience: query.audience } : {}),
+      },
     });
   });
 
   register(routes.exportEntries, async ({ query }, req, reply) => {
-    const rows = iterateEntries(ctx.db, {
+    const revealed = reveal(req);
+    const listed = iterateEntries(ctx.db, {
       channel: query.channel,
       purpose: query.purpose,
-      reveal: reveal(req),
+      reveal: revealed,
     });
+    // R-EM-4 / issue 15: every export is itself recorded (who, when, which filter, how many rows),
+    // once the stream ends or breaks off (`complete` tells which).
+    const started = clock();
+    const evidence = adminEvidence(req, { actor: query.actor, reason: query.reason });
+    const rows = (async function* () {
+      let n = 0;
+      let complete = false;
+      try {
+        for await (const row of listed) {
+          n++;
+          yield row;
+        }
+        complete = true;
+      } finally {
+        await recordAudit(ctx, {
+          eventId: randomUUID(),
+          type: EXPORT_RECORD_TYPE,
+          source: ADMIN_SOURCE,
+          occurredAt: started,
+          data: {
+            filter: { channel: query.channel ?? null, purpose: query.purpose ?? null },
+            format: query.format,
+            rows: n,
+            addresses: revealed !== undefined,
+            complete,
+          },
+          evidence,
+        }).catch((err) => req.log.error({ err }, 'export record failed'));
+      }
+    })();
     const lines =
       query.format === 'csv'
         ? (async function* () {
@@ -376,6 +451,28 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply.type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     reply.header('content-disposition', `attachment; filename="suppressions.${query.format}"`);
     return reply.send(Readable.from(lines));
+  });
+
+  register(routes.exportRecords, async ({ query }) => {
+    const records = await auditRecords(ctx, EXPORT_RECORD_TYPE, {
+      ...(query.from ? { from: new Date(query.from) } : {}),
+      ...(query.to ? { to: new Date(query.to) } : {}),
+    });
+    return {
+      exports: records.map((r) => ({
+        eventId: r.eventId,
+        at: r.occurredAt,
+        recordedAt: r.recordedAt,
+        by: String(r.evidence.by ?? ''),
+        actor: typeof r.evidence.actor === 'string' ? r.evidence.actor : null,
+        reason: typeof r.evidence.reason === 'string' ? r.evidence.reason : null,
+        filter: r.data.filter as { channel: string | null; purpose: string | null },
+        format: String(r.data.format),
+        rows: Number(r.data.rows),
+        addresses: r.data.addresses === true,
+        complete: r.data.complete === true,
+      })),
+    };
   });
 
   register(routes.stats, async ({ query }) => {
@@ -394,6 +491,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   );
   const flaggedPartners = metrics.gauge('partners_seed_hit', 'Partners whose seed addresses received mail');
   const partnerRows = metrics.counter('partner_file_rows_total', 'Hashes served to partners', ['kind']);
+  const partnerUnhashable = metrics.counter(
+    'partner_file_unhashable_total',
+    'Subjects in a partner file scope that could not be hashed (erased before any file, retired vault key, not an email)',
+  );
   async function partnerFlags() {
     const all = await listPartners(ctx);
     const now = clock();
@@ -417,7 +518,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   register(routes.createPartner, async ({ body }, _req, reply) => {
     const b = parseBody(routes.createPartner.body['application/json'], body);
-    if (!ctx.vault) throw new HttpError(503, 'unavailable', 'partner files need VAULT_KEY');
+    if (!ctx.vault) throw new HttpError(503, 'unavailable', 'partner files need VAULT_KEYS');
     const made = await createPartner(ctx, { ...b, seedDomain: pc.seedDomain, seedKeys: config.tokenKeys });
     reply.code(201);
     return { ...made, partner: partnerOut(made.partner) };
@@ -477,6 +578,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const recorded = (async function* () {
       yield* lines;
       partnerRows.inc({ kind }, counts.rows);
+      if (counts.unhashable > 0) partnerUnhashable.inc({}, counts.unhashable);
       await recordPartnerAccess(ctx, {
         partnerId: partner.id,
         kind,
@@ -545,6 +647,39 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       mailto: `mailto:unsubscribe+${token}@${config.unsubscribeDomain}`,
     };
   });
+
+  registerWebhookRoutes({ register, parseBody, ctx });
+
+  // Proof reports (issue 15): signed with PROOF_SIGNING_KEY, or a key made for this process.
+  const signer = createProofSigner(
+    config.proofKey ?? { keyId: `ephemeral-${randomUUID()}`, seed: randomBytes(32) },
+  );
+  if (!config.proofKey)
+    logger.warn('PROOF_SIGNING_KEY is not set: proofs are signed with a key made at start');
+
+  register(routes.proof, async ({ query }, _req, reply) => {
+    const subject = subjectOf(query);
+    const report = await buildProof(ctx, {
+      subject,
+      brandName: config.brandName,
+      generatedAt: clock(),
+      timeZones: await personZones(subject, query.timeZone, ctx.defaultRegion),
+    });
+    const signed = signer.signJson(report);
+    if (query.format === 'html') {
+      reply.type('text/html; charset=utf-8');
+      return signer.signHtml(renderProofHtml({ ...signed, report }));
+    }
+    return signed;
+  });
+
+  register(routes.ccpaMetrics, async ({ query }) => ccpaMetrics(ctx.db, query.year));
+
+  register(routes.proofKey, async () => ({
+    alg: 'Ed25519' as const,
+    keyId: signer.keyId,
+    publicKeyPem: signer.publicKeyPem,
+  }));
 
   register(routes.healthz, async () => ({ status: 'ok' }));
 

@@ -32,6 +32,8 @@ export async function liftEntries(
   ctx: SuppressionContext,
   items: Item[],
   at: Date,
+  /** Who: the caller's token identity (routes pass adminEvidence(req)); the body's actor is kept beside it. */
+  caller: { by: string } = { by: 'internal' },
 ): Promise<{ results: LiftResult[]; changes: ChangelogEntry[] }> {
   const results = new Map<number, LiftResult>();
   const none = { subjectKey: null, eventId: null, entryReason: null };
@@ -117,13 +119,18 @@ export async function liftEntries(
         channel: r.channel,
         purpose: r.purpose,
         topic: r.topic,
-        actor: r.actor,
+        actor: caller.by,
+        ...(r.actor ? { actorName: r.actor } : {}),
         reason: r.reason,
         ...(r.method ? { method: r.method } : {}),
         ...(r.consentRef ? { consentRef: r.consentRef } : {}),
         ...(r.force ? { force: true } : {}),
       },
-      { occurredAt: at.toISOString() },
+      {
+        occurredAt: at.toISOString(),
+        // R-PR-3: who (the token identity), the person the body names, and why.
+        evidence: { by: caller.by, ...(r.actor ? { actor: r.actor } : {}), reason: r.reason },
+      },
     ) as AdminAction;
     events.push({ candidate: c, event, entryReason: row.reason });
   }

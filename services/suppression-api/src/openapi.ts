@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ErrorBody } from './schemas';
 import { type RouteSpec, routes } from './spec';
+import { webhookRoutes } from './webhook-routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -95,7 +96,7 @@ export const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
 
 export function buildOpenApi(opts: { serverUrl?: string } = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of Object.values(routes) as RouteSpec[]) {
+  for (const r of [...Object.values(routes), ...Object.values(webhookRoutes)] as RouteSpec[]) {
     const path = openApiPath(r.url);
     const item = paths[path] ?? {};
     item[r.method.toLowerCase()] = operation(r);

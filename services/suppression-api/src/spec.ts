@@ -124,6 +124,20 @@ export const routes = {
     query: S.SubjectQuery,
     responses: { 200: { description: 'The trail.', content: json(S.HistoryResponse) } },
   }),
+  erase: spec({
+    operationId: 'erase',
+    method: 'POST',
+    url: '/v1/erasures',
+    scope: 'admin',
+    summary: "Erase a person's address: the readable copy and every sealed copy; the opt-outs stay",
+    description:
+      "Deletes the readable copy from the vault and drops the subject's data key, so every event and " +
+      'dead letter sealed with it can no longer be opened (crypto-shredding). Records a ' +
+      "'privacy.erasure.v1' event in the ledger (request id and actor, no address). The list entries are " +
+      'kept by key: the person stays suppressed, and a later opt-out of the same address lands on the same key.',
+    body: json(S.ErasureRequest),
+    responses: { 200: { description: 'Erased.', content: json(S.ErasureResponse) } },
+  }),
   importEntries: spec({
     operationId: 'importEntries',
     method: 'POST',
@@ -158,6 +172,18 @@ export const routes = {
         content: { 'text/csv': S.ExportCsv, 'application/x-ndjson': S.ExportRow },
       },
     },
+  }),
+  exportRecords: spec({
+    operationId: 'exportRecords',
+    method: 'GET',
+    url: '/v1/exports',
+    scope: 'admin',
+    summary: 'Every export of the list: who, when, which filter, how many rows (R-EM-4)',
+    description:
+      'Each GET /v1/export is recorded in the ledger (type suppression.export.v1) when its stream ends, with the ' +
+      "token's identity, the person and reason the query named, the filter and the row count.",
+    query: S.ExportRecordsQuery,
+    responses: { 200: { description: 'The exports, oldest first.', content: json(S.ExportRecordsResponse) } },
   }),
   stats: spec({
     operationId: 'stats',
@@ -257,6 +283,46 @@ export const routes = {
       413: { description: 'Too many hashes in one call.', content: json(S.ErrorBody) },
       429: { description: 'Too many calls; retry after Retry-After seconds.', content: json(S.ErrorBody) },
     },
+  }),
+  proof: spec({
+    operationId: 'proof',
+    method: 'GET',
+    url: '/v1/subjects/proof',
+    scope: 'admin',
+    summary: 'The signed proof report of one person: events, evidence, state changes, checks and messages',
+    description:
+      'Every ledger event with its evidence and the state changes it made, every message a sender checked ' +
+      "with the gate's answer and the template's category, and every Do-Not-Sell request, in time order; " +
+      "times in UTC and, when known, in the person's zone. JSON: {report, signature} where the Ed25519 " +
+      'signature covers the canonical JSON of `report`. HTML: a printable page whose data-proof-signature ' +
+      'attribute signs the page. Verify with `suppress verify FILE` and the key of GET /v1/proof-key.',
+    query: S.ProofQuery,
+    responses: {
+      200: {
+        description: 'The signed report.',
+        content: { 'application/json': S.SignedProofResponse, 'text/html': S.ProofHtml },
+      },
+    },
+  }),
+  ccpaMetrics: spec({
+    operationId: 'ccpaMetrics',
+    method: 'GET',
+    url: '/v1/ccpa/metrics',
+    scope: 'admin',
+    summary: 'CCPA metrics (11 CCR 7102) of requests to opt out of sale/sharing for a calendar year',
+    description:
+      'From the R-DNS-7 request log: received, complied with in whole or in part, denied, pending, and the ' +
+      'median days to respond. The year is the UTC calendar year of the request date.',
+    query: S.CcpaMetricsQuery,
+    responses: { 200: { description: 'The metrics.', content: json(S.CcpaMetrics) } },
+  }),
+  proofKey: spec({
+    operationId: 'proofKey',
+    method: 'GET',
+    url: '/v1/proof-key',
+    scope: null,
+    summary: 'The public key that verifies proof reports',
+    responses: { 200: { description: 'The Ed25519 public key.', content: json(S.ProofKeyResponse) } },
   }),
   healthz: spec({
     operationId: 'healthz',

@@ -24,6 +24,8 @@ export interface TestApi {
   config: ApiConfig;
   sealer: Sealer;
   tokens: { check: string; admin: string; both: string };
+  /** The tokens' names in API_TOKENS (their identity in the ledger). */
+  tokenNames: { check: string; admin: string; both: string };
   /** Every (operationId, status, media type) a validated answer was seen for. */
   seen: Set<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<Answer>;
@@ -47,6 +49,8 @@ export interface Answer {
   body: any;
 }
 
+const TOKEN_NAMES = { check: 'sender-app', admin: 'ops-admin', both: 'ops-both' };
+
 const secret = () => randomBytes(24).toString('base64url');
 
 export async function startTestApi(
@@ -68,10 +72,10 @@ export async function startTestApi(
   const tokens = { check: `chk-${secret()}`, admin: `adm-${secret()}`, both: `all-${secret()}` };
   const config = loadConfig({
     DATABASE_URL: fresh.url,
-    API_TOKENS: `${tokens.check}:check,${tokens.admin}:admin,${tokens.both}:check+admin+send`,
+    API_TOKENS: `${TOKEN_NAMES.check}=${tokens.check}:check,${TOKEN_NAMES.admin}=${tokens.admin}:admin,${TOKEN_NAMES.both}=${tokens.both}:check+admin+send`,
     SUBJECT_PEPPERS: opts.subjectPeppers ?? `p1:${secret()}`,
     TOKEN_KEYS: `t1:${randomBytes(32).toString('base64url')}`,
-    VAULT_KEY: `v1:${randomBytes(32).toString('base64')}`,
+    VAULT_KEYS: `v1:${randomBytes(32).toString('base64')}`,
     PUBLIC_BASE_URL: 'https://shop.example/',
     UNSUBSCRIBE_DOMAIN: 'unsub.shop.example',
     ...env,
@@ -182,6 +186,7 @@ export async function startTestApi(
     config,
     sealer,
     tokens,
+    tokenNames: TOKEN_NAMES,
     seen,
     call,
     ...(changelog ? { changelog } : {}),

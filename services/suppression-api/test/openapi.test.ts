@@ -77,8 +77,15 @@ describe('OpenAPI 3.1 document', () => {
       ['POST', '/v1/import', { text: `${uniqueEmail('oa')},email,marketing,*,r\n` }],
       ['GET', '/v1/export?format=csv', {}],
       ['GET', '/v1/export?format=ndjson', {}],
+      ['GET', '/v1/exports', {}],
+      ['POST', '/v1/erasures', { json: { email: uniqueEmail('oa-erased'), actor: 'a', reason: 'r' } }],
+      ['GET', `/v1/subjects/proof?email=${encodeURIComponent(email)}`, {}],
+      ['GET', `/v1/subjects/proof?email=${encodeURIComponent(email)}&format=html`, {}],
+      ['GET', '/v1/proof-key', { token: null }],
+      ['GET', '/v1/ccpa/metrics?year=2026', {}],
       ['GET', '/v1/stats', {}],
       ['POST', '/v1/unsubscribe-links', { json: { email } }],
+      ['POST', '/v1/erasures', { json: { email, actor: 'privacy-desk', reason: 'CCPA deletion' } }],
     ];
     for (const [method, path, opts] of calls) {
       const r = await api.call(method, path, opts);
@@ -96,6 +103,19 @@ describe('OpenAPI 3.1 document', () => {
       ['GET', '/v1/partner/suppression-file', partner],
       ['GET', '/v1/partner/suppression-file?gzip=1', partner],
       ['POST', '/v1/partner/scrub', { ...partner, json: { hashes: ['0'.repeat(32)] } }],
+    ] as const) {
+      const r = await api.call(method, path, opts);
+      expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
+    }
+    // Webhook routes (issue 14).
+    const hook = await api.call('POST', '/v1/webhooks', { json: { url: 'https://hooks.example/in' } });
+    expect(hook.status).toBe(201);
+    const id = hook.body.endpoint.id as string;
+    for (const [method, path, opts] of [
+      ['GET', '/v1/webhooks', {}],
+      ['GET', `/v1/webhooks/deliveries?endpointId=${id}`, {}],
+      ['POST', '/v1/webhooks/redeliver', { json: { id } }],
+      ['POST', '/v1/webhooks/disable', { json: { id } }],
     ] as const) {
       const r = await api.call(method, path, opts);
       expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
