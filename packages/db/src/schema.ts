@@ -73,6 +73,11 @@ export const suppressionState = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.subjectKey, t.channel, t.purpose, t.topic] }),
+    // The API's listing: active entries by when they took effect, newest first (issue 14).
+    index('suppression_state_active_since_idx')
+      // Ascending: scanned backwards for newest first (DESC NULLS FIRST), forwards for oldest first.
+      .on(t.since, t.subjectKey, t.channel, t.purpose, t.topic)
+      .where(sql`${t.suppressed}`),
     check('suppression_state_channel', sql`${t.channel} in ('email', 'sms', 'any')`),
     check('suppression_state_purpose', sql`${t.purpose} in ('marketing', 'all', 'sale_share')`),
     // The list's watermark (max) and "written since" (partner deltas and hash sync, issue 16).

@@ -85,7 +85,9 @@ export async function listEntries(
 ): Promise<{ entries: ListedEntry[]; nextCursor: string | null }> {
   const s = schema.suppressionState;
   const v = schema.subjectVault;
-  const took = sql`coalesce(${s.since}, 'epoch'::timestamptz)`;
+  // An active entry always has `since` (apply sets it with the suppression); the order and the
+  // cursor use it as is, so suppression_state_active_since_idx (migration 0006) serves the page.
+  const took = s.since;
   const conds = [eq(s.suppressed, true)];
   if (opts.channel) conds.push(eq(s.channel, opts.channel));
   if (opts.purpose) conds.push(eq(s.purpose, opts.purpose));

@@ -1,0 +1,1 @@
+CREATE INDEX "suppression_state_active_since_idx" ON "suppression_state" USING btree ("since","subject_key","channel","purpose","topic") WHERE "suppression_state"."suppressed";
