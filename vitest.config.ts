@@ -2,4 +2,8 @@
 // and one PostgreSQL server (started once by the global setup).
 import { sharedConfig } from './packages/testing/src/vitest-shared.js';
 
-export default sharedConfig(['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts']);
+export default sharedConfig([
+  'packages/*/test/**/*.test.ts',
+  'services/*/test/**/*.test.ts',
+  'infra/test/**/*.test.ts',
+]);

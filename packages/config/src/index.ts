@@ -1,6 +1,9 @@
 // Env parsing shared by every service's config module: a zod schema over the environment,
 // with one error that lists every bad or missing variable at once.
 import { z } from 'zod';
+import { isProduction, productionRefusals } from './production';
+
+export { isProduction, PUBLISHED_SECRETS, productionRefusals } from './production';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -10,6 +13,15 @@ export function parseEnv<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined>,
 ): z.infer<S> {
+  if (isProduction(env)) {
+    const needed = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+    const refused = productionRefusals(env, needed);
+    if (refused.length > 0) {
+      throw new ConfigError(
+        `Refusing to start in production:\n${refused.map((line) => `  ${line}`).join('\n')}`,
+      );
+    }
+  }
   const r = schema.safeParse(env);
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);

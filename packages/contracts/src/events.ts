@@ -26,6 +26,7 @@ export const EventTypes = {
   emailSendRequest: 'email.send-request.v1',
   smsSendRequest: 'sms.send-request.v1',
   deliveryOutcome: 'delivery.outcome.v1',
+  seedHit: 'partner.seed-hit.v1',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -183,6 +184,10 @@ export const SubjectRef = z.looseObject({
 });
 export type SubjectRef = z.infer<typeof SubjectRef>;
 
+/** The reasons an imported suppression keeps (the same names as the entries other events write). */
+export const ImportedReason = z.enum(['email-optout', 'complaint', 'hard-bounce', 'sms-stop']);
+export type ImportedReason = z.infer<typeof ImportedReason>;
+
 /** How the person asked, when an operator records a request taken by hand (the service desk). */
 export const AdminRequestMethod = z.enum(['phone', 'email', 'letter', 'in-person']);
 export type AdminRequestMethod = z.infer<typeof AdminRequestMethod>;
@@ -198,6 +203,17 @@ export const AdminActionData = z.looseObject({
   actor: NonEmpty,
   reason: NonEmpty,
   method: AdminRequestMethod.optional(),
+  /**
+   * What the entry is when a migration import knows it (a provider's bounce, complaint, unsubscribe
+   * or STOP): kept as the state's reason instead of `admin`, so `stats` tells them apart.
+   */
+  reasonCode: ImportedReason.optional(),
+  /**
+   * A lift of the person's own opt-out (one-click, STOP, complaint, Do-Not-Sell): the reference of
+   * their proof of consent (e.g. the double opt-in confirmation id), or `force` with the reason.
+   */
+  consentRef: NonEmpty.max(500).optional(),
+  force: z.boolean().optional(),
 });
 export type AdminActionData = z.infer<typeof AdminActionData>;
 export const AdminAction = envelope(EventTypes.adminAction, AdminActionData);
@@ -298,6 +314,23 @@ export type DeliveryOutcomeData = z.infer<typeof DeliveryOutcomeData>;
 export const DeliveryOutcome = envelope(EventTypes.deliveryOutcome, DeliveryOutcomeData);
 export type DeliveryOutcome = z.infer<typeof DeliveryOutcome>;
 
+// --- partner.seed-hit.v1 -----------------------------------------------------------------
+/**
+ * Mail reached one of a partner's seed addresses (issue 16): the partner's suppression file was
+ * mailed. Published by the abuse inbox (SMTP or import) or the API (operator report), keyed by
+ * partner; the consumer records the hit and flags the partner. The seed is the brand's own
+ * address, never a person's.
+ */
+export const SeedHitData = z.looseObject({
+  partnerId: NonEmpty,
+  seed: z.string().min(3),
+  messageId: z.string().nullable(),
+  via: z.enum(['smtp', 'import', 'operator']),
+});
+export type SeedHitData = z.infer<typeof SeedHitData>;
+export const SeedHit = envelope(EventTypes.seedHit, SeedHitData);
+export type SeedHit = z.infer<typeof SeedHit>;
+
 /** Event type -> full envelope schema, ledger-only types included. */
 export const eventSchemas = {
   [EventTypes.emailOptOut]: EmailOptOut,
@@ -310,6 +343,7 @@ export const eventSchemas = {
   [EventTypes.emailSendRequest]: EmailSendRequest,
   [EventTypes.smsSendRequest]: SmsSendRequest,
   [EventTypes.deliveryOutcome]: DeliveryOutcome,
+  [EventTypes.seedHit]: SeedHit,
 } as const satisfies Record<EventType, z.ZodType>;
 export type EventOfType<K extends EventType> = z.infer<(typeof eventSchemas)[K]>;
 export type DataOfType<K extends EventType> = EventOfType<K>['data'];

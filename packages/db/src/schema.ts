@@ -16,6 +16,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -74,6 +75,8 @@ export const suppressionState = pgTable(
     primaryKey({ columns: [t.subjectKey, t.channel, t.purpose, t.topic] }),
     check('suppression_state_channel', sql`${t.channel} in ('email', 'sms', 'any')`),
     check('suppression_state_purpose', sql`${t.purpose} in ('marketing', 'all', 'sale_share')`),
+    // The list's watermark (max) and "written since" (partner deltas and hash sync, issue 16).
+    index('suppression_state_updated_idx').on(t.updatedAt),
   ],
 );
 
@@ -271,7 +274,7 @@ export const busOffset = pgTable(
 
 // Partners and affiliates (issue 16): who may download the suppression file, what each download was,
 // and the seed addresses that reveal a misused file. No readable subject address is stored here:
-// seeds are the brand's own addresses, and files are hashed from the vault while streaming.
+// seeds are the brand's own addresses; partners' hashes are kept in partner_hashes (0010).
 
 /** A partner (affiliate) that mails on the brand's behalf; its token is kept as a SHA-256 digest. */
 export const partners = pgTable(
@@ -291,6 +294,8 @@ export const partners = pgTable(
     lastDownloadAt: tstz('last_download_at'),
     /** Set when a seed of this partner's file received mail (suppression-list misuse). */
     flaggedAt: tstz('flagged_at'),
+    /** The list watermark (microseconds) up to which every suppressed subject has its row in partner_hashes. */
+    hashedUpto: bigint('hashed_upto', { mode: 'bigint' }),
   },
   (t) => [check('partners_hash_format', sql`${t.hashFormat} in ('md5', 'sha256', 'hmac-sha256')`)],
 );
@@ -344,3 +349,122 @@ export const partnerSeedHits = pgTable('partner_seed_hits', {
   messageId: text('message_id'),
   receivedAt: tstz('received_at').notNull().defaultNow(),
 });
+
+// --- Webhooks and provider sync (issue 14, migration 0007) ---------------------------------
+
+/**
+ * A receiver of list changes: the URL, its Standard Webhooks secret (sealed with the vault key
+ * when there is one) and the filter of the changes it wants. `include_address` asks for the
+ * readable address from the vault in each payload.
+ */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  description: text('description'),
+  /** `whsec_<base64>`, or `sealed:<keyId>:<base64>` when sealed with the vault key. */
+  secret: text('secret').notNull(),
+  channels: text('channels').array(),
+  purposes: text('purposes').array(),
+  reasons: text('reasons').array(),
+  includeAddress: boolean('include_address').notNull().default(false),
+  /** The changelog seq (outbox id) when registered: only later changes are delivered. */
+  fromSeq: bigint('from_seq', { mode: 'number' }).notNull().default(0),
+  /** active | disabled (deleted by an operator: kept for its delivery history). */
+  status: text('status').notNull().default('active'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});
+
+/**
+ * One changelog entry for one endpoint. Delivered in `seq` order per (endpoint, subject key):
+ * a pending row holds the later rows of its subject. `dead` after the last attempt failed.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    /** The changelog entry's seq (the outbox id): unique per change. */
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    subjectKey: text('subject_key').notNull(),
+    /** The changelog entry as read (keys only, never an address). */
+    entry: jsonb('entry').notNull(),
+    /** pending | delivered | dead */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
+    leaseUntil: tstz('lease_until'),
+    lastError: text('last_error'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    deliveredAt: tstz('delivered_at'),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_endpoint_seq_unique').on(t.endpointId, t.seq),
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_subject_idx').on(t.endpointId, t.subjectKey, t.seq),
+    check('webhook_deliveries_status', sql`${t.status} in ('pending', 'delivered', 'dead')`),
+  ],
+);
+
+/** Every HTTP attempt of a delivery: what the receiver answered (or why nothing came back). */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: bigint('delivery_id', { mode: 'number' })
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    endpointId: text('endpoint_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    at: tstz('at').notNull().defaultNow(),
+    /** The receiver's HTTP status; null when no answer came (refused, timeout). */
+    httpStatus: integer('http_status'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attempt)],
+);
+
+/**
+ * What the provider sync put on a provider's own suppression list, per subject and scope, so a
+ * lift removes only what we put (never what the provider held before us).
+ */
+export const providerSync = pgTable(
+  'provider_sync',
+  {
+    provider: text('provider').notNull(),
+    subjectKey: text('subject_key').notNull(),
+    /** channel/purpose/topic of our entry. */
+    scope: text('scope').notNull(),
+    /** The provider's reason (SES: BOUNCE | COMPLAINT). */
+    providerReason: text('provider_reason').notNull(),
+    /** The provider already held the address before we put it: never delete it. */
+    preexisting: boolean('preexisting').notNull().default(false),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    at: tstz('at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.subjectKey, t.scope] })],
+);
+
+/**
+ * The hash each partner's file holds for a subject (issue 16, migration 0010), kept once computed so
+ * a file or a scrub needs no vault open, and so an erased subject stays in partners' files (the
+ * readable copy goes; the partner's hash of it stays, the opt-out keeps reaching the partner).
+ * For an 'md5'/'sha256' partner this is the plain hash the partner already receives: a pseudonym,
+ * never the address; rows exist only for partners that exist (README "Partners and affiliates").
+ */
+export const partnerHashes = pgTable(
+  'partner_hashes',
+  {
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partners.id, { onDelete: 'cascade' }),
+    subjectKey: text('subject_key').notNull(),
+    hash: bytea('hash').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partnerId, t.subjectKey] }),
+    index('partner_hashes_hash_idx').on(t.partnerId, t.hash),
+  ],
+);

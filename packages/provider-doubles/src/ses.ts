@@ -1,7 +1,8 @@
 // AWS SES v2 on loopback: aws-ses-v2-local in this process, with typed access to its store.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as sesLocal from 'aws-ses-v2-local';
+import { type SuppressedDestination, SuppressionList } from './ses-suppression';
 
 export interface StoredEmail {
   messageId: string;
@@ -18,6 +19,8 @@ export interface SesEmulator {
   url: string;
   emails(): Promise<StoredEmail[]>;
   clear(): Promise<void>;
+  /** The account-level suppression list this double keeps (also served over its HTTP API). */
+  suppressionList(): SuppressedDestination[];
   close(): Promise<void>;
 }
 
@@ -30,6 +33,13 @@ export async function startSesEmulator(opts: { host?: string; port?: number } = 
   const host = opts.host ?? '127.0.0.1';
   const server = await start({ host, port: opts.port ?? 0 });
   if (!server.listening) await new Promise((r) => server.once('listening', r));
+  // The suppression-list operations answer first; everything else goes to aws-ses-v2-local.
+  const suppressions = new SuppressionList();
+  const local = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!suppressions.handle(req, res)) for (const l of local) l(req, res);
+  });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   return {
     url,
@@ -38,6 +48,7 @@ export async function startSesEmulator(opts: { host?: string; port?: number } = 
       const body = (await res.json()) as { emails: StoredEmail[] };
       return body.emails;
     },
+    suppressionList: () => [...suppressions.entries.values()],
     clear: async () => {
       await fetch(`${url}/clear-store`, { method: 'POST' });
     },

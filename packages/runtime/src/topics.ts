@@ -9,7 +9,7 @@ export class MissingTopicsError extends Error {
   override readonly name = 'MissingTopicsError';
   constructor(readonly topics: string[]) {
     super(
-      `missing Kafka topic(s): ${topics.join(', ')} — create them (infra/create-topics.sh) or set WAIT_FOR_TOPICS=true to wait for them`,
+      `missing Kafka topic(s): ${topics.join(', ')} — create them (infra/topics/create-topics.sh) or set WAIT_FOR_TOPICS=true to wait for them`,
     );
   }
 }

@@ -6,12 +6,11 @@ import { schema } from '@sp/db';
 import { sql } from 'drizzle-orm';
 import { now, type SuppressionContext } from './context';
 import { type ListEvent, validateListEvent } from './events';
-import { addMonths, type Plan, planEvent, type Write } from './plan';
-import { sealAddress } from './vault';
-
-export const CHANGELOG_TOPIC = 'suppression.changelog.v1';
+import { addMonths, type Plan, planEvent } from './plan';
+import { CHANGELOG_TOPIC, writeCore } from './write';
 
 export type { ChangelogEntry };
+export { CHANGELOG_TOPIC };
 
 export interface ApplyResult {
   /** Event ids newly recorded. */
@@ -68,124 +67,15 @@ export async function applyPlans(ctx: SuppressionContext, plans: Plan[]): Promis
   const at = now(ctx);
 
   return ctx.db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(schema.ledger)
-      .values(
-        unique.map((p) => ({
-          eventId: p.eventId,
-          type: p.type,
-          source: p.source,
-          occurredAt: p.occurredAt,
-          recordedAt: at,
-          subjectKeys: p.subjectKeys ?? p.subjects.map((s) => s.key),
-          keyId: p.keyId ?? ctx.keyer.currentKeyId,
-          scopes: p.writes.map((w) => ({
-            subjectKey: w.subjectKey,
-            channel: w.channel,
-            purpose: w.purpose,
-            topic: w.topic,
-            suppressed: w.suppressed,
-            reason: w.reason,
-          })),
-          payload: p.payload,
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ eventId: schema.ledger.eventId });
-    const fresh = new Set(inserted.map((r) => r.eventId));
-    const applied = unique.filter((p) => fresh.has(p.eventId));
-    const duplicates = [...unique.filter((p) => !fresh.has(p.eventId)).map((p) => p.eventId), ...repeated];
+    const written = await writeCore(tx, ctx, unique, at);
+    const fresh = new Set(written.applied);
+    const applied = unique.filter((p) => fresh.has(p.eventId.toLowerCase()));
+    const duplicates = [
+      ...unique.filter((p) => !fresh.has(p.eventId.toLowerCase())).map((p) => p.eventId),
+      ...repeated,
+    ];
     if (applied.length === 0) return { applied: [], duplicates, changes: [] };
-
-    // State: reduce the batch to its winner per scope, then a conditional upsert against the stored row.
-    const winners = new Map<string, Write & { plan: Plan }>();
-    for (const p of applied) {
-      for (const w of p.writes) {
-        const k = scopeKey(w);
-        const cur = winners.get(k);
-        const cand = { ...w, plan: p };
-        if (
-          !cur ||
-          compareRank(
-            { occurredAt: p.occurredAt, suppressed: w.suppressed, eventId: p.eventId },
-            { occurredAt: cur.plan.occurredAt, suppressed: cur.suppressed, eventId: cur.plan.eventId },
-          ) > 0
-        ) {
-          winners.set(k, cand);
-        }
-      }
-    }
-    let changes: ChangelogEntry[] = [];
-    if (winners.size > 0) {
-      const s = schema.suppressionState;
-      const rows = [...winners.values()]
-        .sort((a, b) => (scopeKey(a) < scopeKey(b) ? -1 : 1))
-        .map((w) => ({
-          subjectKey: w.subjectKey,
-          channel: w.channel,
-          purpose: w.purpose,
-          topic: w.topic,
-          suppressed: w.suppressed,
-          reason: w.reason,
-          eventId: w.plan.eventId,
-          source: w.plan.source,
-          occurredAt: w.plan.occurredAt,
-          since: w.suppressed ? w.plan.occurredAt : null,
-          askAgainAfter: w.askAgainAfter,
-          detail: w.detail,
-          updatedAt: at,
-        }));
-      const excluded = (c: string) => sql.raw(`excluded.${c}`);
-      const changed = await tx
-        .insert(s)
-        .values(rows)
-        .onConflictDoUpdate({
-          target: [s.subjectKey, s.channel, s.purpose, s.topic],
-          set: {
-            suppressed: excluded('suppressed'),
-            reason: excluded('reason'),
-            eventId: excluded('event_id'),
-            source: excluded('source'),
-            occurredAt: excluded('occurred_at'),
-            since: excluded('since'),
-            askAgainAfter: excluded('ask_again_after'),
-            detail: excluded('detail'),
-            updatedAt: excluded('updated_at'),
-          },
-          setWhere: sql`(excluded.occurred_at, excluded.suppressed, excluded.event_id) > (${s.occurredAt}, ${s.suppressed}, ${s.eventId})`,
-        })
-        .returning();
-      changed.sort((a, b) => (scopeKey(a) < scopeKey(b) ? -1 : 1));
-      if (changed.length > 0) {
-        const queued = await tx
-          .insert(schema.outbox)
-          .values(
-            changed.map((r) => ({
-              topic: CHANGELOG_TOPIC,
-              key: scopeKey(r),
-              payload: {
-                subjectKey: r.subjectKey,
-                channel: r.channel,
-                purpose: r.purpose,
-                topic: r.topic,
-                suppressed: r.suppressed,
-                reason: r.reason,
-                eventId: r.eventId,
-                source: r.source,
-                occurredAt: r.occurredAt.toISOString(),
-                since: r.since ? r.since.toISOString() : null,
-                // The local views (@sp/list-view) answer with the same reasons as the database.
-                askAgainAfter: r.askAgainAfter ? r.askAgainAfter.toISOString() : null,
-                detail: r.detail ?? null,
-              },
-            })),
-          )
-          .returning({ id: schema.outbox.id, payload: schema.outbox.payload });
-        changes = queued
-          .sort((a, b) => a.id - b.id)
-          .map((q) => ({ ...(q.payload as Omit<ChangelogEntry, 'seq'>), seq: q.id }) as ChangelogEntry);
-      }
-    }
+    const changes: ChangelogEntry[] = written.changes;
 
     // R-DNS-6: minor flags; the earliest event that said so stays the reason.
     const minors = new Map<string, Plan>();
@@ -255,27 +145,6 @@ export async function applyPlans(ctx: SuppressionContext, plans: Plan[]): Promis
           .sort((a, b) => a.id - b.id)
           .map((q) => ({ ...(q.payload as Omit<ChangelogEntry, 'seq'>), seq: q.id }) as ChangelogEntry),
       );
-    }
-
-    // The readable copies, encrypted, apart from the list.
-    const vault = ctx.vault;
-    if (vault) {
-      const copies = new Map<string, { type: string; value: string }>();
-      for (const p of applied) for (const s of p.subjects) copies.set(s.key, s.subject);
-      if (copies.size > 0) {
-        await tx
-          .insert(schema.subjectVault)
-          .values(
-            [...copies].map(([subjectKey, s]) => ({
-              subjectKey,
-              subjectType: s.type,
-              ciphertext: sealAddress(vault.key, subjectKey, s.value),
-              keyId: vault.keyId,
-              createdAt: at,
-            })),
-          )
-          .onConflictDoNothing();
-      }
     }
 
     // R-DNS-7: every Do-Not-Sell request, with the date and nature of the response.

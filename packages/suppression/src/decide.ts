@@ -63,62 +63,62 @@ export function decide(
   rows: readonly StateRow[],
 ): { allowed: boolean; reasons: CheckReason[] } {
   if (rows.length === 0) return { allowed: true, reasons: [] }; // most recipients: nothing on the list
+  // Written without sets, maps or sorting for the usual one or two rows: the local view answers
+  // millions of checks with it (the rules are the ones above, nothing else).
   const topic = q.topic && q.topic.length > 0 ? q.topic : '*';
-  const topics = new Set([topic, '*']);
-  const channels = q.kind === 'sale_share' ? new Set(['any', q.channel]) : new Set([q.channel, 'any']);
-  const purposes =
-    q.kind === 'sale_share'
-      ? new Set(['sale_share'])
-      : q.kind === 'transactional'
-        ? new Set(['all'])
-        : new Set(['marketing', 'all']);
+  const kind = q.kind;
+  const confirmation = q.channel === 'sms' && q.smsOptOutConfirmation === true;
+  const candidate = (r: StateRow) =>
+    !r.minor &&
+    (r.channel === q.channel || r.channel === 'any') &&
+    (kind === 'sale_share'
+      ? r.purpose === 'sale_share'
+      : kind === 'transactional'
+        ? r.purpose === 'all'
+        : r.purpose === 'marketing' || r.purpose === 'all') &&
+    (r.topic === topic || r.topic === '*') &&
+    !(confirmation && r.channel === 'sms' && r.purpose === 'all');
   const reasons: CheckReason[] = [];
-  const candidates = rows.filter(
-    (r) =>
-      !r.minor &&
-      channels.has(r.channel) &&
-      purposes.has(r.purpose) &&
-      topics.has(r.topic) &&
-      !(q.channel === 'sms' && q.smsOptOutConfirmation && r.channel === 'sms' && r.purpose === 'all'),
-  );
-  reasons.push(...blocking(candidates));
-  if (q.kind === 'sale_share') {
+  blocking(rows, candidate, reasons);
+  if (kind === 'sale_share') {
     for (const r of rows) if (r.minor) reasons.push(toReason(r)); // R-DNS-6
     if (q.channel === 'email') {
       // R-EM-4: the general marketing opt-out of an address also keeps it out of any sale or transfer.
-      const optedOut = blocking(
-        rows.filter(
-          (r) =>
-            !r.minor &&
-            (r.channel === 'email' || r.channel === 'any') &&
-            r.purpose === 'marketing' &&
-            r.topic === '*',
-        ),
+      blocking(
+        rows,
+        (r) =>
+          !r.minor &&
+          (r.channel === 'email' || r.channel === 'any') &&
+          r.purpose === 'marketing' &&
+          r.topic === '*',
+        reasons,
       );
-      reasons.push(...optedOut);
     }
   }
+  if (reasons.length <= 1) return { allowed: reasons.length === 0, reasons };
   const order = (r: CheckReason) => `${r.channel}|${r.purpose}|${r.topic}|${r.reason}|${r.eventId}`;
   const unique = [...new Map(reasons.map((r) => [order(r), r])).values()];
   unique.sort((x, y) => (order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : 0));
   return { allowed: unique.length === 0, reasons: unique };
 }
 
-function blocking(rows: readonly StateRow[]): CheckReason[] {
-  const groups = new Map<string, StateRow[]>();
-  for (const r of rows) {
-    const k = `${r.channel}|${r.purpose}`;
-    const g = groups.get(k) ?? [];
-    g.push(r);
-    groups.set(k, g);
+/**
+ * Among the rows `take` selects, grouped by (channel, purpose): when a group's newest row (by
+ * compareRank) is suppressed, every suppressed row of the group is a reason. Rows of equal rank
+ * agree on `suppressed` (compareRank orders by it), so which of them counts as newest is moot.
+ */
+function blocking(rows: readonly StateRow[], take: (r: StateRow) => boolean, out: CheckReason[]): void {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (!r.suppressed || !take(r)) continue;
+    let newest = r;
+    for (let j = 0; j < rows.length; j++) {
+      const o = rows[j]!;
+      if (j === i || o.channel !== r.channel || o.purpose !== r.purpose || !take(o)) continue;
+      if (compareRank(o, newest) > 0) newest = o;
+    }
+    if (newest.suppressed) out.push(toReason(r));
   }
-  const out: CheckReason[] = [];
-  for (const g of groups.values()) {
-    const newest = g.reduce((a, b) => (compareRank(a, b) >= 0 ? a : b));
-    if (!newest.suppressed) continue;
-    for (const r of g) if (r.suppressed) out.push(toReason(r));
-  }
-  return out;
 }
 
 function toReason(r: StateRow): CheckReason {

@@ -19,6 +19,8 @@ export interface ErasureRequest {
   /** Who asked for it to be done (token identity, operator). */
   actor: string;
   reason?: string | undefined;
+  /** The caller's evidence (issue 15: `by` = the token identity), kept in the ledger as recorded. */
+  evidence?: Record<string, unknown> | undefined;
 }
 
 export interface ErasureResult {
@@ -77,6 +79,7 @@ export async function erase(ctx: SuppressionContext, req: ErasureRequest): Promi
             vaultCopiesDeleted: vault.length,
             dataKeysShredded: shredded.length,
           },
+          ...(req.evidence ? { evidence: req.evidence } : {}),
         },
       })
       .onConflictDoNothing()

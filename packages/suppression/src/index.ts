@@ -46,13 +46,25 @@ export {
   validateListEvent,
 } from './events';
 export {
+  countRecorded,
+  IMPORT_SOURCE,
+  type ImportEvidence,
+  type ImportedEntry,
+  type ImportedReasonCode,
+  importEventId,
+  planImported,
+  writeImported,
+} from './import';
+export {
   createPartner,
   fileBasis,
   HASH_FORMATS,
   type HashFormat,
   hashLength,
   isStale,
+  keepPartnerHashes,
   listPartners,
+  listWatermark,
   type NewPartner,
   type Partner,
   type PartnerAuth,
@@ -65,9 +77,30 @@ export {
   recordSeedHit,
   scrubHashes,
   seedOwner,
+  syncPartnerHashes,
   tokenDigest,
 } from './partners';
-export { addMonths, type EntryReason, type PlanContext, type ScopeChannel, type ScopePurpose } from './plan';
+export {
+  addMonths,
+  type EntryReason,
+  type Plan,
+  type PlanContext,
+  type ScopeChannel,
+  type ScopePurpose,
+} from './plan';
+export {
+  type AuditRecord,
+  type AuditRecordInput,
+  auditRecords,
+  EXPORT_RECORD_TYPE,
+  recordAudit,
+} from './records';
+export {
+  FINAL_DELIVERY_STATUSES,
+  type RetentionHook,
+  type RetentionResult,
+  runRetention,
+} from './retention';
 export {
   SALVAGE_EVENT_TYPE,
   SALVAGE_SOURCE,

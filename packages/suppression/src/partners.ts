@@ -1,12 +1,15 @@
 // Partners (issue 16): the suppression file an affiliate downloads, the scrub of its send list, and
-// the seeds that reveal a misused file. Files are hashed from the vault WHILE streaming: readable
-// addresses exist only in memory, one page at a time, and never on disk or on the wire.
+// the seeds that reveal a misused file. Readable addresses exist only in memory, one page at a
+// time, never on disk or on the wire.
 //
-// Why hash on download rather than store each partner's hashes at suppression time: a stored hash
-// per (subject, partner) would multiply the list by the number of partners, need a backfill for
-// every new partner or key rotation, and a plain MD5 column is itself a joinable copy of the list at
-// rest. Hashing on download costs one AES-GCM open and one hash per row (see bench/partners), and an
-// erased address (vault row gone) drops out of every file at once.
+// Each partner's hash of a subject is computed once, from the vault, the first time a file or a
+// scrub needs it, and kept in `partner_hashes` (hashed when needed rather than at suppression time:
+// a new partner or key needs no backfill job, and rows exist only for partners that exist). Later
+// files read the stored hashes without any vault open, and scrub becomes an indexed lookup
+// (bench/partners.ts: the vault open and the insert of the hash cost about 8x a stored read). The
+// price: for an md5/sha256 partner the stored hash is the plain hash that partner receives, a
+// pseudonym at rest (README "Partners and affiliates"). An erasure stores every partner's hash
+// before the readable copy goes, so the opt-out keeps reaching partners.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { newEnvelope } from '@sp/contracts';
 import { schema } from '@sp/db';
@@ -166,19 +169,40 @@ function rowsOf(result: unknown): Record<string, unknown>[] {
   return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
 }
 
-/** The state of the list a file is cut from: its watermark (microseconds) and a cheap identity for ETags. */
+/** The list's watermark: the newest state write, in microseconds (an index lookup). */
+export async function listWatermark(ctx: SuppressionContext): Promise<string> {
+  const [r] = rowsOf(
+    await ctx.db.execute(
+      sql`select coalesce((extract(epoch from max(updated_at)) * 1000000)::bigint, 0)::text as wm from suppression_state`,
+    ),
+  );
+  return String(r!.wm);
+}
+
+/**
+ * The state of the list a file is cut from: its watermark (microseconds) and what the ETag is made
+ * of. Anything that can change a file's lines changes one of these: a state row written or
+ * rewritten (`updated_at`, count), a readable copy erased or added (vault count: an erased subject
+ * that never had its hash stored leaves the file), a seed added.
+ */
 export async function fileBasis(
   ctx: SuppressionContext,
   partnerId: string,
-): Promise<{ watermark: string; states: number; seeds: number }> {
+): Promise<{ watermark: string; states: number; vault: number; seeds: number }> {
   const [r] = rowsOf(
     await ctx.db.execute(sql`
       select coalesce((extract(epoch from max(updated_at)) * 1000000)::bigint, 0)::text as wm,
              count(*)::int as n,
+             (select count(*)::int from subject_vault where subject_type = 'email') as vault,
              (select count(*)::int from partner_seeds where partner_id = ${partnerId}) as seeds
         from suppression_state`),
   );
-  return { watermark: String(r!.wm), states: Number(r!.n), seeds: Number(r!.seeds) };
+  return {
+    watermark: String(r!.wm),
+    states: Number(r!.n),
+    vault: Number(r!.vault),
+    seeds: Number(r!.seeds),
+  };
 }
 
 export interface FileOptions {
@@ -191,15 +215,126 @@ export interface FileOptions {
    * what keeps such an opt-out from being missed by every delta.
    */
   sinceOverlapMs?: number;
+  /** Subjects per page (one pair of indexed queries each). */
   pageSize?: number;
 }
 
 /**
- * Yields the partner's hashes, one per suppressed subject of its scope, then its own seeds. A
- * subject is in the file when `check(email, marketing, topic)` refuses it for one of the partner's
- * topics: per (channel, purpose) among topic T and '*', the newest entry decides, suppression on
- * ties (as check and apply rank). Other partners' seeds are left out; subjects without a readable
- * copy under the current vault key cannot be hashed and are counted in `unhashable`.
+ * The subjects of a page (`after` < key <= `upto`, or a list of keys) that a partner's file holds:
+ * per (channel, purpose) among topic T and '*', the newest entry decides, suppression on ties (as
+ * check and apply rank); suppressed for one of the partner's topics; not a seed. With the
+ * partner's stored hash (hex) when it has one.
+ */
+function pageQuery(
+  partner: PartnerAuth,
+  range: { after: string; upto: string } | { keys: string[] },
+  from: string | null,
+) {
+  const where =
+    'keys' in range
+      ? sql`s.subject_key in (select jsonb_array_elements_text(${JSON.stringify(range.keys)}::jsonb))`
+      : sql`s.subject_key > ${range.after} and s.subject_key <= ${range.upto}`;
+  // array[$1, $2, ...]: the planner sees how many topics there are (a jsonb set looked like 100).
+  return sql`
+    select k.subject_key, encode(h.hash, 'hex') as hash
+      from (select d.subject_key, max(d.upd) as upd
+              from (select distinct on (s.subject_key, s.channel, s.purpose, t.topic)
+                           s.subject_key, s.suppressed,
+                           (extract(epoch from s.updated_at) * 1000000)::bigint as upd
+                      from suppression_state s
+                      cross join unnest(array[${partner.topics}]::text[]) as t(topic)
+                     where ${where}
+                       and s.channel in ('email', 'any') and s.purpose in ('marketing', 'all')
+                       and s.topic in (t.topic, '*')
+                     order by s.subject_key, s.channel, s.purpose, t.topic,
+                              s.occurred_at desc, s.suppressed desc, s.event_id desc) d
+             where d.suppressed
+             group by d.subject_key) k
+      left join partner_hashes h on h.partner_id = ${partner.id} and h.subject_key = k.subject_key
+     where not exists (select 1 from partner_seeds p where p.subject_key = k.subject_key)
+       and (${from}::bigint is null or k.upd > ${from}::bigint)
+     order by k.subject_key`;
+}
+
+/**
+ * Runs a page query without JIT compilation or parallel workers: the scope rule's estimates are
+ * poor (a few hundred rows guessed for thousands), and JIT plus worker start-up cost more than the
+ * query itself on a page (about 5x measured, bench/partners.ts).
+ */
+async function pageRows(ctx: SuppressionContext, query: ReturnType<typeof pageQuery>) {
+  return ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    return rowsOf(await tx.execute(query));
+  });
+}
+
+/**
+ * The hex hashes of a page's subjects, hashing from the vault (and storing, for the next file and
+ * for scrub) those without a stored hash yet. Subjects with neither a stored hash nor a readable
+ * email copy under the current vault key (erased before any pass, sealed under a retired key, not
+ * an email subject) cannot be hashed: counted in `unhashable`.
+ */
+async function hashPage(
+  ctx: SuppressionContext,
+  partner: PartnerAuth,
+  rows: Record<string, unknown>[],
+  counts: { rows: number; unhashable: number },
+  onHash: (hex: string) => void,
+  range?: { after: string; upto: string },
+): Promise<void> {
+  const missing = rows
+    .filter((r) => r.hash === null || r.hash === undefined)
+    .map((r) => String(r.subject_key));
+  const fresh = new Map<string, string>();
+  if (missing.length > 0) {
+    const vault = ctx.vault;
+    // A page's copies by key range (an index range scan); a list of keys when there is no range.
+    const which =
+      range && missing.length > 100
+        ? sql`subject_key > ${range.after} and subject_key <= ${range.upto}`
+        : sql`subject_key in (select jsonb_array_elements_text(${JSON.stringify(missing)}::jsonb))`;
+    const copies = vault
+      ? rowsOf(
+          await ctx.db.execute(sql`
+            select subject_key, ciphertext from subject_vault
+             where subject_type = 'email' and key_id = ${vault.keyId} and ${which}`),
+        )
+      : [];
+    const wanted = new Set(missing);
+    for (const c of copies) {
+      const key = String(c.subject_key);
+      if (!wanted.has(key)) continue;
+      const address = openAddress(vault!.key, key, String(c.ciphertext));
+      fresh.set(key, partnerHash(partner.hashFormat, address, partner.hmacKey));
+    }
+    if (fresh.size > 0) await storeHashes(ctx, partner.id, [...fresh]);
+  }
+  for (const r of rows) {
+    const hex = r.hash === null || r.hash === undefined ? fresh.get(String(r.subject_key)) : String(r.hash);
+    if (hex === undefined) counts.unhashable++;
+    else onHash(hex);
+  }
+}
+
+// Two text arrays (PostgreSQL array literals: subject keys and hex hashes never hold quotes,
+// backslashes or commas), ordered by key: much cheaper to insert than a jsonb document of pairs.
+async function storeHashes(ctx: SuppressionContext, partnerId: string, pairs: [string, string][]) {
+  const sorted = [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const keys = `{${sorted.map(([k]) => `"${k}"`).join(',')}}`;
+  const hashes = `{${sorted.map(([, h]) => h).join(',')}}`;
+  await ctx.db.execute(sql`
+    insert into partner_hashes (partner_id, subject_key, hash)
+    select ${partnerId}, k, decode(h, 'hex') from unnest(${keys}::text[], ${hashes}::text[]) as u(k, h)
+    on conflict do nothing`);
+}
+
+/**
+ * Yields the partner's hashes, one per suppressed subject of its scope, then its own seeds (see
+ * pageQuery for the scope). A subject is hashed from the vault the first time a file or a scrub
+ * needs it, and its hash is kept in `partner_hashes`: later files are read from there, without a
+ * vault open. Subjects that are neither hashed yet nor readable under the current vault key (erased
+ * before any file, or sealed under a retired key) cannot be hashed and are counted in `unhashable`.
  */
 export async function* partnerFile(
   ctx: SuppressionContext,
@@ -207,87 +342,169 @@ export async function* partnerFile(
   opts: FileOptions,
   counts: { rows: number; unhashable: number } = { rows: 0, unhashable: 0 },
 ): AsyncGenerator<string> {
-  const vault = ctx.vault;
-  if (!vault) throw new Error('partner files need the vault key (VAULT_KEY)');
-  const pageSize = opts.pageSize ?? 5000;
+  const pageSize = opts.pageSize ?? 20_000;
   const since = opts.since ?? null;
   const from = since === null ? null : String(BigInt(since) - BigInt(opts.sinceOverlapMs ?? 0) * 1000n);
+  // A full file hashes every subject it holds: once it is out, the partner's stored hashes are
+  // complete up to the watermark read before it started (scrub then only hashes what came after).
+  const startWm = since === null ? await listWatermark(ctx) : null;
   let after = '';
   for (;;) {
+    // The page's last key, cut on a key boundary (all scope rows of a subject are in one page).
     const bounds = rowsOf(
       await ctx.db.execute(sql`
-        select max(subject_key) as upto, count(*)::int as n from (
-          select distinct subject_key from suppression_state
+        select max(subject_key) as upto from (
+          select subject_key from suppression_state
            where subject_key > ${after} order by subject_key limit ${pageSize}) b`),
     );
     const upto = bounds[0]?.upto;
     if (upto === null || upto === undefined) break;
-    const rows = rowsOf(
-      await ctx.db.execute(sql`
-        select k.subject_key, v.ciphertext, v.key_id
-          from (select d.subject_key, max(d.upd) as upd
-                  from (select distinct on (s.subject_key, s.channel, s.purpose, t.topic)
-                               s.subject_key, s.suppressed,
-                               (extract(epoch from s.updated_at) * 1000000)::bigint as upd
-                          from suppression_state s
-                          cross join jsonb_array_elements_text(${JSON.stringify(partner.topics)}::jsonb) as t(topic)
-                         where s.subject_key > ${after} and s.subject_key <= ${String(upto)}
-                           and s.channel in ('email', 'any') and s.purpose in ('marketing', 'all')
-                           and s.topic in (t.topic, '*')
-                         order by s.subject_key, s.channel, s.purpose, t.topic,
-                                  s.occurred_at desc, s.suppressed desc, s.event_id desc) d
-                 where d.suppressed
-                 group by d.subject_key) k
-          join subject_vault v on v.subject_key = k.subject_key and v.subject_type = 'email'
-         where not exists (select 1 from partner_seeds p where p.subject_key = k.subject_key)
-           and (${from}::bigint is null or k.upd > ${from}::bigint)
-         order by k.subject_key`),
-    );
+    const rows = await pageRows(ctx, pageQuery(partner, { after, upto: String(upto) }, from));
     let page = '';
-    for (const r of rows) {
-      if (r.key_id !== vault.keyId) {
-        counts.unhashable++;
-        continue;
-      }
-      const address = openAddress(vault.key, String(r.subject_key), String(r.ciphertext));
-      page += `${partnerHash(partner.hashFormat, address, partner.hmacKey)}\n`;
-      counts.rows++;
-    }
+    await hashPage(
+      ctx,
+      partner,
+      rows,
+      counts,
+      (hex) => {
+        page += `${hex}\n`;
+        counts.rows++;
+      },
+      { after, upto: String(upto) },
+    );
     if (page) yield page;
     after = String(upto);
   }
+  let tail = '';
+  for (const hex of await seedHashes(ctx, partner, from)) {
+    tail += `${hex}\n`;
+    counts.rows++;
+  }
+  if (tail) yield tail;
+  if (startWm !== null) await markHashed(ctx, partner.id, startWm);
+}
+
+async function markHashed(ctx: SuppressionContext, partnerId: string, watermark: string) {
+  await ctx.db.execute(sql`
+    update partners set hashed_upto = greatest(coalesce(hashed_upto, 0), ${watermark}::bigint)
+     where id = ${partnerId}`);
+}
+
+/** The partner's own seeds, hashed (created after `from`, when given). */
+async function seedHashes(ctx: SuppressionContext, partner: PartnerAuth, from: string | null) {
   const seeds = await ctx.db
     .select({ address: schema.partnerSeeds.address })
     .from(schema.partnerSeeds)
     .where(
-      since === null
+      from === null
         ? eq(schema.partnerSeeds.partnerId, partner.id)
         : and(
             eq(schema.partnerSeeds.partnerId, partner.id),
             sql`(extract(epoch from ${schema.partnerSeeds.createdAt}) * 1000000)::bigint > ${from}::bigint`,
           ),
     );
-  let tail = '';
-  for (const s of seeds) {
-    tail += `${partnerHash(partner.hashFormat, s.address, partner.hmacKey)}\n`;
-    counts.rows++;
-  }
-  if (tail) yield tail;
+  return seeds.map((s) => partnerHash(partner.hashFormat, s.address, partner.hmacKey));
 }
 
-/** Scrub: which of the partner's hashes are in its file (their order kept, duplicates once). */
+/**
+ * Makes the partner's stored hashes complete: every subject whose list entry changed since the
+ * last complete pass (minus `overlapMs`, for rows committed late) and that has no hash yet is
+ * hashed from the vault. Before the first file of a partner this is a whole pass over the list.
+ */
+export async function syncPartnerHashes(
+  ctx: SuppressionContext,
+  partner: PartnerAuth,
+  opts: { overlapMs?: number; pageSize?: number } = {},
+): Promise<{ hashed: number; unhashable: number }> {
+  const [p] = rowsOf(
+    await ctx.db.execute(sql`select hashed_upto::text as upto from partners where id = ${partner.id}`),
+  );
+  const startWm = await listWatermark(ctx);
+  const upto = p?.upto === null || p?.upto === undefined ? null : String(p.upto);
+  const from = upto === null ? null : String(BigInt(upto) - BigInt(opts.overlapMs ?? 60_000) * 1000n);
+  const counts = { rows: 0, unhashable: 0 };
+  if (from === null) {
+    for await (const _ of partnerFile(ctx, partner, { pageSize: opts.pageSize ?? 20_000 }, counts)) {
+      // the pass stores the hashes; the lines themselves are not needed
+    }
+    return { hashed: counts.rows, unhashable: counts.unhashable };
+  }
+  // Only subjects written since: their keys, then the same page query over just those keys.
+  const changed = rowsOf(
+    await ctx.db.execute(sql`
+      select distinct s.subject_key from suppression_state s
+       where s.updated_at > to_timestamp(${from}::bigint / 1000000.0) and s.suppressed
+         and s.channel in ('email', 'any') and s.purpose in ('marketing', 'all')
+         and not exists (select 1 from partner_hashes h
+                          where h.partner_id = ${partner.id} and h.subject_key = s.subject_key)`),
+  ).map((r) => String(r.subject_key));
+  const size = opts.pageSize ?? 20_000;
+  for (let i = 0; i < changed.length; i += size) {
+    const rows = await pageRows(ctx, pageQuery(partner, { keys: changed.slice(i, i + size) }, null));
+    await hashPage(ctx, partner, rows, counts, () => {
+      counts.rows++;
+    });
+  }
+  await markHashed(ctx, partner.id, startWm);
+  return { hashed: counts.rows, unhashable: counts.unhashable };
+}
+
+/**
+ * Scrub: which of the partner's hashes are in its file (their order kept, duplicates once). An
+ * indexed lookup in the partner's stored hashes (after hashing what was suppressed since the last
+ * pass), then the file's own scope rule on just the subjects found.
+ */
 export async function scrubHashes(
   ctx: SuppressionContext,
   partner: PartnerAuth,
   hashes: string[],
+  opts: { overlapMs?: number } = {},
 ): Promise<{ remove: string[]; watermark: string }> {
-  const wanted = new Set(hashes.map((h) => h.toLowerCase()));
+  const watermark = await listWatermark(ctx);
+  await syncPartnerHashes(ctx, partner, opts);
+  const wanted = [...new Set(hashes.map((h) => h.toLowerCase()))];
   const found = new Set<string>();
-  const { watermark } = await fileBasis(ctx, partner.id);
-  for await (const chunk of partnerFile(ctx, partner, {})) {
-    for (const h of chunk.split('\n')) if (h && wanted.has(h)) found.add(h);
+  const matched = rowsOf(
+    await ctx.db.execute(sql`
+      select h.subject_key from partner_hashes h
+       where h.partner_id = ${partner.id}
+         and h.hash in (select decode(x, 'hex') from jsonb_array_elements_text(${JSON.stringify(wanted)}::jsonb) x)`),
+  ).map((r) => String(r.subject_key));
+  if (matched.length > 0) {
+    const rows = await pageRows(ctx, pageQuery(partner, { keys: matched }, null));
+    await hashPage(ctx, partner, rows, { rows: 0, unhashable: 0 }, (hex) => found.add(hex));
   }
-  return { remove: [...wanted].filter((h) => found.has(h)), watermark };
+  for (const hex of await seedHashes(ctx, partner, null)) found.add(hex);
+  return { remove: wanted.filter((h) => found.has(h)), watermark };
+}
+
+/**
+ * Before an erasure deletes readable copies: every partner's hash of them is stored, so the
+ * subjects stay in partners' files (the opt-out must keep reaching them, CAN-SPAM 7704(a)(4)).
+ */
+export async function keepPartnerHashes(ctx: SuppressionContext, subjectKeys: string[]): Promise<void> {
+  if (!ctx.vault || subjectKeys.length === 0) return;
+  const vault = ctx.vault;
+  const copies = rowsOf(
+    await ctx.db.execute(sql`
+      select subject_key, ciphertext from subject_vault
+       where subject_type = 'email' and key_id = ${vault.keyId}
+         and subject_key in (select jsonb_array_elements_text(${JSON.stringify(subjectKeys)}::jsonb))`),
+  );
+  if (copies.length === 0) return;
+  const all = await ctx.db.select().from(schema.partners);
+  for (const p of all) {
+    const key = p.hmacKey ? Buffer.from(p.hmacKey, 'base64') : null;
+    const pairs = copies.map((c): [string, string] => [
+      String(c.subject_key),
+      partnerHash(
+        p.hashFormat as HashFormat,
+        openAddress(vault.key, String(c.subject_key), String(c.ciphertext)),
+        key,
+      ),
+    ]);
+    await storeHashes(ctx, p.id, pairs);
+  }
 }
 
 export async function recordPartnerAccess(

@@ -259,13 +259,21 @@ export function planEvent(ctx: PlanContext, ev: ListEvent): Plan {
       const d = ev.data;
       const s = subjectOf(d.subject.type, d.subject.value, 'data.subject.value');
       const suppressed = d.action === 'suppress';
-      const detail = { actor: d.actor, reason: d.reason, ...(d.method ? { method: d.method } : {}) };
+      // actor: who held the token (the API's caller identity); actorName: the person the body named.
+      const detail = {
+        actor: d.actor,
+        ...(typeof d.actorName === 'string' ? { actorName: d.actorName } : {}),
+        reason: d.reason,
+        ...(d.method ? { method: d.method } : {}),
+        ...(d.reasonCode && suppressed ? { imported: true } : {}),
+      };
+      const reason: EntryReason = suppressed ? (d.reasonCode ?? 'admin') : 'admin-lift';
       const { subject: _s, ...rest } = d;
       return {
         ...base,
         subjects: [s],
         writes: [
-          w(s.key, d.channel, d.purpose, star(d.topic), suppressed, suppressed ? 'admin' : 'admin-lift', {
+          w(s.key, d.channel, d.purpose, star(d.topic), suppressed, reason, {
             detail,
           }),
         ],

@@ -4,6 +4,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { schema } from '@sp/db';
 import { eq, inArray } from 'drizzle-orm';
 import type { SuppressionContext } from './context';
+import { keepPartnerHashes } from './partners';
 import { resolveSubject, type SubjectInput } from './subjects';
 
 export function sealAddress(key: Buffer, subjectKey: string, value: string): string {
@@ -33,8 +34,12 @@ export async function revealAddress(ctx: SuppressionContext, subjectKey: string)
   return openAddress(ctx.vault.key, subjectKey, row.ciphertext);
 }
 
-/** Erasure: deletes the readable copy under every pepper's key; the list entries (keys only) stay. */
+/**
+ * Erasure: deletes the readable copy under every pepper's key; the list entries (keys only) stay,
+ * and so do partners' hashes of the address (stored first), so the opt-out keeps reaching them.
+ */
 export async function eraseAddress(ctx: SuppressionContext, subject: SubjectInput): Promise<void> {
   const { keys } = resolveSubject(ctx, subject);
+  await keepPartnerHashes(ctx, keys);
   await ctx.db.delete(schema.subjectVault).where(inArray(schema.subjectVault.subjectKey, keys));
 }

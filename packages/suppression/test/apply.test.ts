@@ -204,7 +204,7 @@ describe('audit trail, vault and rotation', () => {
     expect(JSON.stringify(raw).toLowerCase()).not.toContain(e.toLowerCase());
   });
 
-  it('eraseAddress() deletes the readable copy only: the opt-out keeps working', async () => {
+  it('R-PR-2: eraseAddress() deletes the readable copy only: the opt-out keeps working by key', async () => {
     const e = email();
     await apply(a.ctx, [ev.optOut(e, '2026-03-01T10:00:00Z')]);
     const [before] = await checkMany(a.ctx, [{ subject: mail(e), channel: 'email', kind: 'marketing' }]);

@@ -56,7 +56,7 @@ describe('email sender', () => {
     expect(await delivered(to)).toEqual([]);
   });
 
-  it('R-OC-1: a delivered marketing mail carries List-Unsubscribe (https + mailto) and One-Click, a visible link, the postal address and the CFBL headers', async () => {
+  it('R-OC-1, R-EM-7: a delivered marketing mail carries List-Unsubscribe (https + mailto) and One-Click, a visible link, the postal address and the CFBL headers', async () => {
     const to = uniqueEmail('news');
     const news = h.request(
       to,
@@ -110,6 +110,35 @@ describe('email sender', () => {
     expect(header(mail!, 'List-Unsubscribe-Post')).toBeUndefined();
     expect(header(mail!, 'CFBL-Address')).toBeUndefined();
     expect(h.sealer.open(header(mail!, 'X-SP-Recipient-Token')!).email).toBe(to.toLowerCase());
+  });
+
+  it('R-EM-6: marketing and transactional mail alike carry accurate headers: the brand as sender, the one recipient, the rendered subject', async () => {
+    const to = uniqueEmail('hdr');
+    const news = h.request(to, 'newsletter-weekly', { firstName: 'Ed', headline: 'Toner week', body: 'x' });
+    const ship = h.request(to, 'shipping-update', {
+      firstName: 'Ed',
+      orderNumber: 'H-6',
+      trackingUrl: 'https://t.example/6',
+    });
+    await h.send([news, ship]);
+    await waitFor(
+      'both sent',
+      () => h.outcome(news.data.messageId, 'sent') && h.outcome(ship.data.messageId, 'sent'),
+    );
+    const mails = await delivered(to);
+    const bySubject = new Map(mails.map((m) => [m.subject, m]));
+    expect([...bySubject.keys()].sort()).toEqual(['Order H-6 has shipped', 'Toner week']);
+    for (const [subject, request] of [
+      ['Toner week', news],
+      ['Order H-6 has shipped', ship],
+    ] as const) {
+      const mail = bySubject.get(subject)!;
+      // Who it is from is who it is from: the configured brand mailbox, not the caller's say.
+      expect(mail.from).toBe('InkShop <news@inkshop.example>');
+      expect(mail.destination).toEqual({ to: [to], cc: [], bcc: [] });
+      expect(header(mail, 'X-SP-Message-Id')).toBe(request.data.messageId);
+      expect(h.sealer.open(header(mail, 'X-SP-Recipient-Token')!).email).toBe(to.toLowerCase());
+    }
   });
 
   it('a request naming an unknown template, or missing a variable, goes to the DLQ with the reason', async () => {

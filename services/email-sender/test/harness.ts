@@ -80,6 +80,8 @@ export async function startProxy(target: { host: string; port: number }) {
 
 export interface Harness {
   brokers: string;
+  /** The harness's database (list and delivery_log), for an API over the same data. */
+  databaseUrl: string;
   bus: Bus;
   ses: SesEmulator;
   list: SuppressionContext;
@@ -181,6 +183,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const dlq = await collect(brokers, dlqTopicOf(topics.sendRequest));
   return {
     brokers,
+    databaseUrl: fresh.url,
     bus,
     ses,
     list: setupCtx,

@@ -73,6 +73,39 @@ describe('sms-stop-consumer', () => {
     expect(replies[0].data).toMatchObject({ templateId: 'sms-optout-confirmation', to: p, from: BRAND_A });
   });
 
+  it('R-SMS-5: a STOP is honoured as of the moment it was received, also when it reaches us late; the lag is measured', async () => {
+    const onTime = phone();
+    const late = phone();
+    // A STOP received just now, and one received three days ago that sat in the topic while the
+    // consumer was down: both count from the text's receipt, not from when we read them.
+    const receivedNow = new Date();
+    const receivedEarlier = new Date(receivedNow.getTime() - 3 * 86_400_000);
+    await produce(testInfra().kafkaBrokers, `${prefix}${Topics.smsInbound}`, [
+      inbound(onTime, 'STOP', {}, receivedNow),
+      inbound(late, 'STOP', {}, receivedEarlier),
+    ]);
+    await waitFor(
+      'both STOPs on the list',
+      async () => !(await smsAllowed(onTime)) && !(await smsAllowed(late)),
+    );
+    const lagMs = Date.now() - receivedNow.getTime();
+    for (const [p, at] of [
+      [onTime, receivedNow],
+      [late, receivedEarlier],
+    ] as const) {
+      const r = await check(res.list, {
+        subject: { type: 'phone', value: p },
+        channel: 'sms',
+        kind: 'marketing',
+      });
+      expect(r.reasons).toEqual([
+        expect.objectContaining({ channel: 'sms', purpose: 'all', since: at.toISOString() }),
+      ]);
+    }
+    // The figure, not an assertion on it: seconds on this loaded machine; the rule allows 10 business days.
+    console.info(`R-SMS-5: STOP received to on the list in ${lagMs} ms`);
+  });
+
   it('free-text revocation opts out (R-SMS-2); START after it re-subscribes (R-SMS-4)', async () => {
     const p = phone();
     const t0 = Date.now();

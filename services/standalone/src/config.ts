@@ -30,6 +30,8 @@ export const StandaloneEnv = z.object({
   SMS_KEYWORDS_FILE: SmsKeywordsFile,
   TOKEN_KEYS: z.string().optional(),
   SUBJECT_PEPPERS: z.string().optional(),
+  VAULT_KEYS: z.string().optional(),
+  /** Former name of VAULT_KEYS, still read. */
   VAULT_KEY: z.string().optional(),
   DNS_API_TOKEN: z.string().optional(),
   PUBLIC_BASE_URL: z.url().optional(),
@@ -43,6 +45,8 @@ export const StandaloneEnv = z.object({
    * without it applies what waited, in order.
    */
   CONSUMERS: z.enum(['on', 'off']).default('on'),
+  /** `ses`: mirror email/all and email/marketing (topic *) into the SES stand-in's account suppression list. */
+  PROVIDER_SYNC: z.enum(['none', 'ses']).default('none'),
 });
 export type StandaloneEnv = z.infer<typeof StandaloneEnv>;
 
@@ -55,6 +59,8 @@ const Secrets = z.object({
   dnsApiToken: z.string(),
   payloadKeys: z.string(),
   twilioAccountSid: z.string(),
+  /** Ed25519 seed that signs proof reports (issue 15): kept, so old proofs still verify. */
+  proofSigningKey: z.string(),
 });
 type Secrets = z.infer<typeof Secrets>;
 
@@ -78,6 +84,8 @@ export interface StandaloneConfig {
   consumers: boolean;
   /** The edge's abuse limits and TRUST_PROXY, as given (the edge's own config parses them). */
   edgeLimits: Record<string, string>;
+  /** Provider sync into the SES stand-in (issue 14); absent: off. */
+  providerSync?: 'ses';
 }
 
 function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
@@ -95,6 +103,8 @@ function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
     payloadKeys: kept.payloadKeys ?? `d1:${generateSecret(32)}`,
     twilioAccountSid:
       kept.twilioAccountSid ?? `AC${Buffer.from(generateSecret(16), 'base64url').toString('hex')}`,
+    proofSigningKey:
+      kept.proofSigningKey ?? `proof1:${Buffer.from(generateSecret(32), 'base64url').toString('base64')}`,
   };
   writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`, { mode: 0o600 });
   return {
@@ -102,10 +112,11 @@ function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
     twilioAuthToken: e.TWILIO_AUTH_TOKEN ?? generated.twilioAuthToken,
     tokenKeys: e.TOKEN_KEYS ?? generated.tokenKeys,
     subjectPeppers: e.SUBJECT_PEPPERS ?? generated.subjectPeppers,
-    vaultKey: e.VAULT_KEY ?? generated.vaultKey,
+    vaultKey: e.VAULT_KEYS ?? e.VAULT_KEY ?? generated.vaultKey,
     dnsApiToken: e.DNS_API_TOKEN ?? generated.dnsApiToken,
     payloadKeys: generated.payloadKeys,
     twilioAccountSid: e.TWILIO_ACCOUNT_SID ?? generated.twilioAccountSid,
+    proofSigningKey: generated.proofSigningKey,
   };
 }
 
@@ -137,5 +148,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     consumers: e.CONSUMERS === 'on',
     edgeLimits,
+    ...(e.PROVIDER_SYNC === 'ses' ? { providerSync: 'ses' as const } : {}),
   };
 }

@@ -17,8 +17,9 @@ Suppression platform is running (${mode.database} database in ${config.dataDir},
 ${maintenance}
   public edge        ${urls.edge}      (unsubscribe pages, one-click, Twilio webhook, Do-Not-Sell)
   internal API       ${urls.api}      (token: ${apiToken})
+  API reference      ${urls.api}/docs
   abuse@ SMTP        ${urls.smtp}
-  SES stand-in       ${urls.ses}      (mail the senders deliver shows up here)
+  SES stand-in       ${urls.ses}      (open it in a browser: the mail the senders delivered)
   Twilio stand-in    ${urls.twilio}
 
 Try it:
@@ -30,6 +31,17 @@ Try it:
   # is it suppressed?
   curl -s -X POST ${urls.api}/v1/check -H 'authorization: Bearer ${apiToken}' \\
     -H 'content-type: application/json' -d '{"email":"ann@example.com","channel":"email","kind":"marketing"}'
+
+  # send ann the newsletter through the platform: the sender asks the list first, so it is not delivered
+  curl -s -X POST ${urls.api}/v1/messages/email -H 'authorization: Bearer ${apiToken}' \
+    -H 'content-type: application/json' -d '{"messageId":"quickstart-1","to":"ann@example.com",
+    "templateId":"newsletter-weekly","variables":{"firstName":"Ann","headline":"Ink deals","body":"30% off"}}'
+  # what became of it (a second later): "suppressed", with the reason
+  curl -s ${urls.api}/v1/messages/quickstart-1 -H 'authorization: Bearer ${apiToken}'
+
+  # the CLI (pnpm suppress --help) against this API
+  export SUPPRESS_API_URL=${urls.api}
+  export SUPPRESS_API_TOKEN=${apiToken}
 
 Ctrl-C stops it; the list is kept in ${config.dataDir}.
 `;

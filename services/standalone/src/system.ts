@@ -4,6 +4,7 @@
 // The table bus makes an accepted event a committed row before the edge or the inbox answers, so
 // a crash (kill -9, power cut of the process) loses nothing: the next start consumes it.
 import { join } from 'node:path';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import {
   createAbuseInbox,
   createFileQuarantine,
@@ -11,7 +12,7 @@ import {
   createSealedQuarantine,
   loadConfig as loadInboxConfig,
 } from '@sp/abuse-inbox';
-import { startComplaintConsumer } from '@sp/complaint-consumer';
+import { startComplaintConsumer, startSeedHitConsumer } from '@sp/complaint-consumer';
 import { keyRing } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { createDb, migrateDb } from '@sp/db';
@@ -29,8 +30,10 @@ import { assembleResources, type Stopper, startChangelogRelay, stopInOrder, trac
 import { createSmsSender, createTwilioTransport, loadConfig as loadSmsConfig } from '@sp/sms-sender';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
+import { sesSuppressionAdapter, startIntegrations } from '@sp/webhooks';
 import type { StandaloneConfig } from './config';
 import { freePort } from './ports';
+import { sendApiDeps } from './send';
 
 export interface RunningSystem {
   urls: { edge: string; api: string; smtp: string; ses: string; twilio: string };
@@ -97,6 +100,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
         await startSmsStopConsumer(res, { languages: cfg.smsLanguages }),
         await startDnsConsumer(res),
         await startComplaintConsumer(res),
+        // Mail at a partner's seed address (issue 16) flags that partner.
+        await startSeedHitConsumer(res),
       ];
       stoppers.push(...consumers.map((c) => () => c.stop()));
     } else {
@@ -135,6 +140,20 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     });
     stoppers.push(() => twilio.close());
 
+    // Webhooks (and, with PROVIDER_SYNC=ses, the sync into the SES stand-in's suppression list):
+    // list changes out to the endpoints registered through the API (issue 14).
+    if (cfg.consumers) {
+      const sesClient = new SESv2Client({
+        endpoint: ses.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'standalone', secretAccessKey: 'standalone' },
+      });
+      const integrations = await startIntegrations(res, {
+        providers: cfg.providerSync === 'ses' ? [sesSuppressionAdapter(sesClient)] : [],
+      });
+      stoppers.push(...integrations.map((c) => () => c.stop()));
+    }
+
     // Senders: send requests -> the list -> SES / Twilio (here their stand-ins). Not started in
     // the maintenance mode: opt-outs may be waiting unapplied, so nothing may be sent.
     const senderEnv = {
@@ -154,6 +173,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       ...cfblDomainOf(cfg.abuseRecipients),
     });
     const emailTransport = createSesTransport(emailConfig.ses);
+    const emailTemplates = loadTemplates(emailConfig.templatesDirs);
     const emailSender = createEmailSender({
       bus: res.bus,
       log: db.db,
@@ -162,7 +182,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       keyer: res.keyer,
       sealer,
       transport: emailTransport,
-      templates: loadTemplates(emailConfig.templatesDirs),
+      templates: emailTemplates,
       box: createPayloadBox(emailConfig.payloadKeys),
       settings: emailConfig.settings,
       logger: logger.child({ component: 'email-sender' }),
@@ -180,6 +200,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       TWILIO_API_BASE_URL: twilio.url,
       TWILIO_FROM: cfg.smsFrom,
     });
+    const smsTemplates = loadTemplates(smsConfig.templatesDirs);
     const smsSender = createSmsSender({
       bus: res.bus,
       log: db.db,
@@ -187,7 +208,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       ...(listView ? { checker: listView.view } : {}),
       keyer: res.keyer,
       transport: createTwilioTransport(smsConfig.twilio),
-      templates: loadTemplates(smsConfig.templatesDirs),
+      templates: smsTemplates,
       box: createPayloadBox(smsConfig.payloadKeys),
       settings: smsConfig.settings,
       logger: logger.child({ component: 'sms-sender' }),
@@ -221,8 +242,10 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       HOST: cfg.host,
       PORT: String(cfg.ports.api),
       DATABASE_URL: cfg.databaseUrl ?? `pglite://${join(cfg.dataDir, 'pglite')}`,
-      API_TOKENS: `${cfg.secrets.apiToken}:check+admin`,
-      VAULT_KEY: cfg.secrets.vaultKey,
+      // Named: the ledger records "operator" for the writes made with it (issue 15).
+      API_TOKENS: `operator=${cfg.secrets.apiToken}:check+admin+send`,
+      VAULT_KEYS: cfg.secrets.vaultKey,
+      PROOF_SIGNING_KEY: cfg.secrets.proofSigningKey,
     });
     const api = buildApi({
       ctx: res.list,
@@ -230,6 +253,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       config: apiConfig,
       logger: logger.child({ component: 'api' }),
       ...(listView ? { view: listView.view } : {}),
+      // The send API (issue 14) puts requests on this bus, refusing what the senders could not send.
+      send: sendApiDeps(bus, res.keyer, { email: emailTemplates, sms: smsTemplates }),
     });
     await api.listen({ host: cfg.host, port: cfg.ports.api });
     stoppers.push(() => api.close());
@@ -240,6 +265,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       SMTP_HOST: cfg.host,
       SMTP_PORT: String(cfg.ports.smtp),
       ABUSE_RECIPIENTS: cfg.abuseRecipients,
+      // The second accepted domain: the seeds the API makes for partners (issue 16).
+      SEED_DOMAIN: apiConfig.partners.seedDomain,
       QUARANTINE_DIR: join(cfg.dataDir, 'quarantine'),
       HELD_DIR: join(cfg.dataDir, 'held'),
     });

@@ -1,5 +1,6 @@
 // Admin add / lift: an AdminAction event built here and applied like any other event, so it lands in
-// the ledger with its actor and reason (no write around the ledger).
+// the ledger with its actor and reason (no write around the ledger). The actor is the token's
+// identity (issue 15); the person the body names is kept beside it as `actorName`.
 import { newEnvelope } from '@sp/contracts';
 import { toSubject } from '@sp/identity';
 import { type AdminAction, apply, type SubjectInput, type SuppressionContext } from '@sp/suppression';
@@ -17,6 +18,12 @@ export async function adminAction(
   action: 'suppress' | 'lift',
   req: EntryRequest,
   at: Date,
+  /** Who: the caller's token identity (routes pass adminEvidence(req)); in-process callers are 'internal'. */
+  evidence: { by: string; actor?: string; reason?: string } = {
+    by: 'internal',
+    ...(req.actor ? { actor: req.actor } : {}),
+    reason: req.reason,
+  },
 ): Promise<EntryResponse> {
   const input = subjectOf(req);
   const subject = toSubject(input.type, input.value, { defaultRegion: ctx.defaultRegion });
@@ -29,11 +36,12 @@ export async function adminAction(
       channel: req.channel,
       purpose: req.purpose,
       topic: req.topic,
-      actor: req.actor,
+      actor: evidence.by,
+      ...(req.actor ? { actorName: req.actor } : {}),
       reason: req.reason,
       ...(req.method ? { method: req.method } : {}),
     },
-    { occurredAt: at.toISOString() },
+    { occurredAt: at.toISOString(), evidence },
   ) as AdminAction;
   const r = await apply(ctx, [event]);
   return {

@@ -1,17 +1,19 @@
 // buildApi(): the fastify instance of the internal API, NOT listening (main.ts or the standalone
 // process mounts it). Registers exactly the routes of spec.ts; handlers are thin (parse, call a
 // verb of @sp/suppression or a query of ./queries, answer).
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { unreadableCharset, ValidationError } from '@sp/contracts';
+import { createProofSigner, unreadableCharset, ValidationError } from '@sp/contracts';
 import { selectOne } from '@sp/db';
 import { type Sealer, toSubject } from '@sp/identity';
 import { createMetrics, type Logger, type Metrics } from '@sp/observability';
 import type { CheckQuery, CheckResult, ListChecker, SuppressionContext } from '@sp/suppression';
 import {
+  auditRecords,
   checkMany,
   createPartner,
+  EXPORT_RECORD_TYPE,
   erase,
   fileBasis,
   history,
@@ -21,6 +23,7 @@ import {
   type PartnerAuth,
   partnerByToken,
   partnerFile,
+  recordAudit,
   recordPartnerAccess,
   recordSeedHit,
   scrubHashes,
@@ -34,15 +37,24 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { z } from 'zod';
-import { adminAction, subjectKeyOf } from './admin';
-import type { ApiConfig, Scope } from './config';
+import { ADMIN_SOURCE, adminAction, subjectKeyOf } from './admin';
+import { adminEvidence, callerOf } from './caller';
+import { ccpaMetrics } from './ccpa';
+import { type ApiConfig, type Scope, unnamedTokenName } from './config';
+import { registerDocsRoutes } from './docs';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
+import { liftEntries } from './lift';
+import type { SendDeps } from './messages';
+import { registerMessageRoutes } from './messages-routes';
 import { buildOpenApi } from './openapi';
+import { buildProof, personZones } from './proof';
+import { renderProofHtml } from './proof-html';
 import { decodeCursor, iterateEntries, listEntries, stats } from './queries';
-import { EXPORT_CSV_COLUMNS, type ListedEntry, MAX_BATCH } from './schemas';
+import { EXPORT_CSV_COLUMNS, LiftRequest, type ListedEntry, MAX_BATCH, MAX_LIFT_BATCH } from './schemas';
 import { type RouteSpec, routes } from './spec';
 import { subjectOf } from './subject';
+import { registerWebhookRoutes } from './webhook-routes';
 
 export interface ApiDeps {
   ctx: SuppressionContext;
@@ -56,6 +68,8 @@ export interface ApiDeps {
    * from PostgreSQL when it is not (never from a stale view).
    */
   view?: ListChecker & { fresh(): boolean };
+  /** The bus to the senders, for the send API (without it the send routes answer 503). */
+  send?: SendDeps;
 }
 
 declare module 'fastify' {
@@ -72,10 +86,20 @@ declare module 'fastify' {
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 type Handler<R extends RouteSpec> = (
-  input: { query: Infer<R['query']>; body: R['body'] extends object ? unknown : undefined },
+  input: {
+    query: Infer<R['query']>;
+    params: Infer<R['params']>;
+    body: R['body'] extends object ? unknown : undefined;
+  },
   req: FastifyRequest,
   reply: FastifyReply,
 ) => Promise<unknown>;
+
+/** Registers one route of the table with its handler (route files outside app.ts get this). */
+export type Register = <R extends RouteSpec>(spec: R, handler: Handler<R>) => void;
+
+const nameOfToken = (config: ApiConfig, token: string) =>
+  config.tokenNames?.get(token) ?? unnamedTokenName(token);
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -119,9 +143,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   // Compared by digest so a token is never a map key in memory dumps of the request path.
   const tokens = new Map([...config.tokens].map(([t, s]) => [digest(t), s]));
+  const tokenNames = new Map([...config.tokens.keys()].map((t) => [digest(t), nameOfToken(config, t)]));
   const registered: string[] = [];
   app.decorate('registeredRoutes', registered);
   app.decorateRequest('scopes');
+  app.decorateRequest('caller');
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat()) registered.push(`${m} ${r.url}`);
   });
@@ -174,12 +200,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         }
         req.partner = partner;
         req.scopes = new Set(['partner']);
+        req.caller = { name: partner.id, kind: 'partner' };
         return;
       }
       const scopes = m ? tokens.get(digest(m[1]!)) : undefined;
       if (!scopes) throw new HttpError(401, 'unauthorized', 'a valid bearer token is needed');
       if (!scopes.has(scope)) throw new HttpError(403, 'forbidden', `this token lacks the '${scope}' scope`);
       req.scopes = scopes;
+      req.caller = { name: tokenNames.get(digest(m![1]!))!, kind: 'api-token' };
     };
   }
 
@@ -191,12 +219,26 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       ...(spec.scope ? { onRequest: authorize(spec.scope) } : {}),
       handler: async (req, reply) => {
         let query: unknown;
+        const given = Object.keys((req.query as Record<string, unknown> | undefined) ?? {});
+        if (!spec.query && given.length > 0) {
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `query.${given[0]}: this route takes no query parameters`,
+          );
+        }
         if (spec.query) {
           const r = spec.query.safeParse(req.query ?? {});
           if (!r.success) throw badRequest(r.error.issues, 'query');
           query = r.data;
         }
-        return handler({ query, body: req.body } as Parameters<Handler<R>>[0], req, reply);
+        let params: unknown;
+        if (spec.params) {
+          const r = spec.params.safeParse(req.params ?? {});
+          if (!r.success) throw badRequest(r.error.issues, 'path');
+          params = r.data;
+        }
+        return handler({ query, params, body: req.body } as Parameters<Handler<R>>[0], req, reply);
       },
     });
   }
@@ -245,25 +287,66 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return { results };
   });
 
-  register(routes.addEntry, async ({ body }, _req, reply) => {
+  register(routes.addEntry, async ({ body }, req, reply) => {
     const e = parseBody(routes.addEntry.body['application/json'], body);
     reply.code(201);
-    return adminAction(ctx, 'suppress', e, clock());
+    return adminAction(ctx, 'suppress', e, clock(), adminEvidence(req, e));
   });
 
-  register(routes.liftEntry, async ({ body }, _req, reply) => {
-    const e = parseBody(routes.liftEntry.body['application/json'], body);
+  register(routes.liftEntry, async ({ body }, req, reply) => {
+    const lifts = (body as { lifts?: unknown } | null)?.lifts;
+    if (lifts !== undefined) {
+      if (!Array.isArray(lifts) || lifts.length === 0)
+        throw new HttpError(400, 'invalid_request', 'body.lifts: expected an array of 1 or more lifts');
+      if (lifts.length > MAX_LIFT_BATCH)
+        throw new HttpError(
+          413,
+          'too_large',
+          `at most ${MAX_LIFT_BATCH} lifts per call, got ${lifts.length}`,
+        );
+      const items = lifts.map((l, index) => {
+        const r = LiftRequest.safeParse(l);
+        return r.success
+          ? { index, request: r.data }
+          : { index, error: badRequest(r.error.issues, `body.lifts.${index}`).message };
+      });
+      const { results } = await liftEntries(ctx, items, clock(), adminEvidence(req));
+      return { lifted: results.filter((r) => r.status === 'lifted').length, results };
+    }
+    const request = parseBody(LiftRequest, body);
+    const { results, changes } = await liftEntries(ctx, [{ index: 0, request }], clock(), adminEvidence(req));
+    const r = results[0]!;
+    if (r.status === 'not_suppressed' || r.status === 'consent_required')
+      throw new HttpError(409, r.status, r.message ?? r.status);
+    if (r.status === 'invalid') throw new HttpError(400, 'invalid_request', r.message ?? 'invalid subject');
     reply.code(201);
-    return adminAction(ctx, 'lift', e, clock());
+    return {
+      eventId: r.eventId!,
+      action: 'lift',
+      subjectKey: r.subjectKey!,
+      applied: true,
+      changes: changes
+        .filter((c) => c.eventId === r.eventId)
+        .map((c) => ({
+          channel: c.channel,
+          purpose: c.purpose,
+          topic: c.topic,
+          suppressed: c.suppressed,
+          reason: c.reason,
+        })),
+    };
   });
 
-  register(routes.erase, async ({ body }) => {
+  register(routes.erase, async ({ body }, req) => {
     const e = parseBody(routes.erase.body['application/json'], body);
+    // Who: the token's identity; the body's actor (a person's name) is kept beside it.
+    const who = callerOf(req).name;
     return erase(ctx, {
       subject: subjectOf(e),
       requestId: e.requestId ?? randomUUID(),
-      actor: e.actor,
+      actor: e.actor && e.actor !== who ? `${who} (${e.actor})` : who,
       reason: e.reason,
+      evidence: adminEvidence(req, e),
     });
   });
 
@@ -271,7 +354,16 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const cursor = query.cursor ? decodeCursor(query.cursor) : null;
     if (query.cursor && !cursor)
       throw new HttpError(400, 'invalid_request', 'query.cursor: not a cursor of this API');
-    return listEntries(ctx.db, { ...query, cursor, reveal: reveal(req) });
+    const { email, phone, id, idType, ...filters } = query;
+    // A lookup by address: every key the address has (one per pepper while peppers rotate).
+    const subjectKeys =
+      (email ?? phone ?? id)
+        ? (() => {
+            const s = subjectOf({ email, phone, id, idType });
+            return ctx.keyer.keysOf(toSubject(s.type, s.value, { defaultRegion: ctx.defaultRegion }));
+          })()
+        : undefined;
+    return listEntries(ctx.db, { ...filters, cursor, subjectKeys, reveal: reveal(req) });
   });
 
   register(routes.history, async ({ query }) => {
@@ -286,21 +378,67 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     }
     const contentType = String(req.headers['content-type'] ?? '');
     const format = query.format ?? (contentType.includes('ndjson') ? 'ndjson' : 'csv');
+    const topics = Object.fromEntries(
+      (query.topics ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => p.split('=').map((x) => x.trim()) as [string, string]),
+    );
     return importText(ctx, body, {
       format,
       firstLine: query.firstLine,
       actor: query.actor,
+      file: query.file,
+      dryRun: query.dryRun === 'true' || query.dryRun === '1',
+      by: callerOf(req).name,
       batchSize: config.importBatchSize,
       now: clock(),
+      formatOptions: {
+        topics,
+        ...(query.group ? { group: query.group } : {}),
+        ...(query.stream ? { stream: query.stream } : {}),
+        ...(query.audience ? { audience: query.audience } : {}),
+      },
     });
   });
 
   register(routes.exportEntries, async ({ query }, req, reply) => {
-    const rows = iterateEntries(ctx.db, {
+    const revealed = reveal(req);
+    const listed = iterateEntries(ctx.db, {
       channel: query.channel,
       purpose: query.purpose,
-      reveal: reveal(req),
+      reveal: revealed,
     });
+    // R-EM-4 / issue 15: every export is itself recorded (who, when, which filter, how many rows),
+    // once the stream ends or breaks off (`complete` tells which).
+    const started = clock();
+    const evidence = adminEvidence(req, { actor: query.actor, reason: query.reason });
+    const rows = (async function* () {
+      let n = 0;
+      let complete = false;
+      try {
+        for await (const row of listed) {
+          n++;
+          yield row;
+        }
+        complete = true;
+      } finally {
+        await recordAudit(ctx, {
+          eventId: randomUUID(),
+          type: EXPORT_RECORD_TYPE,
+          source: ADMIN_SOURCE,
+          occurredAt: started,
+          data: {
+            filter: { channel: query.channel ?? null, purpose: query.purpose ?? null },
+            format: query.format,
+            rows: n,
+            addresses: revealed !== undefined,
+            complete,
+          },
+          evidence,
+        }).catch((err) => req.log.error({ err }, 'export record failed'));
+      }
+    })();
     const lines =
       query.format === 'csv'
         ? (async function* () {
@@ -313,6 +451,28 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply.type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     reply.header('content-disposition', `attachment; filename="suppressions.${query.format}"`);
     return reply.send(Readable.from(lines));
+  });
+
+  register(routes.exportRecords, async ({ query }) => {
+    const records = await auditRecords(ctx, EXPORT_RECORD_TYPE, {
+      ...(query.from ? { from: new Date(query.from) } : {}),
+      ...(query.to ? { to: new Date(query.to) } : {}),
+    });
+    return {
+      exports: records.map((r) => ({
+        eventId: r.eventId,
+        at: r.occurredAt,
+        recordedAt: r.recordedAt,
+        by: String(r.evidence.by ?? ''),
+        actor: typeof r.evidence.actor === 'string' ? r.evidence.actor : null,
+        reason: typeof r.evidence.reason === 'string' ? r.evidence.reason : null,
+        filter: r.data.filter as { channel: string | null; purpose: string | null },
+        format: String(r.data.format),
+        rows: Number(r.data.rows),
+        addresses: r.data.addresses === true,
+        complete: r.data.complete === true,
+      })),
+    };
   });
 
   register(routes.stats, async ({ query }) => {
@@ -331,6 +491,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   );
   const flaggedPartners = metrics.gauge('partners_seed_hit', 'Partners whose seed addresses received mail');
   const partnerRows = metrics.counter('partner_file_rows_total', 'Hashes served to partners', ['kind']);
+  const partnerUnhashable = metrics.counter(
+    'partner_file_unhashable_total',
+    'Subjects in a partner file scope that could not be hashed (erased before any file, retired vault key, not an email)',
+  );
   async function partnerFlags() {
     const all = await listPartners(ctx);
     const now = clock();
@@ -354,7 +518,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   register(routes.createPartner, async ({ body }, _req, reply) => {
     const b = parseBody(routes.createPartner.body['application/json'], body);
-    if (!ctx.vault) throw new HttpError(503, 'unavailable', 'partner files need VAULT_KEY');
+    if (!ctx.vault) throw new HttpError(503, 'unavailable', 'partner files need VAULT_KEYS');
     const made = await createPartner(ctx, { ...b, seedDomain: pc.seedDomain, seedKeys: config.tokenKeys });
     reply.code(201);
     return { ...made, partner: partnerOut(made.partner) };
@@ -414,6 +578,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const recorded = (async function* () {
       yield* lines;
       partnerRows.inc({ kind }, counts.rows);
+      if (counts.unhashable > 0) partnerUnhashable.inc({}, counts.unhashable);
       await recordPartnerAccess(ctx, {
         partnerId: partner.id,
         kind,
@@ -483,6 +648,39 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     };
   });
 
+  registerWebhookRoutes({ register, parseBody, ctx });
+
+  // Proof reports (issue 15): signed with PROOF_SIGNING_KEY, or a key made for this process.
+  const signer = createProofSigner(
+    config.proofKey ?? { keyId: `ephemeral-${randomUUID()}`, seed: randomBytes(32) },
+  );
+  if (!config.proofKey)
+    logger.warn('PROOF_SIGNING_KEY is not set: proofs are signed with a key made at start');
+
+  register(routes.proof, async ({ query }, _req, reply) => {
+    const subject = subjectOf(query);
+    const report = await buildProof(ctx, {
+      subject,
+      brandName: config.brandName,
+      generatedAt: clock(),
+      timeZones: await personZones(subject, query.timeZone, ctx.defaultRegion),
+    });
+    const signed = signer.signJson(report);
+    if (query.format === 'html') {
+      reply.type('text/html; charset=utf-8');
+      return signer.signHtml(renderProofHtml({ ...signed, report }));
+    }
+    return signed;
+  });
+
+  register(routes.ccpaMetrics, async ({ query }) => ccpaMetrics(ctx.db, query.year));
+
+  register(routes.proofKey, async () => ({
+    alg: 'Ed25519' as const,
+    keyId: signer.keyId,
+    publicKeyPem: signer.publicKeyPem,
+  }));
+
   register(routes.healthz, async () => ({ status: 'ok' }));
 
   register(routes.readyz, async (_input, _req, reply) => {
@@ -501,6 +699,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply.type('text/plain; version=0.0.4');
     return metrics.registry.metrics();
   });
+
+  registerMessageRoutes(register, { ctx, send: deps.send, clock });
+  registerDocsRoutes(register);
 
   const document = buildOpenApi();
   register(routes.openapi, async () => document);

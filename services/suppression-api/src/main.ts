@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const sealer = createSealer({ keys: config.tokenKeys.keys, currentKeyId: config.tokenKeys.currentKeyId });
   const metrics = createMetrics('suppression-api');
   const lv = config.listView;
-  const bus = lv ? createKafkaBus({ brokers: lv.brokers, clientId: lv.clientId }) : undefined;
+  // One bus for the list view and the send API (without Kafka the send routes answer 503).
+  const kafka = config.kafka;
+  const bus = kafka ? createKafkaBus({ brokers: kafka.brokers, clientId: kafka.clientId }) : undefined;
   const view =
     lv && bus
       ? await openListView({
@@ -44,7 +46,15 @@ async function main(): Promise<void> {
           metrics,
         })
       : undefined;
-  const app = buildApi({ ctx, sealer, config, logger, metrics, ...(view ? { view: view.view } : {}) });
+  const app = buildApi({
+    ctx,
+    sealer,
+    config,
+    logger,
+    metrics,
+    ...(view ? { view: view.view } : {}),
+    ...(bus ? { send: { bus } } : {}),
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   logger.info(

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ErrorBody } from './schemas';
 import { type RouteSpec, routes } from './spec';
+import { webhookRoutes } from './webhook-routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -12,14 +13,14 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return s;
 }
 
-function queryParameters(schema: z.ZodType): unknown[] {
+function parameters(schema: z.ZodType, where: 'query' | 'path'): unknown[] {
   const s = toSchema(schema, 'input');
   const props = (s.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((s.required as string[] | undefined) ?? []);
   return Object.entries(props).map(([name, p]) => ({
     name,
-    in: 'query',
-    required: required.has(name),
+    in: where,
+    required: where === 'path' || required.has(name),
     ...(typeof p.description === 'string' ? { description: p.description } : {}),
     schema: p,
   }));
@@ -45,7 +46,13 @@ function operation(r: RouteSpec): Record<string, unknown> {
     };
   }
   const standard: Array<[number, string, boolean]> = [
-    [400, 'The request does not parse (the message says which field).', !!(r.body || r.query)],
+    [
+      400,
+      r.body || r.query || r.params
+        ? 'The request does not parse, or has a query parameter this route does not take (the message says which).'
+        : 'A query parameter: this route takes none.',
+      true,
+    ],
     [401, 'No token, or an unknown one.', r.scope !== null],
     [403, `The token lacks the '${r.scope}' scope.`, r.scope !== null],
     [413, 'The body is too large.', !!r.body],
@@ -62,7 +69,14 @@ function operation(r: RouteSpec): Record<string, unknown> {
     summary: r.summary,
     ...(r.description ? { description: r.description } : {}),
     ...(r.scope ? { security: [{ bearer: [r.scope] }], tags: [r.scope] } : { security: [], tags: ['ops'] }),
-    ...(r.query ? { parameters: queryParameters(r.query) } : {}),
+    ...(r.query || r.params
+      ? {
+          parameters: [
+            ...(r.params ? parameters(r.params, 'path') : []),
+            ...(r.query ? parameters(r.query, 'query') : []),
+          ],
+        }
+      : {}),
     ...(r.body
       ? {
           requestBody: {
@@ -77,12 +91,16 @@ function operation(r: RouteSpec): Record<string, unknown> {
   };
 }
 
+/** fastify's `/v1/messages/:id` is OpenAPI's `/v1/messages/{id}`. */
+export const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
+
 export function buildOpenApi(opts: { serverUrl?: string } = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of Object.values(routes) as RouteSpec[]) {
-    const item = paths[r.url] ?? {};
+  for (const r of [...Object.values(routes), ...Object.values(webhookRoutes)] as RouteSpec[]) {
+    const path = openApiPath(r.url);
+    const item = paths[path] ?? {};
     item[r.method.toLowerCase()] = operation(r);
-    paths[r.url] = item;
+    paths[path] = item;
   }
   return {
     openapi: '3.1.0',
@@ -90,16 +108,23 @@ export function buildOpenApi(opts: { serverUrl?: string } = {}): Record<string, 
     info: {
       title: 'Suppression API (internal)',
       version: '1.0.0',
+      // The repository has no licence file yet: say so rather than invent one. Set the project's
+      // licence here (its SPDX identifier) when it has one.
+      license: { name: 'No licence chosen yet', identifier: 'LicenseRef-no-licence-chosen-yet' },
       description:
         'Who must not be emailed, texted, or have their data sold or shared — and why. Internal: senders ' +
         'and campaign tools check here; operators add, lift, import and export entries. Every write is an ' +
         'event in the append-only ledger. Authentication: `Authorization: Bearer <token>`; tokens carry ' +
-        'the scopes check and/or admin (API_TOKENS="token:check,token2:check+admin").',
+        'the scopes check, admin and/or send (API_TOKENS="token:check,token2:check+admin+send").',
     },
-    ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
+    servers: [
+      opts.serverUrl
+        ? { url: opts.serverUrl }
+        : { url: '/', description: 'This API, where the document is served from (/openapi.json).' },
+    ],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'Scopes: check, admin.' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'Scopes: check, admin, send.' },
       },
     },
     paths,

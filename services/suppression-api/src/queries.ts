@@ -2,7 +2,7 @@
 // export stream and the statistics. Drizzle over @sp/db's schema; nothing here writes.
 import { createDecipheriv } from 'node:crypto';
 import { type Database, schema } from '@sp/db';
-import { and, asc, count, countDistinct, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { COMPLAINT_RATE_ALERT, COMPLAINT_RATE_TARGET, type ListedEntry, type StatsResponse } from './schemas';
 
 export interface Vault {
@@ -10,7 +10,9 @@ export interface Vault {
   key: Buffer;
 }
 
+/** A page's last row: when it took effect (PostgreSQL's own text of it, exact) and its scope. */
 interface Cursor {
+  s: string;
   k: string;
   c: string;
   p: string;
@@ -18,16 +20,17 @@ interface Cursor {
 }
 
 export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.k, c.c, c.p, c.t])).toString('base64url');
+  return Buffer.from(JSON.stringify([c.s, c.k, c.c, c.p, c.t])).toString('base64url');
 }
 
 /** null when the cursor is not one we made. */
 export function decodeCursor(raw: string): Cursor | null {
   try {
     const v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
-    if (!Array.isArray(v) || v.length !== 4 || !v.every((x) => typeof x === 'string')) return null;
-    const [k, c, p, t] = v as [string, string, string, string];
-    return { k, c, p, t };
+    if (!Array.isArray(v) || v.length !== 5 || !v.every((x) => typeof x === 'string')) return null;
+    const [s, k, c, p, t] = v as [string, string, string, string, string];
+    if (Number.isNaN(Date.parse(s))) return null;
+    return { s, k, c, p, t };
   } catch {
     return null;
   }
@@ -58,26 +61,48 @@ export interface PageOptions {
   cursor?: Cursor | null;
   channel?: string | undefined;
   purpose?: string | undefined;
+  reason?: string | undefined;
+  source?: string | undefined;
+  topic?: string | undefined;
+  /** When the entry took effect: at or after `since`, before `until` (ISO-8601). */
+  since?: string | undefined;
+  until?: string | undefined;
+  /** Newest first unless 'oldest'. */
+  order?: 'newest' | 'oldest' | undefined;
+  /** Only these subject keys (a lookup by address: every pepper's key of it). */
+  subjectKeys?: string[] | undefined;
   /** Decrypt readable addresses with this vault key (admin callers only). */
   reveal?: Vault | undefined;
 }
 
-/** One page of active suppressions in key order (keyset pagination: stable under concurrent writes). */
+/**
+ * One page of active suppressions by when they took effect, then by key (keyset pagination on
+ * both: stable under concurrent writes).
+ */
 export async function listEntries(
   db: Database,
   opts: PageOptions,
 ): Promise<{ entries: ListedEntry[]; nextCursor: string | null }> {
   const s = schema.suppressionState;
   const v = schema.subjectVault;
+  const took = sql`coalesce(${s.since}, 'epoch'::timestamptz)`;
   const conds = [eq(s.suppressed, true)];
   if (opts.channel) conds.push(eq(s.channel, opts.channel));
   if (opts.purpose) conds.push(eq(s.purpose, opts.purpose));
+  if (opts.reason) conds.push(eq(s.reason, opts.reason));
+  if (opts.source) conds.push(eq(s.source, opts.source));
+  if (opts.topic) conds.push(eq(s.topic, opts.topic));
+  if (opts.since) conds.push(sql`${took} >= ${opts.since}::timestamptz`);
+  if (opts.until) conds.push(sql`${took} < ${opts.until}::timestamptz`);
+  if (opts.subjectKeys) conds.push(inArray(s.subjectKey, opts.subjectKeys));
+  const newest = opts.order !== 'oldest';
   const c = opts.cursor;
   if (c) {
-    conds.push(
-      sql`(${s.subjectKey}, ${s.channel}, ${s.purpose}, ${s.topic}) > (${c.k}, ${c.c}, ${c.p}, ${c.t})`,
-    );
+    const row = sql`(${took}, ${s.subjectKey}, ${s.channel}, ${s.purpose}, ${s.topic})`;
+    const after = sql`(${c.s}::timestamptz, ${c.k}, ${c.c}, ${c.p}, ${c.t})`;
+    conds.push(newest ? sql`${row} < ${after}` : sql`${row} > ${after}`);
   }
+  const dir = newest ? desc : asc;
   const rows = await db
     .select({
       subjectKey: s.subjectKey,
@@ -88,6 +113,7 @@ export async function listEntries(
       source: s.source,
       eventId: s.eventId,
       since: s.since,
+      took: sql<string>`${took}::text`,
       detail: s.detail,
       subjectType: v.subjectType,
       ciphertext: v.ciphertext,
@@ -96,7 +122,7 @@ export async function listEntries(
     .from(s)
     .leftJoin(v, eq(v.subjectKey, s.subjectKey))
     .where(and(...conds))
-    .orderBy(asc(s.subjectKey), asc(s.channel), asc(s.purpose), asc(s.topic))
+    .orderBy(dir(took), dir(s.subjectKey), dir(s.channel), dir(s.purpose), dir(s.topic))
     .limit(opts.limit + 1);
   const page = rows.slice(0, opts.limit);
   const last = page[page.length - 1];
@@ -110,14 +136,14 @@ export async function listEntries(
     reason: r.reason,
     source: r.source,
     eventId: r.eventId,
-    since: r.since ? r.since.toISOString() : null,
+    since: r.since ? new Date(r.since).toISOString() : null,
     detail: (r.detail ?? null) as Record<string, unknown> | null,
   }));
   return {
     entries,
     nextCursor:
       rows.length > opts.limit && last
-        ? encodeCursor({ k: last.subjectKey, c: last.channel, p: last.purpose, t: last.topic })
+        ? encodeCursor({ s: last.took, k: last.subjectKey, c: last.channel, p: last.purpose, t: last.topic })
         : null,
   };
 }

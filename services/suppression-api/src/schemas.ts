@@ -1,6 +1,7 @@
 // The wire formats of the API: every request is parsed with these (safeParse at the edge) and the
 // OpenAPI document is generated from the same schemas (z.toJSONSchema), so the two cannot drift.
-import { AdminRequestMethod, CheckReason as ContractCheckReason } from '@sp/contracts';
+import { AdminRequestMethod, CheckReason as ContractCheckReason, ImportedReason } from '@sp/contracts';
+import { IMPORT_FORMATS } from '@sp/importers';
 import { z } from 'zod';
 
 export const MAX_BATCH = 10_000;
@@ -78,7 +79,14 @@ export const EntryRequest = z
     channel: ScopeChannel,
     purpose: Purpose,
     topic: z.string().min(1).max(200).default('*'),
-    actor: z.string().min(1).max(200).describe('Who asks (a person or a tool), kept in the ledger.'),
+    actor: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        "The person who asks, kept in the ledger beside the token's identity (which it never replaces).",
+      ),
     reason: z.string().min(1).max(2000).describe('Why, kept in the ledger.'),
     method: AdminRequestMethod.optional().describe(
       'How the person asked, for a request taken by the service desk (the actor is then the agent).',
@@ -86,6 +94,61 @@ export const EntryRequest = z
   })
   .refine(oneSubject, oneSubjectMessage);
 export type EntryRequest = z.infer<typeof EntryRequest>;
+
+const liftFields = {
+  ...subjectFields,
+  channel: ScopeChannel,
+  purpose: Purpose,
+  topic: z.string().min(1).max(200).default('*'),
+  actor: z.string().min(1).max(200).describe('Who asks (a person or a tool), kept in the ledger.'),
+  reason: z.string().min(1).max(2000).describe('Why, kept in the ledger.'),
+  method: AdminRequestMethod.optional(),
+  consentRef: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe(
+      "Proof that the person consented again (e.g. a double opt-in confirmation id). Required to lift the person's " +
+        'own opt-out (email opt-out, SMS STOP, spam complaint, Do-Not-Sell) unless `force` is true.',
+    ),
+  force: z
+    .boolean()
+    .optional()
+    .describe(
+      "Lift the person's own opt-out without a consentRef; `reason` says why. Recorded in the ledger.",
+    ),
+};
+
+/** One lift: an entry request plus the proof of consent (or force) a person's own opt-out needs. */
+export const LiftRequest = z.object(liftFields).refine(oneSubject, oneSubjectMessage);
+export type LiftRequest = z.infer<typeof LiftRequest>;
+
+export const MAX_LIFT_BATCH = 1_000;
+export const BulkLiftRequest = z.object({
+  lifts: z.array(z.object(liftFields)).min(1).max(MAX_LIFT_BATCH),
+});
+
+export const LiftStatus = z.enum(['lifted', 'not_suppressed', 'consent_required', 'not_newer', 'invalid']);
+export const LiftResult = z.object({
+  index: z.number().int(),
+  status: LiftStatus.describe(
+    'lifted: recorded; not_suppressed: nothing to lift, nothing written; consent_required: a person’s own ' +
+      'opt-out needs consentRef or force, nothing written; not_newer: a newer entry decides the scope; ' +
+      'invalid: the subject does not parse.',
+  ),
+  subjectKey: z.string().nullable(),
+  eventId: z.string().nullable(),
+  /** The reason of the entry found (what would have been lifted). */
+  entryReason: z.string().nullable(),
+  message: z.string().optional(),
+});
+export type LiftResult = z.infer<typeof LiftResult>;
+export const BulkLiftResponse = z.object({
+  lifted: z.number().int(),
+  results: z.array(LiftResult),
+});
+export type BulkLiftResponse = z.infer<typeof BulkLiftResponse>;
 
 export const EntryChange = z.object({
   channel: z.string(),
@@ -138,7 +201,7 @@ export const ErasureResponse = z.object({
 export type ErasureResponse = z.infer<typeof ErasureResponse>;
 
 export const SubjectQuery = z
-  .object({
+  .strictObject({
     email: subjectFields.email,
     phone: subjectFields.phone,
     id: subjectFields.id,
@@ -172,12 +235,50 @@ export const HistoryResponse = z.object({
 });
 export type HistoryResponse = z.infer<typeof HistoryResponse>;
 
-export const EntriesQuery = z.object({
-  cursor: z.string().min(1).optional().describe('`nextCursor` of the previous page.'),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
-  channel: ScopeChannel.optional(),
-  purpose: Purpose.optional(),
-});
+const isoTime = z.iso
+  .datetime({ offset: true })
+  .describe('An ISO-8601 date-time with a zone, e.g. 2026-11-01T00:00:00Z.');
+
+/** Unknown parameters are a 400 (a misspelt filter must not silently list everything). */
+export const EntriesQuery = z
+  .strictObject({
+    cursor: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('`nextCursor` of the previous page (same filters and order).'),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+    channel: ScopeChannel.optional(),
+    purpose: Purpose.optional(),
+    reason: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('e.g. email-optout, sms-stop, do-not-sell, complaint, hard-bounce, admin.'),
+    source: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The producer of the event, e.g. edge, abuse-inbox.'),
+    topic: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("A newsletter name, or '*' for entries on every topic."),
+    since: isoTime.optional().describe('Only entries that took effect at or after this time.'),
+    until: isoTime.optional().describe('Only entries that took effect before this time.'),
+    order: z.enum(['newest', 'oldest']).default('newest').describe('By when the entry took effect.'),
+    email: subjectFields.email,
+    phone: subjectFields.phone,
+    id: subjectFields.id,
+    idType: subjectFields.idType,
+  })
+  .refine((v) => [v.email, v.phone, v.id].filter((x) => x !== undefined).length <= 1, {
+    message: 'give at most one of email, phone or id',
+  });
 export type EntriesQuery = z.infer<typeof EntriesQuery>;
 
 export const ListedEntry = z.object({
@@ -204,9 +305,14 @@ export type EntriesResponse = z.infer<typeof EntriesResponse>;
 
 export const ImportFormat = z.enum(['csv', 'ndjson']);
 
-export const ImportQuery = z.object({
-  format: ImportFormat.optional().describe(
-    'Default: from the Content-Type (text/csv or application/x-ndjson).',
+/** What `POST /v1/import` reads: our CSV and NDJSON, and each provider's export (@sp/importers). */
+export const ImportBodyFormat = z.enum(['ndjson', ...IMPORT_FORMATS]);
+export type ImportBodyFormat = z.infer<typeof ImportBodyFormat>;
+
+export const ImportQuery = z.strictObject({
+  format: ImportBodyFormat.optional().describe(
+    'Default: from the Content-Type (text/csv or application/x-ndjson). A provider format reads that ' +
+      "provider's export as it is downloaded (see packages/importers/README.md).",
   ),
   firstLine: z.coerce
     .number()
@@ -217,6 +323,20 @@ export const ImportQuery = z.object({
       'Line number of the body’s first line in the whole file (for reports of files sent in batches).',
     ),
   actor: z.string().min(1).max(200).default('import'),
+  file: z.string().min(1).max(300).default('upload').describe('The file name kept as ledger evidence.'),
+  dryRun: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .describe('Validate and count (new entries and duplicates) without writing anything.'),
+  group: z.string().min(1).max(200).optional().describe('SendGrid: the ASM group of a per-group export.'),
+  stream: z.string().min(1).max(200).optional().describe('Postmark: the message stream of the dump.'),
+  audience: z.string().min(1).max(200).optional().describe('Mailchimp: the audience, as a topic.'),
+  topics: z
+    .string()
+    .max(4000)
+    .regex(/^([^=,]+=[^=,]+)(,[^=,]+=[^=,]+)*$/)
+    .optional()
+    .describe('Provider group/stream/tag/audience -> our topic, as "name=topic,name=topic".'),
 });
 export type ImportQuery = z.infer<typeof ImportQuery>;
 
@@ -228,6 +348,14 @@ export const ImportRecord = z
     purpose: Purpose.optional(),
     topic: z.string().min(1).max(200).optional(),
     reason: z.string().min(1).max(2000),
+    reasonCode: ImportedReason.optional().describe(
+      "The provider's kind of entry (the CLI sets it from a provider export); default admin.",
+    ),
+    occurredAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('When the provider recorded it; default the time of the import.'),
+    line: z.number().int().min(1).optional().describe('The line in the original file (the CLI sets it).'),
   })
   .refine(oneSubject, oneSubjectMessage);
 export type ImportRecord = z.infer<typeof ImportRecord>;
@@ -241,18 +369,22 @@ export const ImportReport = z.object({
   /** Entries the list already had from an earlier import, or repeated in this one. */
   duplicates: z.number().int(),
   rejected: z.number().int(),
-  /** Blank lines, # comments and a CSV header. */
+  /** Blank lines, # comments, a CSV header, and rows that are not suppressions (a Twilio log's other messages). */
   skipped: z.number().int(),
+  /** Nothing was written (dryRun): `accepted` counts what would be new. */
+  dryRun: z.boolean().optional(),
   rejections: z.array(z.object({ line: z.number().int(), reason: z.string() })),
   /** True when more than MAX_REPORTED_REJECTIONS lines were rejected and only the first are listed. */
   rejectionsTruncated: z.boolean(),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
-export const ExportQuery = z.object({
+export const ExportQuery = z.strictObject({
   format: ImportFormat.default('ndjson'),
   channel: ScopeChannel.optional(),
   purpose: Purpose.optional(),
+  actor: z.string().min(1).max(200).optional().describe('The person exporting (beside the token identity).'),
+  reason: z.string().min(1).max(2000).optional().describe('Why (e.g. which processor gets the file).'),
 });
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
@@ -269,7 +401,31 @@ export const EXPORT_CSV_COLUMNS = [
   'since',
 ] as const;
 
-export const StatsQuery = z.object({
+export const ExportRecordsQuery = z.strictObject({
+  from: z.iso.datetime({ offset: true }).optional().describe('Exports at or after this time.'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Exports before this time.'),
+});
+export const ExportRecord = z.object({
+  eventId: z.string(),
+  /** When the export started. */
+  at: z.string(),
+  /** When it was recorded (the stream's end). */
+  recordedAt: z.string(),
+  /** The token identity that exported. */
+  by: z.string(),
+  actor: z.string().nullable(),
+  reason: z.string().nullable(),
+  filter: z.object({ channel: z.string().nullable(), purpose: z.string().nullable() }),
+  format: z.string(),
+  rows: z.number().int(),
+  /** Whether readable addresses were in the file. */
+  addresses: z.boolean(),
+  /** False when the stream broke off before its end. */
+  complete: z.boolean(),
+});
+export const ExportRecordsResponse = z.object({ exports: z.array(ExportRecord) });
+
+export const StatsQuery = z.strictObject({
   days: z.coerce.number().int().min(1).max(3650).optional().describe('Window of the complaint rate in days.'),
 });
 export type StatsQuery = z.infer<typeof StatsQuery>;
@@ -368,7 +524,7 @@ export const NewPartnerResponse = z.object({
   seeds: z.array(z.string()),
 });
 export const PartnersResponse = z.object({ partners: z.array(PartnerOut) });
-export const SuppressionFileQuery = z.object({
+export const SuppressionFileQuery = z.strictObject({
   since: z
     .string()
     .regex(/^\d{1,20}$/)
@@ -394,3 +550,154 @@ export const SeedHitRequest = z.object({
   messageId: z.string().max(998).optional(),
 });
 export const SeedHitResponse = z.object({ eventId: z.string(), partnerId: z.string() });
+
+// Proof reports (issue 15).
+export const ProofQuery = z
+  .object({
+    email: subjectFields.email,
+    phone: subjectFields.phone,
+    id: subjectFields.id,
+    idType: subjectFields.idType,
+    format: z
+      .enum(['json', 'html'])
+      .default('json')
+      .describe('json: the signed document; html: a printable page.'),
+    timeZone: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe("The person's IANA time zone when known (a phone number's own zone is used otherwise)."),
+  })
+  .refine(oneSubject, oneSubjectMessage);
+export type ProofQuery = z.infer<typeof ProofQuery>;
+
+export const StateChange = z.object({
+  channel: z.string(),
+  purpose: z.string(),
+  topic: z.string(),
+  from: z.enum(['allowed', 'suppressed']),
+  to: z.enum(['allowed', 'suppressed']),
+  reason: z.string(),
+  /** False when a newer event already decided the scope (the write changed nothing). */
+  effective: z.boolean(),
+});
+export type StateChange = z.infer<typeof StateChange>;
+
+export const ProofEntry = z.object({
+  /** UTC, ISO 8601. */
+  at: z.string(),
+  /** The same instant in the person's zone, when known. */
+  atLocal: z.string().nullable(),
+  kind: z.enum(['event', 'message', 'request']),
+  title: z.string(),
+  /** Event id, message id or request id. */
+  reference: z.string(),
+  type: z.string().nullable(),
+  recordedAt: z.string().nullable(),
+  /** For operator actions: the token identity that made the write. */
+  actor: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** Source, IP, user agent, MessageSid, ARF Message-ID, method... as recorded with the event. */
+  evidence: z.record(z.string(), z.unknown()).nullable(),
+  stateChanges: z.array(StateChange),
+  check: z
+    .object({
+      asked: z.object({ channel: z.string(), kind: z.string() }),
+      answer: z.enum(['allowed', 'refused', 'deferred', 'pending']),
+      reasons: z.array(
+        z.object({
+          eventId: z.string(),
+          reason: z.string(),
+          channel: z.string(),
+          purpose: z.string(),
+          topic: z.string(),
+          since: z.string().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
+  message: z
+    .object({
+      channel: z.string(),
+      templateId: z.string().nullable(),
+      category: z.string().nullable(),
+      status: z.string(),
+      providerMessageId: z.string().nullable(),
+      finalAt: z.string(),
+    })
+    .nullable(),
+  request: z
+    .object({
+      asked: z.array(z.string()),
+      method: z.string(),
+      gpc: z.boolean(),
+      response: z.string(),
+      respondedAt: z.string().nullable(),
+      denialReason: z.string().nullable(),
+      eventId: z.string(),
+    })
+    .nullable(),
+});
+export type ProofEntry = z.infer<typeof ProofEntry>;
+
+export const ProofReport = z.object({
+  kind: z.literal('suppression-proof.v1'),
+  brand: z.string(),
+  generatedAt: z.string(),
+  subject: z.object({ type: z.string(), value: z.string(), keys: z.array(z.string()) }),
+  timeZones: z.array(z.string()),
+  /** Which checks the report can show (see the API README). */
+  checksRecorded: z.string(),
+  timeline: z.array(ProofEntry),
+  currentState: z.array(
+    z.object({
+      channel: z.string(),
+      purpose: z.string(),
+      topic: z.string(),
+      suppressed: z.boolean(),
+      reason: z.string(),
+      eventId: z.string(),
+      since: z.string().nullable(),
+    }),
+  ),
+});
+export type ProofReport = z.infer<typeof ProofReport>;
+
+export const SignedProofResponse = z.object({
+  report: ProofReport,
+  signature: z.object({
+    alg: z.literal('Ed25519'),
+    keyId: z.string(),
+    value: z.string().describe('base64 Ed25519 signature over the canonical JSON of `report` (UTF-8).'),
+  }),
+});
+export const ProofHtml = z
+  .string()
+  .describe('A printable page; its data-proof-signature attribute signs every other byte of the page.');
+export const ProofKeyResponse = z.object({
+  alg: z.literal('Ed25519'),
+  keyId: z.string(),
+  publicKeyPem: z.string().describe('SPKI PEM; give it to `suppress verify --public-key`.'),
+});
+
+// CCPA metrics (11 CCR 7102).
+export const CcpaMetricsQuery = z.object({
+  year: z.coerce.number().int().min(2020).max(2100).describe('The calendar year (UTC) of the requests.'),
+});
+export const CcpaMetrics = z.object({
+  year: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  /** Requests to opt out of sale/sharing received in the year. */
+  received: z.number().int(),
+  /** Honored, wholly or partly (a combined form without an email address is honored in part). */
+  compliedInWholeOrInPart: z.number().int(),
+  compliedInPart: z.number().int(),
+  denied: z.number().int(),
+  /** Not yet answered. */
+  pending: z.number().int(),
+  /** Median days from request to response over the answered requests; null when none. */
+  medianDaysToRespond: z.number().nullable(),
+});
+export type CcpaMetrics = z.infer<typeof CcpaMetrics>;

@@ -1,7 +1,8 @@
 // The route table: method, path, scope, input and output schemas of every route. app.ts registers
 // exactly these routes and openapi.ts documents exactly these, from the same zod schemas.
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Scope } from './config';
+import { messageRoutes } from './messages-spec';
 import * as S from './schemas';
 
 export interface ResponseSpec {
@@ -19,6 +20,8 @@ export interface RouteSpec {
   summary: string;
   description?: string;
   query?: z.ZodType;
+  /** Path parameters (`:name` in the url). */
+  params?: z.ZodType;
   /** media type -> schema (text bodies are documented as strings). */
   body?: Record<string, z.ZodType>;
   bodyLimit?: number;
@@ -81,10 +84,24 @@ export const routes = {
     method: 'POST',
     url: '/v1/entries/lift',
     scope: 'admin',
-    summary: 'Lift a suppression in one scope (an admin action, recorded in the ledger)',
-    description: 'Lifts only when newer than the entry it lifts (the newest event decides a scope).',
-    body: json(S.EntryRequest),
-    responses: { 201: { description: 'Recorded.', content: json(S.EntryResponse) } },
+    summary: `Lift a suppression in one scope, or up to ${S.MAX_LIFT_BATCH} (\`{"lifts": [...]}\`), each with its own result`,
+    description:
+      'An admin event in the ledger, applied only when newer than the entry it lifts. Nothing is written for a ' +
+      "scope that is not suppressed, nor for the person's own opt-out (email opt-out, SMS STOP, spam complaint, " +
+      'Do-Not-Sell) without `consentRef` (their proof of consent, e.g. a double opt-in confirmation id) or ' +
+      '`force: true` with the reason. One lift: 201, or 409 with error `not_suppressed` / `consent_required`. ' +
+      `A batch (\`lifts\`, at most ${S.MAX_LIFT_BATCH}, more: 413): 200 with one result per lift, in order.`,
+    body: json(z.union([S.LiftRequest, S.BulkLiftRequest])),
+    bodyLimit: 4 * 1024 * 1024,
+    responses: {
+      201: { description: 'One lift, recorded.', content: json(S.EntryResponse) },
+      200: { description: 'A batch: one result per lift.', content: json(S.BulkLiftResponse) },
+      409: {
+        description: "One lift: not suppressed, or the person's own opt-out without consentRef or force.",
+        content: json(S.ErrorBody),
+      },
+      413: { description: `More than ${S.MAX_LIFT_BATCH} lifts.`, content: json(S.ErrorBody) },
+    },
   }),
   listEntries: spec({
     operationId: 'listEntries',
@@ -155,6 +172,18 @@ export const routes = {
         content: { 'text/csv': S.ExportCsv, 'application/x-ndjson': S.ExportRow },
       },
     },
+  }),
+  exportRecords: spec({
+    operationId: 'exportRecords',
+    method: 'GET',
+    url: '/v1/exports',
+    scope: 'admin',
+    summary: 'Every export of the list: who, when, which filter, how many rows (R-EM-4)',
+    description:
+      'Each GET /v1/export is recorded in the ledger (type suppression.export.v1) when its stream ends, with the ' +
+      "token's identity, the person and reason the query named, the filter and the row count.",
+    query: S.ExportRecordsQuery,
+    responses: { 200: { description: 'The exports, oldest first.', content: json(S.ExportRecordsResponse) } },
   }),
   stats: spec({
     operationId: 'stats',
@@ -255,6 +284,46 @@ export const routes = {
       429: { description: 'Too many calls; retry after Retry-After seconds.', content: json(S.ErrorBody) },
     },
   }),
+  proof: spec({
+    operationId: 'proof',
+    method: 'GET',
+    url: '/v1/subjects/proof',
+    scope: 'admin',
+    summary: 'The signed proof report of one person: events, evidence, state changes, checks and messages',
+    description:
+      'Every ledger event with its evidence and the state changes it made, every message a sender checked ' +
+      "with the gate's answer and the template's category, and every Do-Not-Sell request, in time order; " +
+      "times in UTC and, when known, in the person's zone. JSON: {report, signature} where the Ed25519 " +
+      'signature covers the canonical JSON of `report`. HTML: a printable page whose data-proof-signature ' +
+      'attribute signs the page. Verify with `suppress verify FILE` and the key of GET /v1/proof-key.',
+    query: S.ProofQuery,
+    responses: {
+      200: {
+        description: 'The signed report.',
+        content: { 'application/json': S.SignedProofResponse, 'text/html': S.ProofHtml },
+      },
+    },
+  }),
+  ccpaMetrics: spec({
+    operationId: 'ccpaMetrics',
+    method: 'GET',
+    url: '/v1/ccpa/metrics',
+    scope: 'admin',
+    summary: 'CCPA metrics (11 CCR 7102) of requests to opt out of sale/sharing for a calendar year',
+    description:
+      'From the R-DNS-7 request log: received, complied with in whole or in part, denied, pending, and the ' +
+      'median days to respond. The year is the UTC calendar year of the request date.',
+    query: S.CcpaMetricsQuery,
+    responses: { 200: { description: 'The metrics.', content: json(S.CcpaMetrics) } },
+  }),
+  proofKey: spec({
+    operationId: 'proofKey',
+    method: 'GET',
+    url: '/v1/proof-key',
+    scope: null,
+    summary: 'The public key that verifies proof reports',
+    responses: { 200: { description: 'The Ed25519 public key.', content: json(S.ProofKeyResponse) } },
+  }),
   healthz: spec({
     operationId: 'healthz',
     method: 'GET',
@@ -290,6 +359,23 @@ export const routes = {
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1.', content: json(S.AnyObject) } },
   }),
+  docs: spec({
+    operationId: 'docs',
+    method: 'GET',
+    url: '/docs',
+    scope: null,
+    summary: 'This reference as a page (Redoc over /openapi.json, served from this API, no CDN)',
+    responses: { 200: { description: 'HTML.', content: { 'text/html': S.TextBody } } },
+  }),
+  docsBundle: spec({
+    operationId: 'docsBundle',
+    method: 'GET',
+    url: '/docs/redoc.standalone.js',
+    scope: null,
+    summary: "The page's script: Redoc's standalone bundle from the redoc npm package",
+    responses: { 200: { description: 'JavaScript.', content: { 'application/javascript': S.TextBody } } },
+  }),
+  ...messageRoutes,
 } as const;
 
 export type Routes = typeof routes;

@@ -12,6 +12,19 @@ const base = {
 };
 
 describe('config', () => {
+  it('reads the vault key from VAULT_KEYS, the name every service uses, and still from VAULT_KEY', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const old = Buffer.alloc(32, 9).toString('base64');
+    const tokens = { API_TOKENS: 'ops-token-0123456789:admin' };
+    expect(loadConfig({ ...base, ...tokens, VAULT_KEYS: `v2:${key},v1:${old}` }).vault).toEqual({
+      keyId: 'v2',
+      key: Buffer.alloc(32, 7),
+    });
+    expect(loadConfig({ ...base, ...tokens, VAULT_KEY: `v1:${old}` }).vault?.keyId).toBe('v1');
+    expect(loadConfig({ ...base, ...tokens }).vault).toBeUndefined();
+    expect(() => loadConfig({ ...base, ...tokens, VAULT_KEYS: 'v1:short' })).toThrow(ConfigError);
+  });
+
   it('parses tokens with their scopes', () => {
     const c = loadConfig({
       ...base,
@@ -32,5 +45,33 @@ describe('config', () => {
     ['empty', ''],
   ])('refuses API_TOKENS with %s', (_what, value) => {
     expect(() => loadConfig({ ...base, API_TOKENS: value })).toThrow(ConfigError);
+  });
+});
+
+describe('API_TOKENS names (issue 15: who did it)', () => {
+  it('reads "name=token:scopes", and names an unnamed token by a digest that does not reveal it', () => {
+    const c = loadConfig({
+      ...base,
+      API_TOKENS: 'ops-anna=anna-token-0123456789:check+admin, sender-token-0123456:check',
+    });
+    expect([...c.tokens].map(([t, s]) => [t, [...s]])).toEqual([
+      ['anna-token-0123456789', ['check', 'admin']],
+      ['sender-token-0123456', ['check']],
+    ]);
+    expect(c.tokenNames.get('anna-token-0123456789')).toBe('ops-anna');
+    const unnamed = c.tokenNames.get('sender-token-0123456')!;
+    expect(unnamed).toMatch(/^token-[0-9a-f]{8}$/);
+    expect(unnamed).not.toContain('sender');
+  });
+
+  it('keeps a base64 token with "=" padding in the older form', () => {
+    const c = loadConfig({ ...base, API_TOKENS: 'c2VjcmV0LXRva2VuLTAxMjM0NTY3OA==:check' });
+    expect([...c.tokens.keys()]).toEqual(['c2VjcmV0LXRva2VuLTAxMjM0NTY3OA==']);
+  });
+
+  it('refuses two tokens with the same name', () => {
+    expect(() =>
+      loadConfig({ ...base, API_TOKENS: 'ops=a-token-0123456789abc:admin,ops=b-token-0123456789abc:admin' }),
+    ).toThrow(ConfigError);
   });
 });

@@ -13,6 +13,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../src/app';
 import { type ApiConfig, loadConfig } from '../src/config';
+import type { SendDeps } from '../src/messages';
 import { buildOpenApi } from '../src/openapi';
 
 export interface TestApi {
@@ -23,6 +24,8 @@ export interface TestApi {
   config: ApiConfig;
   sealer: Sealer;
   tokens: { check: string; admin: string; both: string };
+  /** The tokens' names in API_TOKENS (their identity in the ledger). */
+  tokenNames: { check: string; admin: string; both: string };
   /** Every (operationId, status, media type) a validated answer was seen for. */
   seen: Set<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<Answer>;
@@ -46,22 +49,33 @@ export interface Answer {
   body: any;
 }
 
+const TOKEN_NAMES = { check: 'sender-app', admin: 'ops-admin', both: 'ops-both' };
+
 const secret = () => randomBytes(24).toString('base64url');
 
 export async function startTestApi(
   env: Record<string, string> = {},
-  opts: { listView?: { maxLagMs: number } } = {},
+  opts: {
+    listView?: { maxLagMs: number };
+    /** The bus to the senders (send API), built on the API's own list context. */
+    send?: (ctx: SuppressionContext) => SendDeps;
+    /** Use this database (another harness's) instead of a fresh one; it is not dropped on close. */
+    databaseUrl?: string;
+    subjectPeppers?: string;
+  } = {},
 ): Promise<TestApi> {
-  const fresh = await freshDatabase('sp_api');
+  const fresh = opts.databaseUrl
+    ? { url: opts.databaseUrl, drop: async () => {} }
+    : await freshDatabase('sp_api');
   const handle = await createDb({ url: fresh.url, max: 4 });
-  await migrateDb(handle);
+  if (!opts.databaseUrl) await migrateDb(handle);
   const tokens = { check: `chk-${secret()}`, admin: `adm-${secret()}`, both: `all-${secret()}` };
   const config = loadConfig({
     DATABASE_URL: fresh.url,
-    API_TOKENS: `${tokens.check}:check,${tokens.admin}:admin,${tokens.both}:check+admin`,
-    SUBJECT_PEPPERS: `p1:${secret()}`,
+    API_TOKENS: `${TOKEN_NAMES.check}=${tokens.check}:check,${TOKEN_NAMES.admin}=${tokens.admin}:admin,${TOKEN_NAMES.both}=${tokens.both}:check+admin+send`,
+    SUBJECT_PEPPERS: opts.subjectPeppers ?? `p1:${secret()}`,
     TOKEN_KEYS: `t1:${randomBytes(32).toString('base64url')}`,
-    VAULT_KEY: `v1:${randomBytes(32).toString('base64')}`,
+    VAULT_KEYS: `v1:${randomBytes(32).toString('base64')}`,
     PUBLIC_BASE_URL: 'https://shop.example/',
     UNSUBSCRIBE_DOMAIN: 'unsub.shop.example',
     ...env,
@@ -89,6 +103,7 @@ export async function startTestApi(
     config,
     logger: silentLogger(),
     ...(changelog ? { view: changelog.running.view } : {}),
+    ...(opts.send ? { send: opts.send(ctx) } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -124,10 +139,17 @@ export async function startTestApi(
     return answer;
   }
 
+  // Documented paths with {parameters}, as patterns: /v1/messages/{id} matches /v1/messages/m-1.
+  const templates = Object.keys(doc.paths)
+    .filter((p) => p.includes('{'))
+    .map((p) => ({ path: p, re: new RegExp(`^${p.replace(/\{\w+\}/g, '[^/]+')}$`) }));
+  const documented = (route: string) =>
+    doc.paths[route] ? route : templates.find((t) => t.re.test(route))?.path;
+
   /** Every answer must be documented: its status, its media type, and a body matching the schema. */
   function validate(method: string, path: string, a: Answer): void {
     const route = path.split('?')[0]!;
-    const op = doc.paths[route]?.[method.toLowerCase()];
+    const op = doc.paths[documented(route) ?? route]?.[method.toLowerCase()];
     if (!op) {
       if (a.status === 404) return; // unknown routes are not part of the document
       throw new Error(`${method} ${route} answered ${a.status} but is not in the OpenAPI document`);
@@ -164,6 +186,7 @@ export async function startTestApi(
     config,
     sealer,
     tokens,
+    tokenNames: TOKEN_NAMES,
     seen,
     call,
     ...(changelog ? { changelog } : {}),

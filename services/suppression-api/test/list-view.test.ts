@@ -34,7 +34,7 @@ it('answers from the fresh view, and from the database (same answer) while the v
   });
   expect(one.body.allowed).toBe(false);
   expect(one.body.reasons.map((r: { reason: string; detail: unknown }) => [r.reason, r.detail])).toEqual([
-    ['admin', { actor: 'ops@shop', reason: 'asked by phone' }],
+    ['admin', { actor: api.tokenNames.admin, actorName: 'ops@shop', reason: 'asked by phone' }],
   ]);
   const batch = await api.call('POST', '/v1/check/batch', {
     token: api.tokens.check,

@@ -1,7 +1,8 @@
 // The OpenAPI document matches the implementation: the same routes both ways, and real answers of
 // every operation validate against the documented schemas (the harness checks each answer).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOpenApi } from '../src/openapi';
+import { messageRoutes } from '../src/messages-spec';
+import { buildOpenApi, openApiPath } from '../src/openapi';
 import { startTestApi, type TestApi, uniqueEmail } from './harness';
 
 let api: TestApi;
@@ -30,7 +31,8 @@ describe('OpenAPI 3.1 document', () => {
     const documented = Object.entries(doc.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
-    expect([...api.app.registeredRoutes].sort()).toEqual(documented);
+    const registered = api.app.registeredRoutes.map((r) => openApiPath(r));
+    expect(registered.sort()).toEqual(documented);
   });
 
   it('states that the export is only for processors that send on our behalf (R-EM-4) and who decides the kind', () => {
@@ -46,6 +48,8 @@ describe('OpenAPI 3.1 document', () => {
       ['GET', '/readyz', { token: null }],
       ['GET', '/metrics', { token: null }],
       ['GET', '/openapi.json', { token: null }],
+      ['GET', '/docs', { token: null }],
+      ['GET', '/docs/redoc.standalone.js', { token: null }],
       [
         'POST',
         '/v1/entries',
@@ -61,6 +65,11 @@ describe('OpenAPI 3.1 document', () => {
         '/v1/entries',
         { json: { email, channel: 'any', purpose: 'sale_share', actor: 'a', reason: 'r' } },
       ],
+      [
+        'POST',
+        '/v1/entries/lift',
+        { json: { lifts: [{ email, channel: 'sms', purpose: 'all', actor: 'a', reason: 'r' }] } },
+      ],
       ['POST', '/v1/check', { json: { email, channel: 'email', kind: 'sale_share' } }],
       ['POST', '/v1/check/batch', { json: { queries: [{ email, channel: 'sms', kind: 'marketing' }] } }],
       ['GET', '/v1/entries?limit=5', {}],
@@ -68,6 +77,12 @@ describe('OpenAPI 3.1 document', () => {
       ['POST', '/v1/import', { text: `${uniqueEmail('oa')},email,marketing,*,r\n` }],
       ['GET', '/v1/export?format=csv', {}],
       ['GET', '/v1/export?format=ndjson', {}],
+      ['GET', '/v1/exports', {}],
+      ['POST', '/v1/erasures', { json: { email: uniqueEmail('oa-erased'), actor: 'a', reason: 'r' } }],
+      ['GET', `/v1/subjects/proof?email=${encodeURIComponent(email)}`, {}],
+      ['GET', `/v1/subjects/proof?email=${encodeURIComponent(email)}&format=html`, {}],
+      ['GET', '/v1/proof-key', { token: null }],
+      ['GET', '/v1/ccpa/metrics?year=2026', {}],
       ['GET', '/v1/stats', {}],
       ['POST', '/v1/unsubscribe-links', { json: { email } }],
       ['POST', '/v1/erasures', { json: { email, actor: 'privacy-desk', reason: 'CCPA deletion' } }],
@@ -92,6 +107,19 @@ describe('OpenAPI 3.1 document', () => {
       const r = await api.call(method, path, opts);
       expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
     }
+    // Webhook routes (issue 14).
+    const hook = await api.call('POST', '/v1/webhooks', { json: { url: 'https://hooks.example/in' } });
+    expect(hook.status).toBe(201);
+    const id = hook.body.endpoint.id as string;
+    for (const [method, path, opts] of [
+      ['GET', '/v1/webhooks', {}],
+      ['GET', `/v1/webhooks/deliveries?endpointId=${id}`, {}],
+      ['POST', '/v1/webhooks/redeliver', { json: { id } }],
+      ['POST', '/v1/webhooks/disable', { json: { id } }],
+    ] as const) {
+      const r = await api.call(method, path, opts);
+      expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
+    }
     // Error answers too: 400, 401, 403, 413 are documented and have the error schema.
     expect((await api.call('POST', '/v1/check', { json: {} })).status).toBe(400);
     expect((await api.call('GET', '/v1/stats', { token: null })).status).toBe(401);
@@ -103,6 +131,8 @@ describe('OpenAPI 3.1 document', () => {
         Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
       >;
     };
+    // The send API's answers need the senders running: send-api.test.ts checks those.
+    const sendOps = new Set<string>(Object.values(messageRoutes).map((r) => r.operationId));
     const expected = Object.values(doc.paths).flatMap((ops) =>
       Object.values(ops).flatMap((op) =>
         Object.entries(op.responses)
@@ -114,6 +144,7 @@ describe('OpenAPI 3.1 document', () => {
           ),
       ),
     );
-    for (const e of expected) expect(api.seen, `no validated answer for ${e}`).toContain(e);
+    for (const e of expected.filter((x) => !sendOps.has(x.split(' ')[0]!)))
+      expect(api.seen, `no validated answer for ${e}`).toContain(e);
   });
 });

@@ -1,0 +1,3 @@
+import { sharedConfig } from '@sp/testing/vitest';
+
+export default sharedConfig();

@@ -1,0 +1,2 @@
+export { Config, loadConfig } from './config';
+export { integrationOptions, providersOf, runWebhooks } from './run';
