@@ -2,7 +2,7 @@
 // identifiers sealed with the subjects' data keys, what its consumers read is opened before it is
 // validated. Wrapping the bus in each composition root, rather than touching each producer, means a
 // new producer cannot forget it; the Kafka message key stays the subject key.
-import { createDb } from '@sp/db';
+import { createDb, migrateDb } from '@sp/db';
 import { createKeyer } from '@sp/identity';
 import type { Bus, OutgoingMessage, RawMessage } from '@sp/messaging';
 import {
@@ -95,6 +95,8 @@ export async function openSealedBus(
       'DATABASE_URL and EVENT_KEYS (or VAULT_KEYS) are required: events carry sealed identifiers',
     );
   const db = await createDb({ url: opts.databaseUrl });
+  // The data_keys table must exist before the first publish (migrations are locked and idempotent).
+  await migrateDb(db);
   const keyer = createKeyer({ peppers: opts.peppers.keys, currentKeyId: opts.peppers.currentKeyId });
   const ring = createDataKeyring(db.db, opts.eventKeys);
   return {
