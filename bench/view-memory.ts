@@ -7,10 +7,11 @@
 //   direct changelog produce), then a fresh process cold-starts a view from the topic (the
 //   restart path: no database) until caught up.
 // Run: KAFKA_BROKERS=127.0.0.1:9092 pnpm --filter @sp/bench run view-memory
-//      [BENCH_SIZES=1000000,10000000] [BENCH_KAFKA_SIZES=1000000]
+//      [BENCH_SIZES=1000000,10000000] [BENCH_KAFKA_SIZES=1000000] [BENCH_RECORDS=memory,disk]
+// Records 'disk': the view's recordsDir (LIST_VIEW_RECORDS_DIR) in the OS temp directory.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { createKeyer } from '@sp/identity';
 import { ListView, startListView } from '@sp/list-view';
 import { createKafkaBus, kafkaEndOffsets } from '@sp/messaging';
@@ -20,6 +21,16 @@ const keyer = createKeyer({ peppers: { b1: 'bench-pepper-0123456789abcdef0123456
 const rssMiB = () => {
   (globalThis as { gc?: () => void }).gc?.();
   return Math.round(process.memoryUsage().rss / 2 ** 20);
+};
+/** Where the RSS is: V8 heap used, and buffers/typed arrays outside it. */
+const breakdown = () => {
+  const m = process.memoryUsage();
+  const mib = (x: number) => Math.round(x / 2 ** 20);
+  return {
+    heapUsedMiB: mib(m.heapUsed),
+    heapTotalMiB: mib(m.heapTotal),
+    arrayBuffersMiB: mib(m.arrayBuffers),
+  };
 };
 
 /** CPU time of this process since `from` (user + system): wall time on a shared machine says less. */
@@ -58,15 +69,27 @@ const [mode, arg, arg2] = process.argv.slice(2);
 
 if (mode === 'baseline') {
   new ListView({ keyer });
-  console.log(JSON.stringify({ rssMiB: rssMiB() }));
+  console.log(JSON.stringify({ rssMiB: rssMiB(), ...breakdown() }));
 } else if (mode === 'generated') {
   const n = Number(arg);
-  const view = new ListView({ keyer, expectedSubjects: n });
+  const view = new ListView({
+    keyer,
+    expectedSubjects: n,
+    ...(arg2 === 'disk' ? { recordsDir: tmpdir() } : {}),
+  });
   const t = performance.now();
+  const cpu = process.cpuUsage();
   for (const e of entries(n)) view.store.upsert(e);
   const ms = performance.now() - t;
+  const cpuSecondsUsed = cpuSeconds(cpu);
   console.log(
-    JSON.stringify({ seconds: +(ms / 1000).toFixed(1), rssMiB: rssMiB(), store: view.store.stats() }),
+    JSON.stringify({
+      seconds: +(ms / 1000).toFixed(1),
+      cpuSeconds: cpuSecondsUsed,
+      rssMiB: rssMiB(),
+      ...breakdown(),
+      store: view.store.stats(),
+    }),
   );
 } else if (mode === 'cold') {
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
@@ -79,6 +102,7 @@ if (mode === 'baseline') {
     topic: String(arg),
     keyer,
     expectedSubjects: Number(arg2),
+    ...(process.argv[5] === 'disk' ? { recordsDir: tmpdir() } : {}),
   });
   await running.caughtUp(1_800_000);
   const ms = performance.now() - t;
@@ -86,6 +110,7 @@ if (mode === 'baseline') {
     seconds: +(ms / 1000).toFixed(1),
     cpuSeconds: cpuSeconds(cpu),
     rssMiB: rssMiB(),
+    ...breakdown(),
     store: running.view.store.stats(),
   };
   await running.stop();
@@ -110,7 +135,9 @@ if (mode === 'baseline') {
     machine: `${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
     baselineEmptyView: child('baseline'),
   };
-  for (const n of sizes) result[`generated ${n}`] = child('generated', String(n));
+  const records = (process.env.BENCH_RECORDS ?? 'memory,disk').split(',');
+  for (const n of sizes)
+    for (const r of records) result[`generated ${n} (records in ${r})`] = child('generated', String(n), r);
   const brokers = process.env.KAFKA_BROKERS;
   if (brokers && kafkaSizes.length > 0) {
     const bus = createKafkaBus({ brokers: brokers.split(','), clientId: uniqueName('bench-produce') });
@@ -132,7 +159,14 @@ if (mode === 'baseline') {
       if (batch.length > 0) pending.push(bus.publish(topic, batch));
       await Promise.all(pending);
       const produced = +((performance.now() - t) / 1000).toFixed(1);
-      result[`kafka ${n}`] = { producedSeconds: produced, coldStart: child('cold', topic, String(n)) };
+      result[`kafka ${n}`] = { producedSeconds: produced };
+      for (const r of records)
+        (result[`kafka ${n}`] as Record<string, unknown>)[`coldStart (records in ${r})`] = child(
+          'cold',
+          topic,
+          String(n),
+          r,
+        );
     }
     await bus.close();
   }

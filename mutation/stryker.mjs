@@ -8,6 +8,8 @@ export function strykerConfig(name) {
   const m = MODULES[name];
   // Read by mutation/vitest.config.mjs in the runner processes Stryker starts (they inherit env).
   process.env.SP_MUTATION_TESTS = m.tests.join(',');
+  // A pure module's tests need no Kafka or PostgreSQL: the runs skip the global setup that starts them.
+  process.env.SP_MUTATION_PURE = m.pure ? '1' : '';
   return {
     $schema: '../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
     packageManager: 'pnpm',
@@ -15,6 +17,8 @@ export function strykerConfig(name) {
     testRunner: 'vitest',
     vitest: { configFile: 'mutation/vitest.config.mjs', related: false },
     inPlace: true,
+    // In place, Stryker would otherwise write `// @ts-nocheck` into every file of the tree for the run.
+    disableTypeChecks: false,
     mutate: m.mutate,
     coverageAnalysis: 'perTest',
     concurrency: Number(process.env.SP_MUTATION_CONCURRENCY ?? 1),
@@ -23,7 +27,10 @@ export function strykerConfig(name) {
     jsonReporter: { fileName: `reports/mutation/${name}.json` },
     clearTextReporter: { allowColor: false, logTests: false },
     thresholds: { high: 90, low: 80, break: m.break || null },
-    tempDirName: '.stryker-tmp',
+    // A re-run tests only the mutants whose code or tests changed since the last run on this machine.
+    incremental: true,
+    incrementalFile: `reports/mutation/${name}.incremental.json`,
+    tempDirName: `.stryker-tmp/${name}`,
     cleanTempDir: 'always',
   };
 }

@@ -6,4 +6,9 @@ import { sharedConfig } from '../packages/testing/src/vitest-shared.js';
 const tests = (process.env.SP_MUTATION_TESTS ?? '').split(',').filter(Boolean);
 if (tests.length === 0) throw new Error('SP_MUTATION_TESTS is empty: run through `pnpm mutation`');
 const config = sharedConfig(tests);
-export default { ...config, root: fileURLToPath(new URL('..', import.meta.url)) };
+const pure = process.env.SP_MUTATION_PURE === '1';
+export default {
+  ...config,
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  test: { ...config.test, ...(pure ? { globalSetup: [] } : {}) },
+};

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm mutation [module...]`: runs Stryker on each decision module in turn (mutation/*.stryker.mjs,
 // one at a time, concurrency 1 unless SP_MUTATION_CONCURRENCY says otherwise), then prints one
-// table of scores from the JSON reports. `--pure` runs only the modules that need no database.
+// table of scores from the JSON reports. `--pure` runs only the modules that need no database,
+// `--ci` those that CI runs (mutation/modules.mjs says which, and packages/testing/README.md why).
 // Exits non-zero when a module falls below its break threshold or Stryker fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { MODULES } from '../mutation/modules.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const pureOnly = args.includes('--pure');
+const ciOnly = args.includes('--ci');
 const named = args.filter((a) => !a.startsWith('--'));
 for (const n of named) {
   if (!(n in MODULES)) {
@@ -19,7 +21,9 @@ for (const n of named) {
     process.exit(2);
   }
 }
-const names = (named.length > 0 ? named : Object.keys(MODULES)).filter((n) => !pureOnly || MODULES[n].pure);
+const names = (named.length > 0 ? named : Object.keys(MODULES)).filter(
+  (n) => (!pureOnly || MODULES[n].pure) && (!ciOnly || MODULES[n].ci),
+);
 
 /** Stryker's own definition: detected / valid, where valid excludes compile and runtime errors. */
 function scoreOf(report) {

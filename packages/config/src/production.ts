@@ -13,8 +13,9 @@ export const PUBLISHED_SECRETS: readonly string[] = [
   'k1:ZGV2LXRva2VuLWtleS0zMi1ieXRlcy1jaGFuZ2UtbWU', // TOKEN_KEYS
   'd1:ZGV2LXBheWxvYWQta2V5LTMyLWJ5dGVzLWNoYW5nZW0', // PAYLOAD_KEYS
   'v1:ZGV2LXZhdWx0LWtleS0zMi1ieXRlcy1jaGFuZ2UtbWU=', // VAULT_KEYS
-  'dev-admin-token-change-me:check+admin', // API_TOKENS (older unnamed form)
-  'dev-admin=dev-admin-token-change-me:check+admin', // API_TOKENS
+  'e1:ZGV2LWV2ZW50LWtleS0zMi1ieXRlcy1jaGFuZ2UtbWU=', // EVENT_KEYS
+  'dev-admin-token-change-me:check+admin', // API_TOKENS (infra/k8s development overlay)
+  'dev-admin=dev-admin-token-change-me:check+admin', // API_TOKENS (docker-compose.yml)
   'proof-dev:ZGV2LXByb29mLXNpZ25pbmctc2VlZC1jaGFuZ2UtbWU=', // PROOF_SIGNING_KEY
   'dev-twilio-auth-token', // TWILIO_AUTH_TOKEN
   'dev-dns-api-token-change-me', // DNS_API_TOKEN
@@ -45,7 +46,11 @@ export function productionRefusals(
   const published = new Set(PUBLISHED_SECRETS);
   for (const [name, value] of Object.entries(env)) {
     if (!value) continue;
-    const entries = value.split(',').map((e) => e.trim());
+    // "name=token:scopes" entries (API_TOKENS) are refused by their token part as well.
+    const entries = value
+      .split(',')
+      .map((e) => e.trim())
+      .flatMap((e) => [e, e.replace(/^[A-Za-z0-9][A-Za-z0-9._@-]*=/, '')]);
     if (published.has(value.trim()) || entries.some((e) => published.has(e))) {
       refusals.push(
         `${name}: is a development default published in this repository; set a secret of your own`,

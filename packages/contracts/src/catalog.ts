@@ -13,6 +13,7 @@ import {
   EmailResubscribe,
   EmailSendRequest,
   type EventType,
+  SeedHit,
   SmsInbound,
   SmsSendRequest,
 } from './events';
@@ -27,6 +28,7 @@ export const Topics = {
   emailSendRequest: 'email.send-request.v1',
   smsSendRequest: 'sms.send-request.v1',
   deliveryOutcome: 'delivery.outcome.v1',
+  seedHit: 'partner.seed-hit.v1',
 } as const;
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
@@ -47,6 +49,7 @@ export const topicCatalog = {
   [Topics.emailSendRequest]: EmailSendRequest,
   [Topics.smsSendRequest]: SmsSendRequest,
   [Topics.deliveryOutcome]: DeliveryOutcome,
+  [Topics.seedHit]: SeedHit,
 } as const satisfies { [T in TopicName]: z.ZodType };
 export type EventOf<T extends TopicName> = z.infer<(typeof topicCatalog)[T]>;
 

@@ -26,6 +26,7 @@ export const EventTypes = {
   emailSendRequest: 'email.send-request.v1',
   smsSendRequest: 'sms.send-request.v1',
   deliveryOutcome: 'delivery.outcome.v1',
+  seedHit: 'partner.seed-hit.v1',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -313,6 +314,23 @@ export type DeliveryOutcomeData = z.infer<typeof DeliveryOutcomeData>;
 export const DeliveryOutcome = envelope(EventTypes.deliveryOutcome, DeliveryOutcomeData);
 export type DeliveryOutcome = z.infer<typeof DeliveryOutcome>;
 
+// --- partner.seed-hit.v1 -----------------------------------------------------------------
+/**
+ * Mail reached one of a partner's seed addresses (issue 16): the partner's suppression file was
+ * mailed. Published by the abuse inbox (SMTP or import) or the API (operator report), keyed by
+ * partner; the consumer records the hit and flags the partner. The seed is the brand's own
+ * address, never a person's.
+ */
+export const SeedHitData = z.looseObject({
+  partnerId: NonEmpty,
+  seed: z.string().min(3),
+  messageId: z.string().nullable(),
+  via: z.enum(['smtp', 'import', 'operator']),
+});
+export type SeedHitData = z.infer<typeof SeedHitData>;
+export const SeedHit = envelope(EventTypes.seedHit, SeedHitData);
+export type SeedHit = z.infer<typeof SeedHit>;
+
 /** Event type -> full envelope schema, ledger-only types included. */
 export const eventSchemas = {
   [EventTypes.emailOptOut]: EmailOptOut,
@@ -325,6 +343,7 @@ export const eventSchemas = {
   [EventTypes.emailSendRequest]: EmailSendRequest,
   [EventTypes.smsSendRequest]: SmsSendRequest,
   [EventTypes.deliveryOutcome]: DeliveryOutcome,
+  [EventTypes.seedHit]: SeedHit,
 } as const satisfies Record<EventType, z.ZodType>;
 export type EventOfType<K extends EventType> = z.infer<(typeof eventSchemas)[K]>;
 export type DataOfType<K extends EventType> = EventOfType<K>['data'];

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { topicCatalog } from './catalog';
 import { AdminAction, EventTypes } from './events';
+import { identifierFields, SealedFields } from './sealed';
 
 const extraSchemas = { [EventTypes.adminAction]: AdminAction } as const;
 
@@ -19,5 +20,22 @@ export function generateJsonSchemas(): Record<string, string> {
     };
     files[`${name}.json`] = `${JSON.stringify(doc, null, 2)}\n`;
   }
+  // On Kafka the identifier fields travel in `data.sealed` (issue 15): the schemas above describe
+  // an event once opened; this one says what `data.sealed` holds and which fields go into it.
+  const sealed = {
+    $id: 'https://schemas.suppression-platform.dev/sealed-fields.json',
+    title: 'data.sealed',
+    description:
+      'On the wire, the identifier fields of an event are removed from `data` and put here, sealed ' +
+      '(AES-256-GCM under the per-subject data key the value names). Consumers open them and validate ' +
+      "the opened event against its type's schema. x-identifier-fields: event type -> dotted paths.",
+    ...z.toJSONSchema(SealedFields, { io: 'input', unrepresentable: 'any' }),
+    'x-identifier-fields': Object.fromEntries(
+      Object.entries(identifierFields)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([type, fields]) => [type, fields.map((f) => f.path)]),
+    ),
+  };
+  files['sealed-fields.json'] = `${JSON.stringify(sealed, null, 2)}\n`;
   return files;
 }

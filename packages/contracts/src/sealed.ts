@@ -30,7 +30,11 @@ const email = (path = 'email'): IdentifierField => ({ path, subject: 'email' });
 export const identifierFields: Readonly<Record<string, readonly IdentifierField[]>> = {
   [EventTypes.emailOptOut]: [email()],
   [EventTypes.emailResubscribe]: [email()],
-  [EventTypes.smsInbound]: [{ path: 'from', subject: 'phone', regionAt: 'defaultRegion' }],
+  [EventTypes.smsInbound]: [
+    { path: 'from', subject: 'phone', regionAt: 'defaultRegion' },
+    // What the person typed may name them ("stop, this is Jane Doe, jane@…").
+    { path: 'body', subject: 'phone', keyedBy: 'from' },
+  ],
   [EventTypes.doNotSell]: [
     email('subjects.email'),
     { path: 'subjects.phone', subject: 'phone' },
@@ -41,6 +45,10 @@ export const identifierFields: Readonly<Record<string, readonly IdentifierField[
   // A bounce's diagnostic text often quotes the address ("550 5.1.1 <x@y>: no such user").
   [EventTypes.bounce]: [email(), { path: 'diagnosticCode', subject: 'email', keyedBy: 'email' }],
   [EventTypes.adminAction]: [{ path: 'subject.value', subject: { typeAt: 'subject.type' } }],
+  // Send requests keep their shape (a brand's tool may send `to` readable, and it is read as is);
+  // ours (sms-stop-consumer's replies, optout-consumer's confirmations) leave sealed.
+  [EventTypes.emailSendRequest]: [email('to')],
+  [EventTypes.smsSendRequest]: [{ path: 'to', subject: 'phone' }],
 };
 
 /** The value at a dotted path of an object, or undefined. */

@@ -138,6 +138,16 @@ const samples: Record<TopicName, { value: Record<string, unknown>; breakPath: st
     breakPath: ['data', 'reasons', '0', 'since'],
     bad: 5,
   },
+  [Topics.seedHit]: {
+    value: env(EventTypes.seedHit, {
+      partnerId: 'p_0a1b2c3d4e5f',
+      seed: 's-p_0a1b2c3d4e5f-9f8e7d6c5b4a-0123456789abcdef@seeds.brand.example',
+      messageId: '<m1@affiliate.example>',
+      via: 'smtp',
+    }),
+    breakPath: ['data', 'via'],
+    bad: 'carrier-pigeon',
+  },
 };
 
 function setPath(obj: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {

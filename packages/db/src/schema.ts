@@ -274,7 +274,7 @@ export const busOffset = pgTable(
 
 // Partners and affiliates (issue 16): who may download the suppression file, what each download was,
 // and the seed addresses that reveal a misused file. No readable subject address is stored here:
-// seeds are the brand's own addresses, and files are hashed from the vault while streaming.
+// seeds are the brand's own addresses; partners' hashes are kept in partner_hashes (0010).
 
 /** A partner (affiliate) that mails on the brand's behalf; its token is kept as a SHA-256 digest. */
 export const partners = pgTable(

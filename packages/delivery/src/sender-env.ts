@@ -49,6 +49,8 @@ export function senderEnv(d: SenderEnvDefaults) {
     /** Past this lag the view counts as unreachable: marketing deferred (fail closed). */
     LIST_VIEW_MAX_LAG_MS: z.coerce.number().int().positive().default(2_000),
     TOPIC_CHANGELOG: z.string().default('suppression.changelog.v1'),
+    /** Keep the view's records in an unlinked file in this directory (lists of millions: less RSS). */
+    LIST_VIEW_RECORDS_DIR: z.string().min(1).optional(),
   });
 }
 export type SenderEnv = z.infer<ReturnType<typeof senderEnv>>;
@@ -65,7 +67,12 @@ export function senderConfig(e: SenderEnv) {
     eventKeys: e.EVENT_KEYS ?? e.VAULT_KEYS,
     payloadKeys: e.PAYLOAD_KEYS,
     templatesDirs: e.TEMPLATES_DIRS,
-    listView: { enabled: e.LIST_VIEW, maxLagMs: e.LIST_VIEW_MAX_LAG_MS, topic: e.TOPIC_CHANGELOG },
+    listView: {
+      enabled: e.LIST_VIEW,
+      maxLagMs: e.LIST_VIEW_MAX_LAG_MS,
+      topic: e.TOPIC_CHANGELOG,
+      ...(e.LIST_VIEW_RECORDS_DIR ? { recordsDir: e.LIST_VIEW_RECORDS_DIR } : {}),
+    },
   };
 }
 export type SenderConfig = ReturnType<typeof senderConfig>;

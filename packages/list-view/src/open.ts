@@ -14,6 +14,8 @@ export interface ListViewSettings {
   maxLagMs: number;
   /** LIST_VIEW_TOPIC: the changelog topic. */
   topic: string;
+  /** LIST_VIEW_RECORDS_DIR: the subjects' records in an unlinked file there instead of memory. */
+  recordsDir?: string;
 }
 
 export const defaultListViewSettings: ListViewSettings = {
@@ -50,6 +52,7 @@ export async function openListView(o: {
     ...(o.defaultRegion ? { defaultRegion: o.defaultRegion } : {}),
     maxLagMs: o.settings.maxLagMs,
     logger: o.logger,
+    ...(o.settings.recordsDir ? { recordsDir: o.settings.recordsDir } : {}),
   });
   if (o.snapshotFirst && o.db) await loadSnapshot(o.db, view);
   const running = await startListView({

@@ -1,10 +1,13 @@
 // The freshness contract on real Kafka and PostgreSQL: a view that cannot vouch for being current
 // refuses to answer (callers fail closed); a restarted view comes back from the compacted topic.
+import { connect, createServer, type Socket } from 'node:net';
+import { createDb } from '@sp/db';
+import { kafkaEndOffsets } from '@sp/messaging';
 import { apply, type CheckQuery, checkMany } from '@sp/suppression';
-import { waitFor } from '@sp/testing';
+import { testInfra, uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { email, ev } from '../../suppression/test/helpers';
-import { ListViewStale } from '../src/index';
+import { ListViewStale, outboxProbe, startListView } from '../src/index';
 import { openViewHarness, type ViewHarness } from './harness';
 
 let h: ViewHarness;
@@ -67,4 +70,58 @@ it('a restarted view is rebuilt from the compacted topic alone and answers as th
     false,
     false,
   ]);
+});
+
+it('the list database unreachable: the outbox probe vouches for nothing, the view goes stale (fail closed); back: fresh again', async () => {
+  // A real TCP path to PostgreSQL that the test can cut.
+  const target = new URL(h.t.url);
+  const sockets = new Set<Socket>();
+  let open = true;
+  const proxy = createServer((client) => {
+    if (!open) return void client.destroy();
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const via = new URL(h.t.url);
+  via.hostname = '127.0.0.1';
+  via.port = String((proxy.address() as { port: number }).port);
+  const db = await createDb({ url: via.toString(), max: 2, connectTimeoutSeconds: 2 });
+  const running = await startListView({
+    bus: h.bus,
+    ends: kafkaEndOffsets({
+      brokers: testInfra().kafkaBrokers.split(','),
+      clientId: uniqueName('lv-db-cut'),
+    }),
+    outbox: outboxProbe(db.db),
+    topic: h.topic,
+    keyer: h.t.ctx.keyer,
+    defaultRegion: 'US',
+    probeIntervalMs: 50,
+    maxLagMs: 600,
+  });
+  try {
+    await running.caughtUp(60_000);
+    await waitFor('fresh', () => running.view.status().ready);
+    open = false;
+    for (const s of sockets) s.destroy();
+    await waitFor('stale with the database cut', () => !running.view.status().ready);
+    await expect(running.view.checkMany([promo(email('cut'))])).rejects.toBeInstanceOf(ListViewStale);
+    open = true;
+    await waitFor('fresh again with the database back', () => running.view.status().ready, {
+      timeoutMs: 60_000,
+    });
+  } finally {
+    await running.stop();
+    await db.close();
+    for (const s of sockets) s.destroy();
+    proxy.close();
+  }
 });

@@ -1,11 +1,12 @@
 // A real list (fresh PostgreSQL database) with its changelog on the real broker and a view of it.
-import { createKafkaBus } from '@sp/messaging';
+import { type Bus, createKafkaBus } from '@sp/messaging';
 import { testInfra, uniqueName } from '@sp/testing';
 import { openTestDb, type TestDb } from '../../suppression/test/helpers';
 import { startTestChangelog, type TestChangelog } from '../test-support/changelog';
 
 export interface ViewHarness extends TestChangelog {
   t: TestDb;
+  bus: Bus;
 }
 
 export async function openViewHarness(opts: { maxLagMs?: number } = {}): Promise<ViewHarness> {
@@ -16,6 +17,7 @@ export async function openViewHarness(opts: { maxLagMs?: number } = {}): Promise
   return {
     ...changelog,
     t,
+    bus,
     async close() {
       await changelog.close();
       await bus.close();

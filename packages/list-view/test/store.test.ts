@@ -1,10 +1,13 @@
 // The store's merge rule: per scope the newest entry by compareRank wins, whatever the order the
 // entries arrive in (a redelivered older entry, or a gap where compaction dropped one, changes
 // nothing once the newest is in); the minor flag keeps its earliest time.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createKeyer } from '@sp/identity';
 import { decide } from '@sp/suppression';
 import { expect, it } from 'vitest';
-import { ListStore, type StoreEntry } from '../src/index';
+import { ListStore, parseChangelogValue, type StoreEntry } from '../src/index';
 
 const keyer = createKeyer({ peppers: { p1: 'pepper-store-test-0123456789abcdef01234' }, currentKeyId: 'p1' });
 const key = keyer.keyOf({ type: 'email', value: 'ana@example.com' });
@@ -106,4 +109,60 @@ it('many subjects: the table grows and compacts without losing one', () => {
     );
   expect(s.stats().subjects).toBe(5000);
   expect(keys.every((k) => s.rowsOf(k)[0]?.reason === 'admin-lift')).toBe(true);
+});
+
+it('records on disk (recordsDir): the same answers, through growth, changes and compaction', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'list-view-store-'));
+  const mem = new ListStore(16);
+  const disk = new ListStore({ expectedSubjects: 16, recordsDir: dir });
+  try {
+    // The record file is unlinked at once: nothing of the list stays on disk.
+    expect(readdirSync(dir)).toEqual([]);
+    const keys = Array.from({ length: 20_000 }, (_, i) => keyer.keyOf({ type: 'customer', value: `d${i}` }));
+    for (const s of [mem, disk]) {
+      for (const k of keys) s.upsert(entry({ subjectKey: k, detail: { method: 'one-click' } }));
+      for (const k of keys.slice(0, 15_000))
+        s.upsert(
+          entry({
+            subjectKey: k,
+            suppressed: false,
+            reason: 'admin-lift',
+            occurredAt: '2026-03-01T00:00:00.000Z',
+            since: null,
+          }),
+        );
+      for (const k of keys.slice(0, 5_000))
+        s.upsert(entry({ subjectKey: k, channel: 'sms', purpose: 'all', reason: 'sms-stop' }));
+    }
+    expect(disk.stats()).toMatchObject({ subjects: 20_000, rows: 25_000, records: 'disk' });
+    // Both spaces compacted at the same moments, to the same bytes.
+    const { records: _m, ...memStats } = mem.stats();
+    const { records: _d, ...diskStats } = disk.stats();
+    expect(diskStats).toEqual(memStats);
+    expect(disk.stats().garbageBytes).toBeLessThan(disk.stats().arenaBytes / 2);
+    for (const k of keys) expect(disk.rowsOf(k)).toEqual(mem.rowsOf(k));
+    expect(disk.rowsOf(keyer.keyOf({ type: 'customer', value: 'nobody' }))).toEqual([]);
+  } finally {
+    disk.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('the changelog value check takes what the relay writes and refuses what the store cannot read', () => {
+  const ok = { ...optOut, seq: 1, detail: { method: 'link' }, askAgainAfter: null };
+  const raw = (v: unknown) => Buffer.from(JSON.stringify(v));
+  expect(parseChangelogValue(raw(ok))).toEqual({ ok: true, value: ok });
+  expect(parseChangelogValue(raw({ ...ok, minor: true, channel: 'any', purpose: 'sale_share' })).ok).toBe(
+    true,
+  );
+  expect(parseChangelogValue(null)).toEqual({ ok: false, error: 'empty changelog value' });
+  expect(parseChangelogValue(Buffer.from('{'))).toEqual({ ok: false, error: 'changelog value is not JSON' });
+  expect(parseChangelogValue(raw({ ...ok, channel: 'fax' }))).toEqual({
+    ok: false,
+    error: 'changelog value: bad channel',
+  });
+  expect(parseChangelogValue(raw({ ...ok, occurredAt: 'yesterday' })).ok).toBe(false);
+  expect(parseChangelogValue(raw({ ...ok, suppressed: 'yes' })).ok).toBe(false);
+  expect(parseChangelogValue(raw({ ...ok, subjectKey: '' })).ok).toBe(false);
+  expect(parseChangelogValue(raw([1])).ok).toBe(false);
 });

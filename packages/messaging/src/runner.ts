@@ -236,6 +236,15 @@ export async function processBatch<T>(
       );
     }
     for (const [topic, { messages, reasons }] of byTopic) {
+      // A dead letter keeps no readable identifier: one published readable is sealed first.
+      const seal = opts.sealDeadLetters;
+      if (seal) {
+        const sealed = await attempt('seal dead letters', () => seal(messages.map((m) => m.value as Buffer)));
+        if (sealed.kind !== 'ok') return false;
+        messages.forEach((m, i) => {
+          m.value = sealed.value[i] ?? m.value;
+        });
+      }
       const r = await attempt('dead-letter', () => ctx.publish(dlqTopicOf(topic), messages));
       if (r.kind !== 'ok') return false;
       opts.metrics?.deadLettered?.inc(labels(topic), messages.length);

@@ -76,6 +76,8 @@ export interface ConsumerOptions<T> {
    * (`isOutage`) pauses and retries it like the handler.
    */
   salvage?: (raw: RawMessage, cause: DeadLetterCause) => Promise<SalvageOutcome>;
+  /** Rewrites dead letters before they are published (issue 15: seals identifiers published readable). */
+  sealDeadLetters?: (values: Buffer[]) => Promise<Buffer[]>;
   /**
    * Turns each raw value into the bytes to validate (issue 15: opens the sealed identifiers of an
    * event), one result per message in order. A message it cannot open comes back as an error and

@@ -7,6 +7,7 @@ import { createKeyer } from '@sp/identity';
 import type { Bus, OutgoingMessage, RawMessage } from '@sp/messaging';
 import {
   createDataKeyring,
+  type DataKeyring,
   type EventSealing,
   type MasterKeys,
   openEvents,
@@ -36,10 +37,30 @@ async function openRaw(s: EventSealing, raws: RawMessage[]) {
   });
 }
 
+/** Dead letters of events that arrived readable (older producers), with their identifiers sealed. */
+async function sealDeadLetters(s: EventSealing, values: Buffer[]): Promise<Buffer[]> {
+  const parsed = values.map((v) => {
+    try {
+      return JSON.parse(v.toString('utf8')) as unknown;
+    } catch {
+      return undefined;
+    }
+  });
+  const sealed = await sealEvents(s, parsed);
+  return values.map((v, i) =>
+    parsed[i] === undefined || sealed[i] === parsed[i] ? v : Buffer.from(JSON.stringify(sealed[i])),
+  );
+}
+
 export function sealedBus(bus: Bus, sealing: EventSealing): Bus {
   const missing = bus.missingTopics?.bind(bus);
   return {
-    consume: (o) => bus.consume({ ...o, open: (raws) => openRaw(sealing, raws) }),
+    consume: (o) =>
+      bus.consume({
+        ...o,
+        open: (raws) => openRaw(sealing, raws),
+        sealDeadLetters: (values) => sealDeadLetters(sealing, values),
+      }),
     ensureTopics: (s) => bus.ensureTopics(s),
     ...(missing ? { missingTopics: missing } : {}),
     healthy: () => bus.healthy(),
@@ -68,7 +89,7 @@ export async function openSealedBus(
     peppers: { currentKeyId: string; keys: Record<string, string> };
     defaultRegion?: string;
   },
-): Promise<{ bus: Bus; close(): Promise<void> }> {
+): Promise<{ bus: Bus; dataKeys: DataKeyring; close(): Promise<void> }> {
   if (!opts.databaseUrl || !opts.eventKeys)
     throw new Error(
       'DATABASE_URL and EVENT_KEYS (or VAULT_KEYS) are required: events carry sealed identifiers',
@@ -78,6 +99,7 @@ export async function openSealedBus(
   const ring = createDataKeyring(db.db, opts.eventKeys);
   return {
     bus: sealedBus(bus, { ring, keyer, defaultRegion: opts.defaultRegion }),
+    dataKeys: ring,
     close: async () => {
       await bus.close();
       await db.close();

@@ -1,12 +1,15 @@
 // Partners (issue 16): the suppression file an affiliate downloads, the scrub of its send list, and
-// the seeds that reveal a misused file. Files are hashed from the vault WHILE streaming: readable
-// addresses exist only in memory, one page at a time, and never on disk or on the wire.
+// the seeds that reveal a misused file. Readable addresses exist only in memory, one page at a
+// time, never on disk or on the wire.
 //
-// Why hash on download rather than store each partner's hashes at suppression time: a stored hash
-// per (subject, partner) would multiply the list by the number of partners, need a backfill for
-// every new partner or key rotation, and a plain MD5 column is itself a joinable copy of the list at
-// rest. Hashing on download costs one AES-GCM open and one hash per row (see bench/partners), and an
-// erased address (vault row gone) drops out of every file at once.
+// Each partner's hash of a subject is computed once, from the vault, the first time a file or a
+// scrub needs it, and kept in `partner_hashes` (hashed when needed rather than at suppression time:
+// a new partner or key needs no backfill job, and rows exist only for partners that exist). Later
+// files read the stored hashes without any vault open, and scrub becomes an indexed lookup
+// (bench/partners.ts: the vault open and the insert of the hash cost about 8x a stored read). The
+// price: for an md5/sha256 partner the stored hash is the plain hash that partner receives, a
+// pseudonym at rest (README "Partners and affiliates"). An erasure stores every partner's hash
+// before the readable copy goes, so the opt-out keeps reaching partners.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { newEnvelope } from '@sp/contracts';
 import { schema } from '@sp/db';
@@ -217,10 +220,10 @@ export interface FileOptions {
 }
 
 /**
- * The subjects of one page (`after` < key <= `upto`) that a partner's file holds: per (channel,
- * purpose) among topic T and '*', the newest entry decides, suppression on ties (as check and apply
- * rank); suppressed for one of the partner's topics; not a seed. With the partner's stored hash
- * (hex) when it has one, else the sealed copy to hash from.
+ * The subjects of a page (`after` < key <= `upto`, or a list of keys) that a partner's file holds:
+ * per (channel, purpose) among topic T and '*', the newest entry decides, suppression on ties (as
+ * check and apply rank); suppressed for one of the partner's topics; not a seed. With the
+ * partner's stored hash (hex) when it has one.
  */
 function pageQuery(
   partner: PartnerAuth,
@@ -231,14 +234,15 @@ function pageQuery(
     'keys' in range
       ? sql`s.subject_key in (select jsonb_array_elements_text(${JSON.stringify(range.keys)}::jsonb))`
       : sql`s.subject_key > ${range.after} and s.subject_key <= ${range.upto}`;
+  // array[$1, $2, ...]: the planner sees how many topics there are (a jsonb set looked like 100).
   return sql`
-    select k.subject_key, encode(h.hash, 'hex') as hash, v.ciphertext, v.key_id
+    select k.subject_key, encode(h.hash, 'hex') as hash
       from (select d.subject_key, max(d.upd) as upd
               from (select distinct on (s.subject_key, s.channel, s.purpose, t.topic)
                            s.subject_key, s.suppressed,
                            (extract(epoch from s.updated_at) * 1000000)::bigint as upd
                       from suppression_state s
-                      cross join jsonb_array_elements_text(${JSON.stringify(partner.topics)}::jsonb) as t(topic)
+                      cross join unnest(array[${partner.topics}]::text[]) as t(topic)
                      where ${where}
                        and s.channel in ('email', 'any') and s.purpose in ('marketing', 'all')
                        and s.topic in (t.topic, '*')
@@ -247,52 +251,81 @@ function pageQuery(
              where d.suppressed
              group by d.subject_key) k
       left join partner_hashes h on h.partner_id = ${partner.id} and h.subject_key = k.subject_key
-      left join subject_vault v
-        on h.hash is null and v.subject_key = k.subject_key and v.subject_type = 'email'
      where not exists (select 1 from partner_seeds p where p.subject_key = k.subject_key)
        and (${from}::bigint is null or k.upd > ${from}::bigint)
-       and (h.hash is not null or v.subject_key is not null)
      order by k.subject_key`;
 }
 
 /**
- * The hex hashes of one page's rows, hashing (and storing, for the next file and for scrub) the
- * subjects that had no stored hash yet. A sealed copy under another vault key cannot be opened:
- * counted in `unhashable`.
+ * Runs a page query without JIT compilation or parallel workers: the scope rule's estimates are
+ * poor (a few hundred rows guessed for thousands), and JIT plus worker start-up cost more than the
+ * query itself on a page (about 5x measured, bench/partners.ts).
+ */
+async function pageRows(ctx: SuppressionContext, query: ReturnType<typeof pageQuery>) {
+  return ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    return rowsOf(await tx.execute(query));
+  });
+}
+
+/**
+ * The hex hashes of a page's subjects, hashing from the vault (and storing, for the next file and
+ * for scrub) those without a stored hash yet. Subjects with neither a stored hash nor a readable
+ * email copy under the current vault key (erased before any pass, sealed under a retired key, not
+ * an email subject) cannot be hashed: counted in `unhashable`.
  */
 async function hashPage(
   ctx: SuppressionContext,
   partner: PartnerAuth,
   rows: Record<string, unknown>[],
   counts: { rows: number; unhashable: number },
-  onHash: (subjectKey: string, hex: string) => void,
+  onHash: (hex: string) => void,
+  range?: { after: string; upto: string },
 ): Promise<void> {
-  const fresh: [string, string][] = [];
-  for (const r of rows) {
-    const key = String(r.subject_key);
-    if (r.hash !== null && r.hash !== undefined) {
-      onHash(key, String(r.hash));
-      continue;
+  const missing = rows
+    .filter((r) => r.hash === null || r.hash === undefined)
+    .map((r) => String(r.subject_key));
+  const fresh = new Map<string, string>();
+  if (missing.length > 0) {
+    const vault = ctx.vault;
+    // A page's copies by key range (an index range scan); a list of keys when there is no range.
+    const which =
+      range && missing.length > 100
+        ? sql`subject_key > ${range.after} and subject_key <= ${range.upto}`
+        : sql`subject_key in (select jsonb_array_elements_text(${JSON.stringify(missing)}::jsonb))`;
+    const copies = vault
+      ? rowsOf(
+          await ctx.db.execute(sql`
+            select subject_key, ciphertext from subject_vault
+             where subject_type = 'email' and key_id = ${vault.keyId} and ${which}`),
+        )
+      : [];
+    const wanted = new Set(missing);
+    for (const c of copies) {
+      const key = String(c.subject_key);
+      if (!wanted.has(key)) continue;
+      const address = openAddress(vault!.key, key, String(c.ciphertext));
+      fresh.set(key, partnerHash(partner.hashFormat, address, partner.hmacKey));
     }
-    if (!ctx.vault || r.key_id !== ctx.vault.keyId) {
-      counts.unhashable++;
-      continue;
-    }
-    const hex = partnerHash(
-      partner.hashFormat,
-      openAddress(ctx.vault.key, key, String(r.ciphertext)),
-      partner.hmacKey,
-    );
-    fresh.push([key, hex]);
-    onHash(key, hex);
+    if (fresh.size > 0) await storeHashes(ctx, partner.id, [...fresh]);
   }
-  if (fresh.length > 0) await storeHashes(ctx, partner.id, fresh);
+  for (const r of rows) {
+    const hex = r.hash === null || r.hash === undefined ? fresh.get(String(r.subject_key)) : String(r.hash);
+    if (hex === undefined) counts.unhashable++;
+    else onHash(hex);
+  }
 }
 
+// Two text arrays (PostgreSQL array literals: subject keys and hex hashes never hold quotes,
+// backslashes or commas), ordered by key: much cheaper to insert than a jsonb document of pairs.
 async function storeHashes(ctx: SuppressionContext, partnerId: string, pairs: [string, string][]) {
+  const sorted = [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const keys = `{${sorted.map(([k]) => `"${k}"`).join(',')}}`;
+  const hashes = `{${sorted.map(([, h]) => h).join(',')}}`;
   await ctx.db.execute(sql`
     insert into partner_hashes (partner_id, subject_key, hash)
-    select ${partnerId}, e->>0, decode(e->>1, 'hex') from jsonb_array_elements(${JSON.stringify(pairs)}::jsonb) e
+    select ${partnerId}, k, decode(h, 'hex') from unnest(${keys}::text[], ${hashes}::text[]) as u(k, h)
     on conflict do nothing`);
 }
 
@@ -326,12 +359,19 @@ export async function* partnerFile(
     );
     const upto = bounds[0]?.upto;
     if (upto === null || upto === undefined) break;
-    const rows = rowsOf(await ctx.db.execute(pageQuery(partner, { after, upto: String(upto) }, from)));
+    const rows = await pageRows(ctx, pageQuery(partner, { after, upto: String(upto) }, from));
     let page = '';
-    await hashPage(ctx, partner, rows, counts, (_k, hex) => {
-      page += `${hex}\n`;
-      counts.rows++;
-    });
+    await hashPage(
+      ctx,
+      partner,
+      rows,
+      counts,
+      (hex) => {
+        page += `${hex}\n`;
+        counts.rows++;
+      },
+      { after, upto: String(upto) },
+    );
     if (page) yield page;
     after = String(upto);
   }
@@ -400,7 +440,7 @@ export async function syncPartnerHashes(
   ).map((r) => String(r.subject_key));
   const size = opts.pageSize ?? 20_000;
   for (let i = 0; i < changed.length; i += size) {
-    const rows = rowsOf(await ctx.db.execute(pageQuery(partner, { keys: changed.slice(i, i + size) }, null)));
+    const rows = await pageRows(ctx, pageQuery(partner, { keys: changed.slice(i, i + size) }, null));
     await hashPage(ctx, partner, rows, counts, () => {
       counts.rows++;
     });
@@ -431,8 +471,8 @@ export async function scrubHashes(
          and h.hash in (select decode(x, 'hex') from jsonb_array_elements_text(${JSON.stringify(wanted)}::jsonb) x)`),
   ).map((r) => String(r.subject_key));
   if (matched.length > 0) {
-    const rows = rowsOf(await ctx.db.execute(pageQuery(partner, { keys: matched }, null)));
-    await hashPage(ctx, partner, rows, { rows: 0, unhashable: 0 }, (_k, hex) => found.add(hex));
+    const rows = await pageRows(ctx, pageQuery(partner, { keys: matched }, null));
+    await hashPage(ctx, partner, rows, { rows: 0, unhashable: 0 }, (hex) => found.add(hex));
   }
   for (const hex of await seedHashes(ctx, partner, null)) found.add(hex);
   return { remove: wanted.filter((h) => found.has(h)), watermark };

@@ -3,25 +3,19 @@
 // address alone, without a database, and a forger cannot mint a seed that frames another partner.
 // Seeds never leave us readable: partners get them only hashed, inside their own file.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import { EventTypes, SeedHitData, Topics } from '@sp/contracts';
 
 export interface SeedKeys {
   currentKeyId: string;
   keys: Record<string, string>;
 }
 
-export const SEED_HIT_TYPE = 'partner.seed-hit.v1';
-export const SEED_HIT_TOPIC = 'partner.seed-hit.v1';
+export const SEED_HIT_TYPE = EventTypes.seedHit;
+export const SEED_HIT_TOPIC = Topics.seedHit;
 
-/** The data of a `partner.seed-hit.v1` event. */
-export const SeedHit = z.object({
-  partnerId: z.string().min(1),
-  /** The seed address (the brand's own, never a person's). */
-  seed: z.string().min(3),
-  messageId: z.string().nullable(),
-  via: z.enum(['smtp', 'import', 'operator']),
-});
-export type SeedHit = z.infer<typeof SeedHit>;
+/** The data of a `partner.seed-hit.v1` event (the contract lives in @sp/contracts' catalog). */
+export const SeedHit = SeedHitData;
+export type SeedHit = SeedHitData;
 
 const mac = (secret: string, partnerId: string, nonce: string) =>
   createHmac('sha256', `partner-seed:${secret}`).update(`${partnerId}:${nonce}`).digest('hex').slice(0, 16);

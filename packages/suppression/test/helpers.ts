@@ -9,6 +9,8 @@ export interface TestDb {
   h: DbHandle;
   ctx: SuppressionContext;
   close(): Promise<void>;
+  /** The fresh database's URL (tests that reach it another way, e.g. through a proxy). */
+  url: string;
 }
 
 export const PEPPERS = { p1: 'pepper-one-0123456789abcdef0123456789abcdef' };
@@ -27,6 +29,7 @@ export async function openTestDb(opts: Partial<SuppressionContext> = {}): Promis
   return {
     h,
     ctx,
+    url: fresh.url,
     close: async () => {
       await h.close();
       await fresh.drop();

@@ -25,4 +25,5 @@ export {
 } from './kafka';
 export { freePort, startLocalKafka } from './kafka-local';
 export { freshDatabase } from './postgres';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { waitFor } from './wait';

@@ -41,23 +41,31 @@ export async function startIntegrations(
     topicName: res.topicName,
     ...(opts.giveUpAfterMs !== undefined ? { giveUpAfterMs: opts.giveUpAfterMs } : {}),
   };
-  const fanout = await startListConsumer(res, {
-    ...common,
-    groupId: opts.groupId ?? 'webhooks',
-    handle: webhookFanout(res.list, () => dispatcher.wake()),
-  });
-  const handles: ConsumerHandle[] = [fanout, { stop: () => dispatcher.stop(), ready: () => true }];
-  if (opts.providers && opts.providers.length > 0) {
-    handles.push(
+  const handles: ConsumerHandle[] = [{ stop: () => dispatcher.stop(), ready: () => true }];
+  try {
+    handles.unshift(
       await startListConsumer(res, {
         ...common,
-        groupId: opts.providerSyncGroupId ?? 'provider-sync',
-        handle: providerSyncHandler(res.list, opts.providers, {
-          logger: res.logger,
-          onOutcome: (provider, outcome) => synced.inc({ provider, outcome }),
-        }),
+        groupId: opts.groupId ?? 'webhooks',
+        handle: webhookFanout(res.list, () => dispatcher.wake()),
       }),
     );
+    if (opts.providers && opts.providers.length > 0) {
+      handles.push(
+        await startListConsumer(res, {
+          ...common,
+          groupId: opts.providerSyncGroupId ?? 'provider-sync',
+          handle: providerSyncHandler(res.list, opts.providers, {
+            logger: res.logger,
+            onOutcome: (provider, outcome) => synced.inc({ provider, outcome }),
+          }),
+        }),
+      );
+    }
+  } catch (err) {
+    // What started is stopped again: the caller gets nothing to stop.
+    for (const h of handles) await h.stop().catch(() => {});
+    throw err;
   }
   return handles;
 }

@@ -42,6 +42,8 @@ export const AbuseInboxEnv = z.object({
   /** Domain of the List-Unsubscribe mailto: unsubscribe+<token>@<domain>. */
   UNSUBSCRIBE_DOMAIN: z.string().optional(),
   QUARANTINE_DIR: z.string().default('./quarantine'),
+  /** Quarantined mail is deleted after this many days (issue 15); the operator releases or deletes before. */
+  QUARANTINE_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   MAX_MESSAGE_BYTES: z.coerce
     .number()
     .int()
@@ -88,6 +90,7 @@ export interface AbuseInboxConfig {
   /** authserv-ids whose Authentication-Results are trusted, lower-case. */
   trustedAuthservIds: string[];
   quarantineDir: string;
+  quarantineRetentionDays: number;
   heldDir: string;
   heldMailKeys: { currentKeyId: string; keys: Record<string, string> };
   recipientTokenHeader: string;
@@ -123,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     replyAddresses: e.REPLY_ADDRESSES.map((a) => a.toLowerCase()),
     trustedAuthservIds: e.TRUSTED_AUTHSERV_IDS.map((a) => a.toLowerCase()),
     quarantineDir: e.QUARANTINE_DIR,
+    quarantineRetentionDays: e.QUARANTINE_RETENTION_DAYS,
     heldDir: e.HELD_DIR,
     // Derived, not shared: the token keys' secrets under another label give other AES keys.
     heldMailKeys: e.HELD_MAIL_KEYS ?? {

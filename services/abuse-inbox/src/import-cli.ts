@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { createKafkaBus } from '@sp/messaging';
 import { createLogger } from '@sp/observability';
+import { openSealedBus } from '@sp/runtime';
 import { importEml } from './app';
 import { invocationDir, loadConfig } from './config';
 import { inboxDepsFrom } from './inbox';
@@ -14,9 +15,20 @@ if (!dir) {
 }
 const config = loadConfig();
 const logger = createLogger({ service: 'abuse-inbox-import', level: config.logLevel });
-const bus = createKafkaBus({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-import` });
+// Imported mail becomes the same sealed events, and the same sealed quarantine, as SMTP mail.
+const sealed = await openSealedBus(
+  createKafkaBus({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-import` }),
+  {
+    databaseUrl: config.eventSealing.databaseUrl,
+    eventKeys: config.eventSealing.keys,
+    peppers: config.subjectPeppers,
+  },
+);
 try {
-  const summary = await importEml(inboxDepsFrom(config, bus, logger), resolve(invocationDir(), dir));
+  const summary = await importEml(
+    inboxDepsFrom(config, sealed.bus, logger, sealed.dataKeys),
+    resolve(invocationDir(), dir),
+  );
   for (const r of summary.results) {
     const o = r.outcome;
     console.log(
@@ -29,5 +41,5 @@ try {
   }
   console.log(`${summary.files} file(s): ${summary.published} published, ${summary.quarantined} quarantined`);
 } finally {
-  await bus.close();
+  await sealed.close();
 }

@@ -5,7 +5,7 @@ import { buildValidEnvelope, cleanDeep, hasControlChars, type TopicName } from '
 import { createKeyer, createSealer, toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
-import { listRefusal } from '@sp/suppression';
+import { type DataKeyring, listRefusal } from '@sp/suppression';
 import type { DNSResolver } from 'mailauth';
 import { simpleParser } from 'mailparser';
 import { openFirst, tokensIn } from './attribution';
@@ -15,6 +15,7 @@ import { splitMessage } from './mime';
 import { createFileQuarantine, type Quarantine } from './quarantine';
 import { analyzeReport, type Found } from './report';
 import { asksToBeRemoved, authenticateSender, headerValues } from './request';
+import { createSealedQuarantine } from './sealed-quarantine';
 import { publishSeedHits, seedRecipient } from './seeds';
 
 export type Sealer = ReturnType<typeof createSealer>;
@@ -42,18 +43,29 @@ export interface SessionInfo {
   mailFrom?: string;
 }
 
-/** The inbox's resources from its config: keyer, sealer and the file quarantine (no metrics). */
-export function inboxDepsFrom(config: AbuseInboxConfig, bus: Bus, logger: Logger): InboxDeps {
+/**
+ * The inbox's resources from its config: keyer, sealer and the quarantine (no metrics), sealed
+ * with the data keys when given (what the services do), else plain files (tests of the analysis).
+ */
+export function inboxDepsFrom(
+  config: AbuseInboxConfig,
+  bus: Bus,
+  logger: Logger,
+  dataKeys?: DataKeyring,
+): InboxDeps {
+  const keyer = createKeyer({
+    peppers: config.subjectPeppers.keys,
+    currentKeyId: config.subjectPeppers.currentKeyId,
+  });
   return {
     bus,
-    keyer: createKeyer({
-      peppers: config.subjectPeppers.keys,
-      currentKeyId: config.subjectPeppers.currentKeyId,
-    }),
+    keyer,
     sealer: createSealer(config.tokenKeys),
     config,
     logger,
-    quarantine: createFileQuarantine(config.quarantineDir),
+    quarantine: dataKeys
+      ? createSealedQuarantine(config.quarantineDir, { ring: dataKeys, keyer })
+      : createFileQuarantine(config.quarantineDir),
     held: createHeldMail(config.heldDir, config.heldMailKeys),
   };
 }
@@ -339,7 +351,7 @@ export async function processMail(
   }
   if (quarantineReasons.length > 0) {
     const reason = [...new Set(quarantineReasons)].join(',');
-    const entry = await deps.quarantine.put(raw, { reason, source });
+    const entry = await deps.quarantine.put(raw, { reason, source, recipients });
     deps.metrics
       ?.counter('abuse_inbox_quarantined_total', 'Mails kept for an operator', ['reason'])
       .inc({ reason });

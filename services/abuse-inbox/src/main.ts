@@ -20,8 +20,20 @@ const sealed = await openSealedBus(
   },
 );
 const bus = sealed.bus;
+const deps = inboxDepsFrom(config, bus, logger, sealed.dataKeys);
+// The quarantine's retention bound (issue 15): older items go, at start and every six hours.
+const prune = async () => {
+  const before = new Date(Date.now() - config.quarantineRetentionDays * 86_400_000);
+  const removed = await deps.quarantine.prune(before).catch((err: unknown) => {
+    logger.error({ err: String(err) }, 'quarantine prune failed');
+    return 0;
+  });
+  if (removed > 0) logger.info({ removed }, 'quarantined mail past its retention deleted');
+};
+await prune();
+setInterval(() => void prune(), 6 * 3_600_000).unref();
 const inbox = createAbuseInbox(
-  { ...inboxDepsFrom(config, bus, logger), metrics },
+  { ...deps, metrics },
   config.smtp.tlsKeyFile && config.smtp.tlsCertFile
     ? { key: readFileSync(config.smtp.tlsKeyFile), cert: readFileSync(config.smtp.tlsCertFile) }
     : {},

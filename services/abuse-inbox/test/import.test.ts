@@ -1,10 +1,14 @@
 // The .eml import command does what SMTP does (R-AB-1, R-AB-2, R-OC-1): run as an operator runs
 // it, through `pnpm import <folder>` and `pnpm quarantine:list`, against real Kafka.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createDb, migrateDb } from '@sp/db';
+import { createDataKeyring, openEvents } from '@sp/suppression';
+import { freshDatabase } from '@sp/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   arfReport,
@@ -24,7 +28,9 @@ const PACKAGE_DIR = join(import.meta.dirname, '..');
 
 let inbox: TestInbox | undefined;
 let dir: string | undefined;
+const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
   await inbox?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   inbox = undefined;
@@ -77,15 +83,40 @@ describe('pnpm import <folder of .eml>', () => {
     );
     writeFileSync(join(dir, 'notes.txt'), 'not a mail');
 
-    const env = { ...process.env, ...inbox.env, LOG_LEVEL: 'silent' };
+    // The command seals identifiers with data keys kept in PostgreSQL (issue 15).
+    const fresh = await freshDatabase('sp_import');
+    const db = await createDb({ url: fresh.url, max: 2 });
+    await migrateDb(db);
+    cleanups.push(async () => {
+      await db.close();
+      await fresh.drop();
+    });
+    const master = { currentKeyId: 'e1', keys: { e1: randomBytes(32).toString('base64') } };
+    const ring = createDataKeyring(db.db, master);
+    const opened = async <T>(got: Array<{ event: T }>) =>
+      (
+        await openEvents(
+          ring,
+          got.map((g) => g.event),
+        )
+      ).map((o) => ({ event: (o.ok ? o.value : o) as T }));
+    const env = {
+      ...process.env,
+      ...inbox.env,
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: fresh.url,
+      EVENT_KEYS: `e1:${master.keys.e1}`,
+    };
     const out = await run('pnpm', ['run', '--silent', 'import', dir], { cwd: PACKAGE_DIR, env });
     expect(out.stdout).toContain('7 file(s): 6 published, 1 quarantined');
     expect(out.stdout).toMatch(/0-lost\.eml\tquarantined\tno-original-message/);
 
-    const complaints = await events<{ email: string; kind: string; campaignId?: string }>(
-      inbox.brokers,
-      inbox.config.topics.complaint,
-      4,
+    const complaints = await opened(
+      await events<{ email: string; kind: string; campaignId?: string }>(
+        inbox.brokers,
+        inbox.config.topics.complaint,
+        4,
+      ),
     );
     expect(complaints.map((c) => [c.event.data.email, c.event.data.kind])).toEqual([
       [named, 'arf'],
@@ -93,22 +124,31 @@ describe('pnpm import <folder of .eml>', () => {
       [forwarded, 'forwarded'],
       [sesComplained, 'ses'],
     ]);
-    const bounces = await events<{ email: string; bounceType: string }>(
-      inbox.brokers,
-      inbox.config.topics.bounce,
-      1,
+    const bounces = await opened(
+      await events<{ email: string; bounceType: string }>(inbox.brokers, inbox.config.topics.bounce, 1),
     );
     expect(bounces[0]!.event.data).toMatchObject({ email: bounced, bounceType: 'Permanent' });
     expect(complaints[1]!.event.data.campaignId).toBe('c-list');
-    const optouts = await events<{ email: string; method: string }>(
-      inbox.brokers,
-      inbox.config.topics.emailOptOut,
-      1,
+    const optouts = await opened(
+      await events<{ email: string; method: string }>(inbox.brokers, inbox.config.topics.emailOptOut, 1),
     );
     expect(optouts[0]!.event.data).toEqual({ email: unsub, method: 'mailto' });
 
     const list = await run('pnpm', ['run', '--silent', 'quarantine:list'], { cwd: PACKAGE_DIR, env });
     expect(list.stdout).toContain('no-original-message\timport:0-lost.eml');
     expect(list.stdout).toContain('1 quarantined mail(s)');
+
+    // Issue 15: the operator opens (decrypts) the item, releases it (analysed again: still no
+    // original, so quarantined anew under a new id), then deletes it.
+    const quarantine = (...args: string[]) =>
+      run('pnpm', ['run', '--silent', 'quarantine', ...args], { cwd: PACKAGE_DIR, env });
+    const id = list.stdout.split('\t')[0]!.trim();
+    expect((await quarantine('open', id)).stdout).toContain('stop it');
+    expect((await quarantine('release', id)).stdout).toContain(`${id}: quarantined (no-original-message)`);
+    const relisted = (await quarantine('list', '--json')).stdout;
+    const items = JSON.parse(relisted) as Array<{ id: string; source: string }>;
+    expect(items.map((i) => i.source)).toEqual([`release:${id}`]);
+    expect((await quarantine('delete', items[0]!.id)).stdout).toContain('deleted');
+    expect((await quarantine('list')).stdout).toContain('0 quarantined mail(s)');
   });
 });

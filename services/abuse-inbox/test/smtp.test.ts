@@ -1,7 +1,6 @@
 // The abuse-inbox over real SMTP on loopback (nodemailer as the client) and real Kafka:
 // ARF reports (R-AB-1), forwarded spam (R-AB-2), SES complaint mails (R-AB-3), the
 // List-Unsubscribe mailto (R-OC-1) and the quarantine for what cannot be attributed.
-import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ABUSE,
@@ -119,7 +118,7 @@ describe('abuse-inbox over SMTP', () => {
     expect(q).toHaveLength(1);
     expect(q[0]!.reason).toBe('no-original-message');
     expect(q[0]!.source).toBe('smtp');
-    expect(await readFile(q[0]!.emlPath, 'utf8')).toContain('You keep sending me junk!!!');
+    expect((await inbox.quarantine.open(q[0]!.id)).toString('utf8')).toContain('You keep sending me junk!!!');
   });
 
   it('R-OC-1/R-EM-3: a mail to unsubscribe+<token>@ is an opt-out with method mailto; a bad token is quarantined', async () => {

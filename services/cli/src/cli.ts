@@ -1,13 +1,15 @@
 // The `suppress` command: parses arguments (node:util parseArgs), talks to the suppression API over
 // HTTP and maps outcomes to exit codes.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { FormatMismatch, IMPORT_FORMATS } from '@sp/importers';
 import { ApiError, createClient } from './client';
 import type { CliEnv } from './config';
-import { formatSummary, importFile } from './import';
+import { formatSummary, type ImportReport, importFile } from './import';
 import { RECORD_COMMANDS, RECORD_USAGE, runRecords } from './records';
+import { WEBHOOK_OPTIONS, WEBHOOK_USAGE, WebhookUsage, webhookCommand } from './webhook-command';
 
 /**
  * Exit codes:
@@ -21,48 +23,89 @@ export const EXIT = { ok: 0, no: 1, usage: 2, api: 3 } as const;
 export interface Io {
   stdout: Writable;
   stderr: Writable & { isTTY?: boolean };
+  /** For the question before a forced lift (only asked on a terminal). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: suppress <command> [flags]
-
-commands:
-  check    --email E | --phone P | --id I [--id-type customer|device]
-           --channel email|sms --kind marketing|transactional|sale_share [--topic T]
+/** Help of each command: `suppress <command> --help` prints its own. */
+export const COMMANDS: Record<string, string> = {
+  check: `  check    <subject> --channel email|sms --kind marketing|transactional|sale_share [--topic T]
            (kind is the SENDER's classification: transactional only for templates registered
-           as one of the five CAN-SPAM transactional types)
-  add      <subject> --channel email|sms|any --purpose marketing|all|sale_share [--topic T]
+           as one of the five CAN-SPAM transactional types)`,
+  add: `  add      <subject> --channel email|sms|any --purpose marketing|all|sale_share [--topic T]
            --reason TEXT [--actor NAME]
            service desk: add <subject> --method phone|email|letter|in-person --agent NAME
            (defaults: --channel email --purpose marketing, reason "opt-out requested by <method>";
-           the ledger keeps the method, the agent and the time)
-  lift     same flags as add
-  history  <subject>
-  erase    <subject> [--request-id ID] [--reason TEXT] [--actor NAME]
-           (CCPA deletion: drops the readable address and every sealed copy; the opt-outs stay by key)
-  import   FILE [--format csv|ndjson] [--actor NAME] [--batch-lines N] [--concurrency N]
-           CSV lines: identifier,channel,purpose,topic,reason; NDJSON: {"email":...,"reason":...}
-  export   [--format csv|ndjson] [--channel C] [--purpose P] [--out FILE]
-           (R-EM-4: only for processors that send on our behalf)
-  stats    [--days N]
-  link     --email E [--topic T] [--campaign ID]   (List-Unsubscribe link and mailto)
-  partner add   --name N --contact C --hash-format md5|sha256|hmac-sha256 [--topics T1,T2]
+           the ledger keeps the method, the agent and the time)`,
+  lift: `  lift     <subject> --channel C --purpose P [--topic T] --reason TEXT [--actor NAME]
+           [--consent-ref REF | --force [--yes]]
+           a person's own opt-out (one-click, STOP, complaint, Do-Not-Sell) lifts only with
+           --consent-ref (their proof of consent) or --force, which asks first (--yes: do not ask)`,
+  history: `  history  <subject>`,
+  erase: `  erase    <subject> [--request-id ID] [--reason TEXT] [--actor NAME]
+           (CCPA deletion: drops the readable address and every sealed copy; the opt-outs stay by key)`,
+  entries: `  entries  [<subject>] [--reason R] [--source S] [--channel C] [--purpose P] [--topic T]
+           [--since ISO] [--until ISO] [--oldest] [--limit N] [--cursor C]   (newest first)`,
+  send: `  send     <subject> --template ID [--var NAME=VALUE ...] [--topic T] [--campaign ID]
+           [--message-id ID] [--wait]   (a test message through the list: email or SMS by subject;
+           --wait prints its outcome: exit 0 sent, 1 suppressed or failed)`,
+  outcome: `  outcome  MESSAGE-ID   (sent, suppressed with the reasons, deferred or failed)`,
+  import: `  import   FILE [--format F] [--actor NAME] [--dry-run] [--report FILE] [--batch-lines N] [--concurrency N]
+           F: csv (identifier,channel,purpose,topic,reason), ndjson ({"email":...,"reason":...}), or a
+           provider's export: sendgrid-bounces|-blocks|-invalid-emails|-spam-reports|-unsubscribes|
+           -group-unsubscribes [--group ID], mailchimp [--audience A], postmark [--stream S],
+           mailgun-bounces|-unsubscribes|-complaints, ses, twilio; --topic-map group=topic,...
+           maps provider groups/streams/tags to topics (packages/importers/README.md)`,
+  export: `  export   [--format csv|ndjson] [--channel C] [--purpose P] [--out FILE]
+           (R-EM-4: only for processors that send on our behalf)`,
+  stats: `  stats    [--days N]`,
+  link: `  link     <email> [--topic T] [--campaign ID]   (List-Unsubscribe link and mailto)`,
+  partner: `  partner add   --name N --contact C --hash-format md5|sha256|hmac-sha256 [--topics T1,T2]
                 [--seeds N]   (prints the partner token and key ONCE)
   partner list  (last download, stale and seed-hit flags)
-  partner file  [--since WATERMARK] [--gzip] [--out FILE]   (with a partner token: its file)
-${RECORD_USAGE}
-common flags: --api URL (or SUPPRESS_API_URL), --token TOKEN (or SUPPRESS_API_TOKEN), --json
+  partner file  [--since WATERMARK] [--gzip] [--out FILE]   (with a partner token: its file)`,
+  webhook: WEBHOOK_USAGE.trimEnd(),
+};
+
+const COMMON = `<subject>: an email address, a phone number (+1 415 555 0100), customer:<id> or device:<id>;
+or --email E | --phone P | --id I [--id-type customer|device]
+common flags: --api URL (or SUPPRESS_API_URL), --token TOKEN (or SUPPRESS_API_TOKEN), --json,
+              --help (also after a command), --version
 exit codes: 0 ok/allowed, 1 not allowed or lines rejected, 2 usage error, 3 API error
 `;
+
+export const USAGE = `usage: suppress <command> [flags]
+
+commands:
+${Object.values(COMMANDS).join('\n')}
+${RECORD_USAGE}
+${COMMON}`;
+
+const commandUsage = (command: string) =>
+  `usage: suppress ${command === 'partner' ? 'partner add|list|file' : command} [flags]\n\n${COMMANDS[command]}\n\n${COMMON}`;
 
 const OPTIONS = {
   api: { type: 'string' },
   token: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
+  'consent-ref': { type: 'string' },
+  force: { type: 'boolean', default: false },
+  yes: { type: 'boolean', short: 'y', default: false },
+  template: { type: 'string' },
+  var: { type: 'string', multiple: true },
+  'message-id': { type: 'string' },
+  wait: { type: 'boolean', default: false },
+  source: { type: 'string' },
+  until: { type: 'string' },
+  oldest: { type: 'boolean', default: false },
+  // limit: in WEBHOOK_OPTIONS (entries and webhook deliveries share it)
+  cursor: { type: 'string' },
   email: { type: 'string' },
   phone: { type: 'string' },
   id: { type: 'string' },
@@ -89,6 +132,13 @@ const OPTIONS = {
   method: { type: 'string' },
   agent: { type: 'string' },
   'request-id': { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  report: { type: 'string' },
+  group: { type: 'string' },
+  stream: { type: 'string' },
+  audience: { type: 'string' },
+  'topic-map': { type: 'string' },
+  ...WEBHOOK_OPTIONS,
 } as const;
 
 const METHODS = ['phone', 'email', 'letter', 'in-person'] as const;
@@ -116,9 +166,22 @@ function positiveInt(name: string, v: string | undefined, def: number): number {
   return Number(v);
 }
 
-function subject(v: Values): Record<string, string> {
+/**
+ * The subject of a command: one of --email, --phone or --id, or the positional the help shows
+ * (`add carl@example.com`): an address, a phone number, or customer:<id> / device:<id>.
+ */
+function subject(v: Values, positional?: string): Record<string, string> {
   const given = (['email', 'phone', 'id'] as const).filter((k) => v[k] !== undefined);
-  if (given.length !== 1) throw new UsageError('give exactly one of --email, --phone or --id');
+  if (positional !== undefined) {
+    if (given.length > 0) throw new UsageError(`give the subject once: ${positional} or --${given[0]}`);
+    const m = /^(customer|device):(.+)$/.exec(positional);
+    if (m) return { id: m[2]!, idType: m[1]! };
+    if (positional.includes('@')) return { email: positional };
+    if (/^\+?[\d\s().-]{5,}$/.test(positional)) return { phone: positional };
+    throw new UsageError(`not an email, phone number, customer:<id> or device:<id>: ${positional}`);
+  }
+  if (given.length !== 1)
+    throw new UsageError('give the subject: <subject>, or one of --email, --phone or --id');
   const k = given[0]!;
   return {
     [k]: v[k]!,
@@ -126,6 +189,30 @@ function subject(v: Values): Record<string, string> {
       ? { idType: oneOf('id-type', v['id-type'], ['customer', 'device'] as const, 'customer') }
       : {}),
   };
+}
+
+/** --var NAME=VALUE pairs as template variables. */
+function variables(pairs: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs ?? []) {
+    const i = p.indexOf('=');
+    if (i < 1) throw new UsageError(`--var needs NAME=VALUE, got ${p}`);
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+/** Asks a yes/no question on the terminal; false without one (then --yes is needed). */
+async function confirm(io: Io, question: string): Promise<boolean> {
+  const input = io.stdin;
+  if (!input?.isTTY) return false;
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input, output: io.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 function query(params: Record<string, string | undefined>): string {
@@ -157,6 +244,14 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
   }
   const { values: v, positionals } = parsed;
   const [command, ...rest] = positionals;
+  if (v.version) {
+    line(io, `suppress ${cliVersion()}`);
+    return EXIT.ok;
+  }
+  if (v.help && command && COMMANDS[command]) {
+    io.stdout.write(commandUsage(command));
+    return EXIT.ok;
+  }
   if (v.help || !command) {
     (v.help ? io.stdout : io.stderr).write(USAGE);
     return v.help ? EXIT.ok : EXIT.usage;
@@ -173,12 +268,16 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
     const noExtra = () => {
       if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`);
     };
+    /** The one positional a command takes (its subject), if given. */
+    const positional = (): string | undefined => {
+      if (rest.length > 1) throw new UsageError(`unexpected argument: ${rest[1]}`);
+      return rest[0];
+    };
 
     switch (command) {
       case 'check': {
-        noExtra();
         const body = {
-          ...subject(v),
+          ...subject(v, positional()),
           channel: oneOf('channel', v.channel, ['email', 'sms'] as const),
           kind: oneOf('kind', v.kind, ['marketing', 'transactional', 'sale_share'] as const),
           ...(v.topic ? { topic: v.topic } : {}),
@@ -198,14 +297,18 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
       }
       case 'add':
       case 'lift': {
-        noExtra();
+        const who = subject(v, positional());
         // A request taken by the service desk: the agent who took it is the actor, and the
         // method goes into the ledger with it; "stop marketing email" is what such calls ask.
         const method = v.method === undefined ? undefined : oneOf('method', v.method, METHODS);
         if (method && !v.agent) throw new UsageError('--method needs --agent NAME (who took the request)');
         if (v.agent && !method) throw new UsageError('--agent goes with --method');
+        const consentRef = v['consent-ref'];
+        if (command === 'add' && (consentRef || v.force))
+          throw new UsageError('--consent-ref and --force go with lift');
+        if (consentRef && v.force) throw new UsageError('give --consent-ref or --force, not both');
         const body = {
-          ...subject(v),
+          ...who,
           channel: oneOf(
             'channel',
             v.channel,
@@ -222,7 +325,22 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
           actor: method ? v.agent! : actor,
           reason: method && !v.reason ? `opt-out requested by ${method}` : required('reason', v.reason),
           ...(method ? { method } : {}),
+          ...(consentRef ? { consentRef } : {}),
+          ...(v.force ? { force: true } : {}),
         };
+        if (v.force && !v.yes) {
+          const target = Object.values(who)[0];
+          const ok = await confirm(
+            io,
+            `Lift ${target}'s ${body.channel}/${body.purpose}/${body.topic} entry without proof of consent? If it is their own opt-out, they will be contacted again.`,
+          );
+          if (!ok) {
+            if (!io.stdin?.isTTY)
+              throw new UsageError('--force asks first: answer on a terminal, or add --yes');
+            io.stderr.write('suppress: not lifted\n');
+            return EXIT.no;
+          }
+        }
         const r = await client.json<{
           eventId: string;
           subjectKey: string;
@@ -239,7 +357,6 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
         return EXIT.ok;
       }
       case 'history': {
-        noExtra();
         const r = await client.json<{
           subjectKey: string;
           entries: Array<{
@@ -249,7 +366,7 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
             scopes: Array<Reason & { suppressed: boolean }>;
             payload?: { data?: { actor?: string; actorName?: string; method?: string } };
           }>;
-        }>('GET', `/v1/history${query(subject(v))}`);
+        }>('GET', `/v1/history${query(subject(v, positional()))}`);
         out(r, () => {
           line(
             io,
@@ -299,17 +416,38 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
         const format = oneOf(
           'format',
           v.format,
-          ['csv', 'ndjson'] as const,
+          ['ndjson', ...IMPORT_FORMATS] as const,
           /\.(ndjson|jsonl)$/i.test(file) ? 'ndjson' : 'csv',
         );
-        const report = await importFile(client, {
-          file,
-          format,
-          actor,
-          batchLines: positiveInt('batch-lines', v['batch-lines'], 5000),
-          concurrency: positiveInt('concurrency', v.concurrency, 2),
-          stderr: io.stderr,
-        });
+        const topics: Record<string, string> = {};
+        for (const pair of (v['topic-map'] ?? '').split(',').filter(Boolean)) {
+          const [from, to] = pair.split('=').map((x) => x.trim());
+          if (!from || !to) throw new UsageError('--topic-map is name=topic[,name=topic...]');
+          topics[from] = to;
+        }
+        let report: ImportReport;
+        try {
+          report = await importFile(client, {
+            file,
+            format,
+            actor,
+            batchLines: positiveInt('batch-lines', v['batch-lines'], 5000),
+            concurrency: positiveInt('concurrency', v.concurrency, 2),
+            dryRun: v['dry-run'] === true,
+            formatOptions: {
+              topics,
+              ...(v.group ? { group: v.group } : {}),
+              ...(v.stream ? { stream: v.stream } : {}),
+              ...(v.audience ? { audience: v.audience } : {}),
+            },
+            ...(v.report ? { reportFile: v.report } : {}),
+            stderr: io.stderr,
+          });
+        } catch (err) {
+          // The whole file is not in that format: one message, not a rejection per line.
+          if (err instanceof FormatMismatch) throw new UsageError(`${file}: ${err.message}`);
+          throw err;
+        }
         out(report, () => io.stdout.write(formatSummary(file, report)));
         return report.rejected > 0 ? EXIT.no : EXIT.ok;
       }
@@ -422,9 +560,9 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
         return EXIT.ok;
       }
       case 'link': {
-        noExtra();
+        const email = positional() ?? v.email;
         const r = await client.json<{ url: string; mailto: string }>('POST', '/v1/unsubscribe-links', {
-          email: required('email', v.email),
+          email: required('email', email),
           ...(v.topic ? { topic: v.topic } : {}),
           ...(v.campaign ? { campaignId: v.campaign } : {}),
         });
@@ -434,11 +572,77 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
         });
         return EXIT.ok;
       }
+      case 'send': {
+        const who = subject(v, positional());
+        const channel = who.email ? 'email' : who.phone ? 'sms' : undefined;
+        if (!channel) throw new UsageError('send needs an email address or a phone number');
+        const messageId =
+          v['message-id'] ?? `cli-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+        const body = {
+          messageId,
+          to: who.email ?? who.phone,
+          templateId: required('template', v.template),
+          variables: variables(v.var),
+          ...(v.topic ? { topic: v.topic } : {}),
+          ...(v.campaign ? { campaignId: v.campaign } : {}),
+        };
+        const accepted = await client.json<{ messageId: string }>('POST', `/v1/messages/${channel}`, body);
+        if (!v.wait) {
+          out(accepted, () =>
+            line(io, `accepted ${accepted.messageId} (suppress outcome ${accepted.messageId})`),
+          );
+          return EXIT.ok;
+        }
+        const outcome = await waitForOutcome(client, accepted.messageId);
+        out(outcome, () => printOutcome(io, outcome));
+        return outcome.status === 'sent' ? EXIT.ok : EXIT.no;
+      }
+      case 'outcome': {
+        const id = positional();
+        if (!id) throw new UsageError('outcome needs a MESSAGE-ID');
+        const outcome = await client.json<Outcome>('GET', `/v1/messages/${encodeURIComponent(id)}`);
+        out(outcome, () => printOutcome(io, outcome));
+        return EXIT.ok;
+      }
+      case 'entries': {
+        const who = rest.length > 0 ? subject(v, positional()) : {};
+        const r = await client.json<{
+          entries: Array<Reason & { subjectKey: string; address?: string | null }>;
+          nextCursor: string | null;
+        }>(
+          'GET',
+          `/v1/entries${query({
+            ...who,
+            reason: v.reason,
+            source: v.source,
+            channel: v.channel,
+            purpose: v.purpose,
+            topic: v.topic,
+            since: v.since,
+            until: v.until,
+            order: v.oldest ? 'oldest' : undefined,
+            limit: v.limit,
+            cursor: v.cursor,
+          })}`,
+        );
+        out(r, () => {
+          for (const e of r.entries)
+            line(
+              io,
+              `${e.since}  ${e.address ?? e.subjectKey}  ${e.channel}/${e.purpose}/${e.topic}  ${e.reason} (${e.source})`,
+            );
+          if (r.nextCursor) line(io, `more: --cursor ${r.nextCursor}`);
+        });
+        return EXIT.ok;
+      }
+      case 'webhook':
+        await webhookCommand(rest, v, client, out, (s) => line(io, s));
+        return EXIT.ok;
       default:
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof WebhookUsage) {
       io.stderr.write(`suppress: ${err.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
@@ -453,4 +657,45 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
     }
     throw err;
   }
+}
+
+interface Outcome {
+  messageId: string;
+  channel: string;
+  status: string;
+  templateId: string | null;
+  reasons: Reason[];
+  error: string | null;
+  nextAttemptAt: string | null;
+}
+
+function printOutcome(io: Io, o: Outcome): void {
+  line(io, `${o.messageId}: ${o.status} (${o.channel}, template ${o.templateId ?? '?'})`);
+  for (const x of o.reasons)
+    line(io, `  ${x.reason}: ${x.channel}/${x.purpose}/${x.topic} since ${x.since} (${x.source})`);
+  if (o.error) line(io, `  ${o.error}`);
+  if (o.nextAttemptAt) line(io, `  next attempt ${o.nextAttemptAt}`);
+}
+
+/** Polls the outcome until a sender recorded a final one (404 and pending: not yet). */
+async function waitForOutcome(client: ReturnType<typeof createClient>, id: string): Promise<Outcome> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const o = await client.json<Outcome>('GET', `/v1/messages/${encodeURIComponent(id)}`);
+      if (o.status !== 'pending') return o;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) throw err;
+    }
+    if (Date.now() > deadline)
+      throw new ApiError(`no outcome for ${id} within 60 s; try: suppress outcome ${id}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function cliVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }

@@ -2,7 +2,11 @@
 import { run } from './cli';
 import { envOf } from './config';
 
-run(process.argv.slice(2), envOf(), { stdout: process.stdout, stderr: process.stderr }).then(
+run(process.argv.slice(2), envOf(), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+}).then(
   (code) => {
     process.exitCode = code;
   },

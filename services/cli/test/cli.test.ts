@@ -278,7 +278,7 @@ describe('suppress import', () => {
     const bad = new Map<number, [string, string]>([
       [10, ['bad@,email,marketing,*,legacy', 'invalid email']],
       [5_001, [`good${tag}-5001@example.com,fax,marketing,*,legacy`, "unknown channel 'fax'"]],
-      [10_000, [`"unterminated${tag}@example.com,email`, 'unterminated quoted field']],
+      [10_000, [`"unterminated${tag}@example.com,email`, 'a quoted field is never closed']],
       [50_000, [`x${tag}@example.com,email,marketing,*,`, 'reason is empty']],
       [99_999, ['just-a-word,email,marketing,*,legacy', 'cannot tell the identifier type']],
     ]);
@@ -327,6 +327,68 @@ describe('suppress import', () => {
     });
   }, 600_000);
 
+  it("reads a provider's export (SendGrid groups -> topics), dry-runs it, and refuses a file in another format", async () => {
+    const domain = `cli${Date.now().toString(36)}.example.com`;
+    const fixtures = join(
+      fileURLToPath(new URL('.', import.meta.url)),
+      '../../../packages/importers/test/fixtures',
+    );
+    const { readFile } = await import('node:fs/promises');
+    const groups = join(dir, 'asm.json');
+    await writeFile(
+      groups,
+      (await readFile(join(fixtures, 'sendgrid-group-unsubscribes.json'), 'utf8')).replaceAll(
+        '@example.com',
+        `@${domain}`,
+      ),
+    );
+    const args = [
+      'import',
+      groups,
+      '--format',
+      'sendgrid-group-unsubscribes',
+      '--topic-map',
+      '1234=newsletter',
+    ];
+    const dry = await suppress([...args, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(EXIT.ok);
+    expect(dry.stdout).toContain('(dry run: nothing written)');
+    expect(dry.stdout).toContain('  accepted:   2');
+    const email = `group-unsub@${domain}`;
+    const topicAllowed = async (topic: string) =>
+      (await api.call('POST', '/v1/check', { json: { email, channel: 'email', kind: 'marketing', topic } }))
+        .body.allowed;
+    expect(await topicAllowed('newsletter')).toBe(true);
+
+    const real = await suppress(args);
+    expect(real.code, real.stderr).toBe(EXIT.ok);
+    expect(real.stdout).toContain('  accepted:   2');
+    expect(await topicAllowed('newsletter')).toBe(false);
+    expect(await topicAllowed('Product Updates')).toBe(false);
+    expect(await topicAllowed('other')).toBe(true);
+
+    const wrong = await suppress(['import', join(fixtures, 'mailchimp-cleaned.csv'), '--format', 'ses']);
+    expect(wrong.code).toBe(EXIT.usage);
+    expect(wrong.stderr).toContain('this looks like CSV with columns Email Address, First Name, Last Name');
+    expect(wrong.stderr.match(/this looks like/g)).toHaveLength(1);
+  });
+
+  it('shows the first rejected lines and writes every one to the report file', async () => {
+    const file = join(dir, 'many-bad.csv');
+    const bad = Array.from({ length: 30 }, (_, i) => `not-an-id-${i},,,,legacy`);
+    await writeFile(file, `${bad.join('\n')}\n${uniqueEmail('ok')},,,,legacy\n`);
+    const r = await suppress(['import', file]);
+    expect(r.code).toBe(EXIT.no);
+    expect(r.stdout).toContain('  rejected:   30');
+    expect([...r.stdout.matchAll(/^ {2}line \d+:/gm)]).toHaveLength(20);
+    expect(r.stdout).toContain('  ... and 10 more');
+    expect(r.stdout).toContain(`every rejected line: ${file}.rejected.txt`);
+    const { readFile } = await import('node:fs/promises');
+    const all = (await readFile(`${file}.rejected.txt`, 'utf8')).trim().split('\n');
+    expect(all).toHaveLength(30);
+    expect(all[29]).toMatch(/^line 30: cannot tell the identifier type/);
+  });
+
   it('draws a progress bar on a TTY and takes NDJSON', async () => {
     const file = join(dir, 'small.ndjson');
     const email = uniqueEmail('tty');
@@ -358,6 +420,7 @@ describe('suppress import', () => {
     );
     expect(code).toBe(EXIT.no);
     expect(err).toMatch(/\r\[#+\s*\] 100%/);
+    expect(err).toMatch(/\d+\/s {2}ETA \d+s/);
     expect(out).toContain('accepted:   2');
     expect(out).toContain('line 3: not valid JSON');
   });

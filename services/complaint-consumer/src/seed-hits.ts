@@ -1,18 +1,14 @@
 // partner.seed-hit.v1 (issue 16) -> the partner registry: the hit is recorded and the partner is
 // flagged (stats, the partners_seed_hit gauge). The abuse inbox publishes these when mail arrives
 // at a seed address; they name a partner, never a person.
+
+import { SeedHit, Topics } from '@sp/contracts';
 import type { ConsumerHandle, ValidationResult } from '@sp/messaging';
 import type { Resources } from '@sp/runtime';
-import { recordSeedHit, SEED_HIT_TOPIC, SeedHit } from '@sp/suppression';
-import { z } from 'zod';
+import { recordSeedHit } from '@sp/suppression';
+import type { z } from 'zod';
 
-const SeedHitEnvelope = z.object({
-  id: z.uuid(),
-  type: z.literal('partner.seed-hit.v1'),
-  source: z.string().min(1),
-  occurredAt: z.iso.datetime({ offset: true }),
-  data: SeedHit,
-});
+const SeedHitEnvelope = SeedHit;
 type SeedHitEnvelope = z.infer<typeof SeedHitEnvelope>;
 
 function validate(_topic: string, raw: Buffer | null): ValidationResult<SeedHitEnvelope> {
@@ -36,7 +32,7 @@ export function startSeedHitConsumer(
 ): Promise<ConsumerHandle> {
   return res.bus.consume<SeedHitEnvelope>({
     groupId: opts.groupId ?? 'partner-seed-hits',
-    topics: [res.topicName(SEED_HIT_TOPIC)],
+    topics: [res.topicName(Topics.seedHit)],
     validate,
     logger: res.logger,
     handle: async (batch) => {

@@ -23,6 +23,9 @@ it('serves the public pages and the ops endpoints, and stops on SIGTERM', async 
       SUBJECT_PEPPERS: `p1:${randomBytes(32).toString('base64url')}`,
       TWILIO_AUTH_TOKEN: 'main-test-twilio-token',
       DNS_API_TOKEN: randomBytes(16).toString('hex'),
+      // Issue 15: the edge seals identifiers with data keys kept in the database.
+      DATABASE_URL: testInfra().databaseUrl,
+      EVENT_KEYS: `e1:${randomBytes(32).toString('base64')}`,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -43,11 +43,19 @@ export interface SmsHarness {
   close(): Promise<void>;
 }
 
-export async function startSmsHarness(): Promise<SmsHarness> {
+export interface SmsHarnessOptions {
+  /** The sender reaches its database (list and delivery log) at this URL instead (outage tests). */
+  senderDbUrl?: (url: string) => string;
+}
+
+export async function startSmsHarness(opts: SmsHarnessOptions = {}): Promise<SmsHarness> {
   const brokers = testInfra().kafkaBrokers;
   const fresh = await freshDatabase('sp_sms');
   const db = await createDb({ url: fresh.url, max: 4 });
   await migrateDb(db);
+  const senderDb = opts.senderDbUrl
+    ? await createDb({ url: opts.senderDbUrl(fresh.url), max: 4, connectTimeoutSeconds: 2 })
+    : db;
   const keyer = createKeyer({ peppers: PEPPERS, currentKeyId: 'p1' });
   const double = await startTwilioDouble();
   const topics = {
@@ -62,8 +70,8 @@ export async function startSmsHarness(): Promise<SmsHarness> {
   const list: SuppressionContext = { db: db.db, keyer, defaultRegion: 'US' };
   const sender = createSmsSender({
     bus,
-    log: db.db,
-    list,
+    log: senderDb.db,
+    list: senderDb === db ? list : { ...list, db: senderDb.db },
     keyer,
     transport: createTwilioTransport({
       accountSid: double.accountSid,
@@ -112,6 +120,7 @@ export async function startSmsHarness(): Promise<SmsHarness> {
       await inbound.stop();
       await bus.close();
       await double.close();
+      if (senderDb !== db) await senderDb.close();
       await db.close();
       await fresh.drop();
     },

@@ -164,7 +164,7 @@ const REVOCATION_PATTERNS: Record<string, RegExp[]> = {
     /\bya\s+no\s+quiero\b/,
     /\b(?:dar(?:me)?|darse)\s+de\s+baja\b/,
     /\b(?:desuscrib\w*|desinscrib\w*)\b/,
-    /\b(?:borr|elimin|quit|sac)a(?:me|dme|rme)\b/,
+    /\b(?:borr|elimin|quit|sac|saqu)(?:a(?:me|dme|rme)|e(?:me|nme))\b/,
     /\b(?:dejen?|deja)\s+de\s+(?:enviar|mandar|escribir)/,
     /\bno\s+(?:estoy\s+)?interesad[oa]\b/,
     /\bnumero\s+equivocado\b/,

@@ -45,6 +45,8 @@ export const StandaloneEnv = z.object({
    * without it applies what waited, in order.
    */
   CONSUMERS: z.enum(['on', 'off']).default('on'),
+  /** `ses`: mirror email/all and email/marketing (topic *) into the SES stand-in's account suppression list. */
+  PROVIDER_SYNC: z.enum(['none', 'ses']).default('none'),
 });
 export type StandaloneEnv = z.infer<typeof StandaloneEnv>;
 
@@ -82,6 +84,8 @@ export interface StandaloneConfig {
   consumers: boolean;
   /** The edge's abuse limits and TRUST_PROXY, as given (the edge's own config parses them). */
   edgeLimits: Record<string, string>;
+  /** Provider sync into the SES stand-in (issue 14); absent: off. */
+  providerSync?: 'ses';
 }
 
 function loadSecrets(dataDir: string, e: StandaloneEnv): Secrets {
@@ -144,5 +148,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     consumers: e.CONSUMERS === 'on',
     edgeLimits,
+    ...(e.PROVIDER_SYNC === 'ses' ? { providerSync: 'ses' as const } : {}),
   };
 }

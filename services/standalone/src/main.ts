@@ -17,6 +17,7 @@ Suppression platform is running (${mode.database} database in ${config.dataDir},
 ${maintenance}
   public edge        ${urls.edge}      (unsubscribe pages, one-click, Twilio webhook, Do-Not-Sell)
   internal API       ${urls.api}      (token: ${apiToken})
+  API reference      ${urls.api}/docs
   abuse@ SMTP        ${urls.smtp}
   SES stand-in       ${urls.ses}      (open it in a browser: the mail the senders delivered)
   Twilio stand-in    ${urls.twilio}

@@ -4,13 +4,15 @@
 // The table bus makes an accepted event a committed row before the edge or the inbox answers, so
 // a crash (kill -9, power cut of the process) loses nothing: the next start consumes it.
 import { join } from 'node:path';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import {
   createAbuseInbox,
   createFileQuarantine,
   createHeldMail,
+  createSealedQuarantine,
   loadConfig as loadInboxConfig,
 } from '@sp/abuse-inbox';
-import { startComplaintConsumer } from '@sp/complaint-consumer';
+import { startComplaintConsumer, startSeedHitConsumer } from '@sp/complaint-consumer';
 import { keyRing } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { createDb, migrateDb } from '@sp/db';
@@ -28,6 +30,7 @@ import { assembleResources, type Stopper, startChangelogRelay, stopInOrder, trac
 import { createSmsSender, createTwilioTransport, loadConfig as loadSmsConfig } from '@sp/sms-sender';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
+import { sesSuppressionAdapter, startIntegrations } from '@sp/webhooks';
 import type { StandaloneConfig } from './config';
 import { freePort } from './ports';
 import { sendApiDeps } from './send';
@@ -97,6 +100,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
         await startSmsStopConsumer(res, { languages: cfg.smsLanguages }),
         await startDnsConsumer(res),
         await startComplaintConsumer(res),
+        // Mail at a partner's seed address (issue 16) flags that partner.
+        await startSeedHitConsumer(res),
       ];
       stoppers.push(...consumers.map((c) => () => c.stop()));
     } else {
@@ -134,6 +139,20 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       authToken: cfg.secrets.twilioAuthToken,
     });
     stoppers.push(() => twilio.close());
+
+    // Webhooks (and, with PROVIDER_SYNC=ses, the sync into the SES stand-in's suppression list):
+    // list changes out to the endpoints registered through the API (issue 14).
+    if (cfg.consumers) {
+      const sesClient = new SESv2Client({
+        endpoint: ses.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'standalone', secretAccessKey: 'standalone' },
+      });
+      const integrations = await startIntegrations(res, {
+        providers: cfg.providerSync === 'ses' ? [sesSuppressionAdapter(sesClient)] : [],
+      });
+      stoppers.push(...integrations.map((c) => () => c.stop()));
+    }
 
     // Senders: send requests -> the list -> SES / Twilio (here their stand-ins). Not started in
     // the maintenance mode: opt-outs may be waiting unapplied, so nothing may be sent.
@@ -246,6 +265,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       SMTP_HOST: cfg.host,
       SMTP_PORT: String(cfg.ports.smtp),
       ABUSE_RECIPIENTS: cfg.abuseRecipients,
+      // The second accepted domain: the seeds the API makes for partners (issue 16).
+      SEED_DOMAIN: apiConfig.partners.seedDomain,
       QUARANTINE_DIR: join(cfg.dataDir, 'quarantine'),
       HELD_DIR: join(cfg.dataDir, 'held'),
     });
@@ -255,7 +276,10 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       sealer,
       config: inboxConfig,
       logger: logger.child({ component: 'abuse-inbox' }),
-      quarantine: createFileQuarantine(inboxConfig.quarantineDir),
+      // Sealed at rest with the data keys of the addresses it names (issue 15).
+      quarantine: res.dataKeys
+        ? createSealedQuarantine(inboxConfig.quarantineDir, { ring: res.dataKeys, keyer: res.keyer })
+        : createFileQuarantine(inboxConfig.quarantineDir),
       held: createHeldMail(inboxConfig.heldDir, inboxConfig.heldMailKeys),
     });
     const smtp = await inbox.listen(cfg.ports.smtp, cfg.host);

@@ -41,6 +41,7 @@ import { ADMIN_SOURCE, adminAction, subjectKeyOf } from './admin';
 import { adminEvidence, callerOf } from './caller';
 import { ccpaMetrics } from './ccpa';
 import { type ApiConfig, type Scope, unnamedTokenName } from './config';
+import { registerDocsRoutes } from './docs';
 import { badRequest, HttpError, toHttp } from './errors';
 import { importText } from './importer';
 import { liftEntries } from './lift';
@@ -218,6 +219,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       ...(spec.scope ? { onRequest: authorize(spec.scope) } : {}),
       handler: async (req, reply) => {
         let query: unknown;
+        const given = Object.keys((req.query as Record<string, unknown> | undefined) ?? {});
+        if (!spec.query && given.length > 0) {
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `query.${given[0]}: this route takes no query parameters`,
+          );
+        }
         if (spec.query) {
           const r = spec.query.safeParse(req.query ?? {});
           if (!r.success) throw badRequest(r.error.issues, 'query');
@@ -482,6 +491,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   );
   const flaggedPartners = metrics.gauge('partners_seed_hit', 'Partners whose seed addresses received mail');
   const partnerRows = metrics.counter('partner_file_rows_total', 'Hashes served to partners', ['kind']);
+  const partnerUnhashable = metrics.counter(
+    'partner_file_unhashable_total',
+    'Subjects in a partner file scope that could not be hashed (erased before any file, retired vault key, not an email)',
+  );
   async function partnerFlags() {
     const all = await listPartners(ctx);
     const now = clock();
@@ -565,6 +578,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const recorded = (async function* () {
       yield* lines;
       partnerRows.inc({ kind }, counts.rows);
+      if (counts.unhashable > 0) partnerUnhashable.inc({}, counts.unhashable);
       await recordPartnerAccess(ctx, {
         partnerId: partner.id,
         kind,
@@ -687,6 +701,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   registerMessageRoutes(register, { ctx, send: deps.send, clock });
+  registerDocsRoutes(register);
 
   const document = buildOpenApi();
   register(routes.openapi, async () => document);

@@ -54,7 +54,10 @@ function* ndjsonEntries(text: string, firstLine: number): Generator<Parsed> {
     const r = ImportRecord.safeParse(value);
     if (!r.success) {
       const x = r.error.issues[0];
-      yield { line: lineNo, reject: x ? `${x.path.join('.') || 'line'}: ${x.message}` : 'invalid' };
+      // A record the CLI made from a provider's export names its line in that file.
+      const own = (value as { line?: unknown } | null)?.line;
+      const at = typeof own === 'number' && Number.isInteger(own) && own > 0 ? own : lineNo;
+      yield { line: at, reject: x ? `${x.path.join('.') || 'line'}: ${x.message}` : 'invalid' };
       continue;
     }
     const s = subjectOf(r.data);

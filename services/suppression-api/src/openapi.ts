@@ -46,7 +46,13 @@ function operation(r: RouteSpec): Record<string, unknown> {
     };
   }
   const standard: Array<[number, string, boolean]> = [
-    [400, 'The request does not parse (the message says which field).', !!(r.body || r.query || r.params)],
+    [
+      400,
+      r.body || r.query || r.params
+        ? 'The request does not parse, or has a query parameter this route does not take (the message says which).'
+        : 'A query parameter: this route takes none.',
+      true,
+    ],
     [401, 'No token, or an unknown one.', r.scope !== null],
     [403, `The token lacks the '${r.scope}' scope.`, r.scope !== null],
     [413, 'The body is too large.', !!r.body],
@@ -102,13 +108,20 @@ export function buildOpenApi(opts: { serverUrl?: string } = {}): Record<string, 
     info: {
       title: 'Suppression API (internal)',
       version: '1.0.0',
+      // The repository has no licence file yet: say so rather than invent one. Set the project's
+      // licence here (its SPDX identifier) when it has one.
+      license: { name: 'No licence chosen yet', identifier: 'LicenseRef-no-licence-chosen-yet' },
       description:
         'Who must not be emailed, texted, or have their data sold or shared — and why. Internal: senders ' +
         'and campaign tools check here; operators add, lift, import and export entries. Every write is an ' +
         'event in the append-only ledger. Authentication: `Authorization: Bearer <token>`; tokens carry ' +
         'the scopes check, admin and/or send (API_TOKENS="token:check,token2:check+admin+send").',
     },
-    ...(opts.serverUrl ? { servers: [{ url: opts.serverUrl }] } : {}),
+    servers: [
+      opts.serverUrl
+        ? { url: opts.serverUrl }
+        : { url: '/', description: 'This API, where the document is served from (/openapi.json).' },
+    ],
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'Scopes: check, admin, send.' },

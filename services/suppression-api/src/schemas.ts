@@ -201,7 +201,7 @@ export const ErasureResponse = z.object({
 export type ErasureResponse = z.infer<typeof ErasureResponse>;
 
 export const SubjectQuery = z
-  .object({
+  .strictObject({
     email: subjectFields.email,
     phone: subjectFields.phone,
     id: subjectFields.id,
@@ -309,10 +309,10 @@ export const ImportFormat = z.enum(['csv', 'ndjson']);
 export const ImportBodyFormat = z.enum(['ndjson', ...IMPORT_FORMATS]);
 export type ImportBodyFormat = z.infer<typeof ImportBodyFormat>;
 
-export const ImportQuery = z.object({
+export const ImportQuery = z.strictObject({
   format: ImportBodyFormat.optional().describe(
     'Default: from the Content-Type (text/csv or application/x-ndjson). A provider format reads that ' +
-      "provider's export as it is downloaded (see docs/import.md).",
+      "provider's export as it is downloaded (see packages/importers/README.md).",
   ),
   firstLine: z.coerce
     .number()
@@ -379,7 +379,7 @@ export const ImportReport = z.object({
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
-export const ExportQuery = z.object({
+export const ExportQuery = z.strictObject({
   format: ImportFormat.default('ndjson'),
   channel: ScopeChannel.optional(),
   purpose: Purpose.optional(),
@@ -401,7 +401,7 @@ export const EXPORT_CSV_COLUMNS = [
   'since',
 ] as const;
 
-export const ExportRecordsQuery = z.object({
+export const ExportRecordsQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional().describe('Exports at or after this time.'),
   to: z.iso.datetime({ offset: true }).optional().describe('Exports before this time.'),
 });
@@ -425,7 +425,7 @@ export const ExportRecord = z.object({
 });
 export const ExportRecordsResponse = z.object({ exports: z.array(ExportRecord) });
 
-export const StatsQuery = z.object({
+export const StatsQuery = z.strictObject({
   days: z.coerce.number().int().min(1).max(3650).optional().describe('Window of the complaint rate in days.'),
 });
 export type StatsQuery = z.infer<typeof StatsQuery>;
@@ -524,7 +524,7 @@ export const NewPartnerResponse = z.object({
   seeds: z.array(z.string()),
 });
 export const PartnersResponse = z.object({ partners: z.array(PartnerOut) });
-export const SuppressionFileQuery = z.object({
+export const SuppressionFileQuery = z.strictObject({
   since: z
     .string()
     .regex(/^\d{1,20}$/)

@@ -359,6 +359,22 @@ export const routes = {
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1.', content: json(S.AnyObject) } },
   }),
+  docs: spec({
+    operationId: 'docs',
+    method: 'GET',
+    url: '/docs',
+    scope: null,
+    summary: 'This reference as a page (Redoc over /openapi.json, served from this API, no CDN)',
+    responses: { 200: { description: 'HTML.', content: { 'text/html': S.TextBody } } },
+  }),
+  docsBundle: spec({
+    operationId: 'docsBundle',
+    method: 'GET',
+    url: '/docs/redoc.standalone.js',
+    scope: null,
+    summary: "The page's script: Redoc's standalone bundle from the redoc npm package",
+    responses: { 200: { description: 'JavaScript.', content: { 'application/javascript': S.TextBody } } },
+  }),
   ...messageRoutes,
 } as const;
 

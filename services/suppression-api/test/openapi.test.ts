@@ -48,6 +48,8 @@ describe('OpenAPI 3.1 document', () => {
       ['GET', '/readyz', { token: null }],
       ['GET', '/metrics', { token: null }],
       ['GET', '/openapi.json', { token: null }],
+      ['GET', '/docs', { token: null }],
+      ['GET', '/docs/redoc.standalone.js', { token: null }],
       [
         'POST',
         '/v1/entries',
@@ -83,6 +85,7 @@ describe('OpenAPI 3.1 document', () => {
       ['GET', '/v1/ccpa/metrics?year=2026', {}],
       ['GET', '/v1/stats', {}],
       ['POST', '/v1/unsubscribe-links', { json: { email } }],
+      ['POST', '/v1/erasures', { json: { email, actor: 'privacy-desk', reason: 'CCPA deletion' } }],
     ];
     for (const [method, path, opts] of calls) {
       const r = await api.call(method, path, opts);

@@ -2,7 +2,7 @@
 // seeds; on real PostgreSQL over real HTTP (answers validated against the OpenAPI document).
 import { createHash, createHmac } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { checkMany, partnerByToken, partnerFile } from '@sp/suppression';
+import { checkMany, eraseAddress, partnerByToken, partnerFile } from '@sp/suppression';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAction } from '../src/admin';
@@ -79,7 +79,10 @@ describe('suppression file (issue 16)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 20 }), async (history) => {
         const emails = Array.from({ length: 6 }, () => uniqueEmail('prop'));
-        for (const h of history) {
+        for (const [i, h] of history.entries()) {
+          // Files half-way store the partners' hashes of what is suppressed by then: the final
+          // files read those stored hashes for subjects whose state changed since.
+          if (i === Math.floor(history.length / 2)) await Promise.all([file(a.token), file(b.token)]);
           await adminAction(
             api.ctx,
             h.action,
@@ -215,6 +218,43 @@ describe('suppression file (issue 16)', () => {
   });
 });
 
+describe('erasure and the file (issue 16)', () => {
+  it("an erasure changes the ETag and keeps the erased subjects in existing partners' files; a partner registered after it cannot hash them", async () => {
+    const p = await newPartner({ hashFormat: 'md5', seeds: 0 });
+    const witness = await newPartner({ hashFormat: 'sha256', seeds: 0 });
+    const [kept, inFile, neverInFile] = [uniqueEmail('kept'), uniqueEmail('e1'), uniqueEmail('e2')];
+    const suppress = (email: string) =>
+      adminAction(
+        api.ctx,
+        'suppress',
+        { email, channel: 'email', purpose: 'marketing', topic: '*', actor: 't', reason: 'x' },
+        new Date(),
+      );
+    await suppress(kept);
+    await suppress(inFile);
+    const first = await file(p.token);
+    expect(first.lines.has(md5(kept)) && first.lines.has(md5(inFile))).toBe(true);
+    // Suppressed, then erased before p ever downloads again: p never hashed it from a file.
+    await suppress(neverInFile);
+    const before = await fileWithHeaders(witness.token);
+    const etag = before.res.headers.get('etag')!;
+
+    await eraseAddress(api.ctx, { type: 'email', value: inFile });
+    await eraseAddress(api.ctx, { type: 'email', value: neverInFile });
+    const after = await fileWithHeaders(witness.token, '', { 'if-none-match': etag });
+    expect(after.res.status).toBe(200);
+    expect(after.res.headers.get('etag')).not.toBe(etag);
+    // The opt-outs keep reaching the partner: its hashes were kept when the readable copies went.
+    const now = await file(p.token);
+    for (const e of [kept, inFile, neverInFile]) expect(now.lines.has(md5(e))).toBe(true);
+
+    const late = await newPartner({ hashFormat: 'md5', seeds: 0 });
+    const lateFile = await file(late.token);
+    expect(lateFile.lines.has(md5(kept))).toBe(true);
+    expect(lateFile.lines.has(md5(inFile)) || lateFile.lines.has(md5(neverInFile))).toBe(false);
+  });
+});
+
 describe('scrub (issue 16)', () => {
   it('of 10,000 hashes with 500 suppressed returns exactly those 500, and limits size and rate', async () => {
     const p = await newPartner({ hashFormat: 'sha256', seeds: 0 });
@@ -251,6 +291,33 @@ describe('scrub (issue 16)', () => {
       [p.partner.id],
     );
     expect(log[0]).toMatchObject({ kind: 'scrub', rows: 500, received: 10_000 });
+  });
+});
+
+describe('scrub after earlier passes (issue 16)', () => {
+  it('finds what was suppressed since the partner was last hashed, and no longer removes what was lifted', async () => {
+    const p = await newPartner({ hashFormat: 'sha256', seeds: 0 });
+    const [a, b] = [uniqueEmail('scrub-a'), uniqueEmail('scrub-b')];
+    const act = (action: 'suppress' | 'lift', email: string, at: Date) =>
+      adminAction(
+        api.ctx,
+        action,
+        { email, channel: 'email', purpose: 'marketing', topic: '*', actor: 't', reason: 'x' },
+        at,
+      );
+    await act('suppress', a, new Date());
+    const scrub = async () => {
+      const r = await api.call('POST', '/v1/partner/scrub', {
+        token: p.token,
+        json: { hashes: [a, b].map(sha256) },
+      });
+      expect(r.status).toBe(200);
+      return r.body.remove as string[];
+    };
+    expect(await scrub()).toEqual([sha256(a)]);
+    await act('suppress', b, new Date());
+    await act('lift', a, new Date(Date.now() + 1000));
+    expect(await scrub()).toEqual([sha256(b)]);
   });
 });
 

@@ -65,8 +65,18 @@ describe('admin writes record the token identity', () => {
     expect(r.status).toBe(200);
     expect(r.body.accepted).toBe(1);
     const e = (await history(email)).entries[0].payload;
-    expect(e.data).toMatchObject({ actor: 'ops-anna', actorName: 'migration-2026' });
-    expect(e.evidence).toMatchObject({ by: 'ops-anna' });
+    expect(e.data).toMatchObject({
+      actor: 'ops-anna',
+      actorName: 'migration-2026',
+      reason: 'old ESP unsubscribe',
+    });
+    // The import's evidence (issue 12): the file, the line and the operator, and the token (issue 15).
+    expect(e.evidence).toEqual({
+      by: 'ops-anna',
+      operator: 'migration-2026',
+      file: expect.any(String),
+      line: 1,
+    });
   });
 });
 

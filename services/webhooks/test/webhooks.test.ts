@@ -7,7 +7,13 @@ import { type Resources, startChangelogRelay } from '@sp/runtime';
 import { type ServiceUnderTest, startServiceUnderTest } from '@sp/runtime/testing';
 import { type AdminAction, apply } from '@sp/suppression';
 import { freshDatabase, testInfra, uniqueName, waitFor } from '@sp/testing';
-import { createEndpoint, listDeliveries, redeliverDead, startIntegrations } from '@sp/webhooks';
+import {
+  createEndpoint,
+  disableEndpoint,
+  listDeliveries,
+  redeliverDead,
+  startIntegrations,
+} from '@sp/webhooks';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Receiver, startReceiver } from './receiver';
@@ -156,10 +162,10 @@ describe('signed webhooks from the changelog', () => {
     expect(annFirst.attempts.map((a) => a.httpStatus)).toEqual([...Array(annFailures).fill(500), 200]);
   });
 
-  it('filters by channel, purpose and reason, and puts the address in only where asked', async () => {
+  it('filters by channel, purpose and reason, puts the address in only where asked, and stops when disabled', async () => {
     const other = await startReceiver();
     try {
-      const { secret } = await createEndpoint(res.list, {
+      const { secret, endpoint: otherEndpoint } = await createEndpoint(res.list, {
         url: other.url,
         channels: ['email'],
         purposes: ['all'],
@@ -181,6 +187,18 @@ describe('signed webhooks from the changelog', () => {
         ),
       );
       expect(other.received.filter((r) => r.json.data.purpose !== 'all')).toEqual([]);
+
+      // Disabled, it gets nothing more: the next change is fanned out to the others only.
+      expect(await disableEndpoint(res.list, otherEndpoint.id)).toBe(true);
+      await admin(cy, 'lift', { purpose: 'all' });
+      const lifted = await waitFor('the lift at the unfiltered receiver', () =>
+        forSubject(receiver, keyOf(cy)).find(
+          (r) => r.json.type === 'suppression.lifted' && r.answered === 200,
+        ),
+      );
+      const { deliveries } = await listDeliveries(res.list, { endpointId: otherEndpoint.id, limit: 10 });
+      expect(deliveries.map((d) => d.seq)).not.toContain(lifted.json.data.seq);
+      expect(other.received.some((r) => r.json.type === 'suppression.lifted')).toBe(false);
     } finally {
       await other.close();
     }
