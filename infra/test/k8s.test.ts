@@ -43,6 +43,7 @@ const DEPLOYABLES = [
   'edge',
   'abuse-inbox',
   'suppression-api',
+  'webhooks',
 ];
 
 function render(overlay: string): Obj[] {
