@@ -16,7 +16,7 @@ import { schema } from '@sp/db';
 import { toSubject } from '@sp/identity';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { apply } from './apply';
-import type { SuppressionContext } from './context';
+import { now, type SuppressionContext } from './context';
 import type { AdminAction } from './events';
 import { newSeedAddress, type SeedKeys } from './seeds';
 import { openAddress } from './vault';
@@ -347,6 +347,7 @@ export async function* partnerFile(
   const from = since === null ? null : String(BigInt(since) - BigInt(opts.sinceOverlapMs ?? 0) * 1000n);
   // A full file hashes every subject it holds: once it is out, the partner's stored hashes are
   // complete up to the watermark read before it started (scrub then only hashes what came after).
+  const startedAt = now(ctx);
   const startWm = since === null ? await listWatermark(ctx) : null;
   let after = '';
   for (;;) {
@@ -381,14 +382,25 @@ export async function* partnerFile(
     counts.rows++;
   }
   if (tail) yield tail;
-  if (startWm !== null) await markHashed(ctx, partner.id, startWm);
+  if (startWm !== null) await markHashed(ctx, partner.id, startWm, startedAt);
 }
 
-async function markHashed(ctx: SuppressionContext, partnerId: string, watermark: string) {
+/**
+ * Records that every subject written up to `watermark` has its hash. A row may commit after the
+ * pass although its `updated_at` is older (the applying process's clock is read before commit):
+ * the mark is never later than the pass's start minus `HASH_OVERLAP_MS`, so the next sync looks
+ * at those rows again. On a quiet list the mark is the watermark itself and a sync re-reads
+ * nothing (a fixed overlap behind the watermark re-read a whole bulk import on every scrub).
+ */
+async function markHashed(ctx: SuppressionContext, partnerId: string, watermark: string, startedAt: Date) {
+  const safe = BigInt(startedAt.getTime() - HASH_OVERLAP_MS) * 1000n;
+  const mark = BigInt(watermark) < safe ? watermark : String(safe);
   await ctx.db.execute(sql`
-    update partners set hashed_upto = greatest(coalesce(hashed_upto, 0), ${watermark}::bigint)
+    update partners set hashed_upto = greatest(coalesce(hashed_upto, 0), ${mark}::bigint)
      where id = ${partnerId}`);
 }
+
+const HASH_OVERLAP_MS = 120_000;
 
 /** The partner's own seeds, hashed (created after `from`, when given). */
 async function seedHashes(ctx: SuppressionContext, partner: PartnerAuth, from: string | null) {
@@ -408,20 +420,21 @@ async function seedHashes(ctx: SuppressionContext, partner: PartnerAuth, from: s
 
 /**
  * Makes the partner's stored hashes complete: every subject whose list entry changed since the
- * last complete pass (minus `overlapMs`, for rows committed late) and that has no hash yet is
+ * last complete pass (see markHashed for rows committed late) and that has no hash yet is
  * hashed from the vault. Before the first file of a partner this is a whole pass over the list.
  */
 export async function syncPartnerHashes(
   ctx: SuppressionContext,
   partner: PartnerAuth,
-  opts: { overlapMs?: number; pageSize?: number } = {},
+  opts: { pageSize?: number } = {},
 ): Promise<{ hashed: number; unhashable: number }> {
   const [p] = rowsOf(
     await ctx.db.execute(sql`select hashed_upto::text as upto from partners where id = ${partner.id}`),
   );
+  const startedAt = now(ctx);
   const startWm = await listWatermark(ctx);
   const upto = p?.upto === null || p?.upto === undefined ? null : String(p.upto);
-  const from = upto === null ? null : String(BigInt(upto) - BigInt(opts.overlapMs ?? 60_000) * 1000n);
+  const from = upto;
   const counts = { rows: 0, unhashable: 0 };
   if (from === null) {
     for await (const _ of partnerFile(ctx, partner, { pageSize: opts.pageSize ?? 20_000 }, counts)) {
@@ -445,7 +458,7 @@ export async function syncPartnerHashes(
       counts.rows++;
     });
   }
-  await markHashed(ctx, partner.id, startWm);
+  await markHashed(ctx, partner.id, startWm, startedAt);
   return { hashed: counts.rows, unhashable: counts.unhashable };
 }
 
@@ -458,10 +471,9 @@ export async function scrubHashes(
   ctx: SuppressionContext,
   partner: PartnerAuth,
   hashes: string[],
-  opts: { overlapMs?: number } = {},
 ): Promise<{ remove: string[]; watermark: string }> {
   const watermark = await listWatermark(ctx);
-  await syncPartnerHashes(ctx, partner, opts);
+  await syncPartnerHashes(ctx, partner);
   const wanted = [...new Set(hashes.map((h) => h.toLowerCase()))];
   const found = new Set<string>();
   const matched = rowsOf(
