@@ -67,6 +67,7 @@ export const MODULES = {
     tests: ['packages/identity/test/normalize.test.ts', 'packages/identity/test/normalize-limits.test.ts'],
     break: 80,
     pure: true,
+    ci: true,
   },
   'sms-reply': {
     mutate: ['services/sms-stop-consumer/src/handler.ts'],
