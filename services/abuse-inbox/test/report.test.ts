@@ -120,7 +120,7 @@ describe('a bounce that reached abuse@ is no complaint (R-AB-1)', () => {
     return a.ok ? 'published' : a.reason;
   };
 
-  it.each([
+  it.each<[string, string, string, string?]>([
     ['an RFC 3464 report type', 'X-Seq: 1', 'multipart/report; report-type=delivery-status; boundary="b"'],
     ['a null Return-Path', 'Return-Path: <>', 'text/plain'],
     ['a bare empty Return-Path', 'Return-Path: ', 'text/plain'],
