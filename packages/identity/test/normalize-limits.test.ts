@@ -33,6 +33,7 @@ describe('email limits', () => {
     ['a@1.2.3.44', 'invalid email: numeric top-level domain'],
     ['a@x.co-', 'invalid email: invalid domain label'],
     ['ab(@x.com', 'invalid email: character not allowed in local part'],
+    ['(ab@x.com', 'invalid email: character not allowed in local part'],
     ['a@\u00ad', 'invalid email: character not allowed in domain'],
     ['a@.', 'invalid email: domain needs at least two labels'],
   ])('%j: %s', (raw, expected) => {

@@ -99,3 +99,44 @@ describe('the report reader on the corpus', () => {
     expect(a.ok).toBe(false);
   });
 });
+
+describe('a bounce that reached abuse@ is no complaint (R-AB-1)', () => {
+  const mail = (header: string, contentType = 'text/plain') =>
+    `${[
+      header,
+      'From: Mail Delivery System <postmaster@mx.example.org>',
+      'To: abuse@ink.example',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Message-ID: <bounce-1@mx.example.org>',
+      'Date: Tue, 17 Nov 2026 14:29:00 +0000',
+      'MIME-Version: 1.0',
+      `Content-Type: ${contentType}`,
+      '',
+      'This is the mail system at host mx.example.org. I am sorry to have to inform you that your',
+      'message could not be delivered to one or more recipients: <someone.else@example.org>',
+    ].join('\r\n')}\r\n`;
+  const reasonOf = async (raw: string) => {
+    const a = await read(raw);
+    return a.ok ? 'published' : a.reason;
+  };
+
+  it.each<[string, string, string, string?]>([
+    ['an RFC 3464 report type', 'X-Seq: 1', 'multipart/report; report-type=delivery-status; boundary="b"'],
+    ['a null Return-Path', 'Return-Path: <>', 'text/plain'],
+    ['a bare empty Return-Path', 'Return-Path: ', 'text/plain'],
+    ['a MAILER-DAEMON Return-Path', 'Return-Path: <MAILER-DAEMON@mx.example.org>', 'text/plain'],
+    ['a MAILER-DAEMON sender', 'Sender: x', 'text/plain', 'From: MAILER-DAEMON@mx.example.org'],
+    ['Auto-Submitted: auto-generated (failure)', 'Auto-Submitted: auto-generated (failure)', 'text/plain'],
+  ])('recognized by %s', async (_, header, contentType, from) => {
+    let raw = mail(header, contentType);
+    if (from) raw = raw.replace('From: Mail Delivery System <postmaster@mx.example.org>', from);
+    expect(await reasonOf(raw)).toBe('delivery-status-notification');
+  });
+
+  it('without any of those signals it is read as a forward, not as a bounce', async () => {
+    expect(await reasonOf(mail('Return-Path: <postmaster@mx.example.org>'))).not.toBe(
+      'delivery-status-notification',
+    );
+    expect(await reasonOf(mail('Auto-Submitted: auto-replied'))).not.toBe('delivery-status-notification');
+  });
+});
