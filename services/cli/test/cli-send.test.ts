@@ -1,8 +1,3 @@
-// Issue 14: the CLI's help matches what it accepts (positional subjects, per-command --help,
-// --version), `suppress send` for a test message with its outcome, `entries` filters, and the
-// question before a forced lift of a person's own opt-out. Against the real API, the real senders
-// on the real broker, and the SES emulator.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +7,10 @@ import { uniqueEmail } from '@sp/suppression-api/testing';
 import { type SendHarness, startSendHarness } from '@sp/suppression-api/testing-send';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, EXIT, run } from '../src/cli';
+import { type CliResult, runCli } from './run-cli';
 
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const _tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+const _main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 let h: SendHarness;
 beforeAll(async () => {
@@ -24,28 +20,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-function suppress(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, main, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        SUPPRESS_API_URL: h.api.url,
-        SUPPRESS_API_TOKEN: h.api.tokens.both,
-        USER: 'cli-test',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function suppress(args: string[]): Promise<CliResult> {
+  return runCli(args, h.api.url, h.api.tokens.both);
 }
 
 const optOut = (email: string) =>

@@ -1,6 +1,3 @@
-// The `suppress` CLI spawned as a child process (tsx) against the real API on loopback over a fresh
-// PostgreSQL database: commands, exit codes, and a 100,000-line import with bad lines reported by number.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -11,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { startTestApi, type TestApi, uniqueEmail } from '@sp/suppression-api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, run } from '../src/cli';
+import { runCli } from './run-cli';
 
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const _tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+const _main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 let api: TestApi;
 let dir: string;
@@ -33,28 +31,7 @@ interface Result {
 }
 
 function suppress(args: string[], token: string | null = api.tokens.both): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      SUPPRESS_API_URL: api.url,
-      USER: 'cli-test',
-    };
-    if (token) env.SUPPRESS_API_TOKEN = token;
-    const child = spawn(process.execPath, [tsxCli, main, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, api.url, token);
 }
 
 describe('service desk (issue 19): a request taken by telephone', () => {

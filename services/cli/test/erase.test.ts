@@ -1,14 +1,11 @@
-// Issue 15: `suppress erase` (POST /v1/erasures, scope admin) on the real API and PostgreSQL: the
-// readable copy goes, the erasure is in the history with its request id and no address, and the
-// person stays suppressed by key.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startTestApi, type TestApi, uniqueEmail } from '@sp/suppression-api/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type CliResult, runCli } from './run-cli';
 
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const _tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+const _main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 let api: TestApi;
 beforeAll(async () => {
@@ -18,31 +15,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-function suppress(
-  args: string[],
-  token: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, main, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        SUPPRESS_API_URL: api.url,
-        SUPPRESS_API_TOKEN: token,
-        USER: 'cli-test',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function suppress(args: string[], token: string): Promise<CliResult> {
+  return runCli(args, api.url, token);
 }
 
 it('erase drops the readable copy, records the request in the history without the address, and the person stays suppressed', async () => {

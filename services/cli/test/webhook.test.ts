@@ -1,13 +1,11 @@
-// `suppress webhook …` spawned as a child process against the real API on loopback (issue 14):
-// register an endpoint, list it, read its deliveries, send dead ones again, disable it.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startTestApi, type TestApi } from '@sp/suppression-api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from './run-cli';
 
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const _tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+const _main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 let api: TestApi;
 beforeAll(async () => {
@@ -17,23 +15,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-function suppress(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, main, ...args], {
-      env: { PATH: process.env.PATH ?? '', SUPPRESS_API_URL: api.url, SUPPRESS_API_TOKEN: api.tokens.admin },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function suppress(args: string[]): Promise<CliResult> {
+  return runCli(args, api.url, api.tokens.admin);
 }
 
 describe('suppress webhook', () => {

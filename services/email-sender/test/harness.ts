@@ -1,7 +1,6 @@
 // A real email sender for one test file: its own database, its own topics on the real broker,
 // the SES v2 emulator over HTTP, and a reader of the outcome topic.
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { type EmailSendRequest, newEnvelope, Topics } from '@sp/contracts';
 import { createDb, type DbHandle, migrateDb } from '@sp/db';
 import { createPayloadBox, loadTemplates } from '@sp/delivery';
@@ -33,48 +32,6 @@ export interface Outcome {
     unchecked?: boolean;
     category: string;
     subjectKey: string;
-  };
-}
-
-/** A TCP proxy on loopback in front of PostgreSQL: cut() makes the database unreachable for real. */
-export async function startProxy(target: { host: string; port: number }) {
-  const sockets = new Set<Socket>();
-  let open = true;
-  const server: Server = createServer((client) => {
-    if (!open) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(target.port, target.host);
-    sockets.add(client);
-    sockets.add(upstream);
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    cut() {
-      open = false;
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-    },
-    restore() {
-      open = true;
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
   };
 }
 

@@ -2,15 +2,15 @@
 // in front of PostgreSQL, cut and restored) -> no marketing is sent; once it is back, every
 // deferred message goes out exactly once.
 import { readLog } from '@sp/delivery';
-import { testInfra, waitFor } from '@sp/testing';
+import { startTcpProxy, type TcpProxy, testInfra, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, startProxy, uniqueEmail } from './harness';
+import { type Harness, startHarness, uniqueEmail } from './harness';
 
-type Proxy = Awaited<ReturnType<typeof startProxy>>;
+type Proxy = TcpProxy;
 
 async function proxied(): Promise<{ proxy: Proxy; listUrl: (u: string) => string }> {
   const server = new URL(testInfra().postgresServerUrl);
-  const proxy = await startProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
   return {
     proxy,
     listUrl: (u) => {
