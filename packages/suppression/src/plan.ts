@@ -1,11 +1,25 @@
 // Turns one validated event into what it writes: the scopes of DESIGN.md's table "The list", the
 // ledger payload (subject keys only, never a readable address), vault copies, flags and, for
 // Do-Not-Sell, the R-DNS-7 request record. Pure: no database here.
+import { createHash } from 'node:crypto';
 import type { Subject } from '@sp/identity';
 import { toSubject } from '@sp/identity';
 import type { SuppressionContext } from './context';
 import { invalid } from './errors';
 import type { ListEvent } from './events';
+
+/**
+ * What the append-only ledger keeps of a text's body (issue 15: nothing readable about a person
+ * outside the vault). A bare keyword (STOP, ARRÊT, UNSUBSCRIBE…: one word of letters) is kept as
+ * sent, the evidence of what the person wrote; any other body may carry a name or an address, so
+ * only its SHA-256 and length are kept, to match it against the provider's own message log
+ * (the MessageSid is beside it).
+ */
+export function smsBodyEvidence(body: string): { body: string } | { bodySha256: string; bodyLength: number } {
+  const word = body.trim().replace(/[.!?¡¿]+$/u, '');
+  if (/^\p{L}{1,16}$/u.test(word)) return { body };
+  return { bodySha256: createHash('sha256').update(body, 'utf8').digest('hex'), bodyLength: body.length };
+}
 
 export type ScopeChannel = 'email' | 'sms' | 'any';
 export type ScopePurpose = 'marketing' | 'all' | 'sale_share';
@@ -148,12 +162,16 @@ export function planEvent(ctx: PlanContext, ev: ListEvent): Plan {
       const detail = { to: d.to, ...(d.optOutType ? { optOutType: d.optOutType } : {}) };
       if (ev.intent === 'opt-out') writes.push(w(s.key, 'sms', purpose, '*', true, 'sms-stop', { detail }));
       if (ev.intent === 'opt-in') writes.push(w(s.key, 'sms', purpose, '*', false, 'sms-start', { detail }));
-      const { from: _f, ...rest } = d;
+      const { from: _f, body, ...rest } = d;
       return {
         ...base,
         subjects: [s],
         writes,
-        payload: { data: { ...rest, subjectKey: s.key }, intent: ev.intent, evidence },
+        payload: {
+          data: { ...rest, ...smsBodyEvidence(body), subjectKey: s.key },
+          intent: ev.intent,
+          evidence,
+        },
       };
     }
     case 'privacy.do-not-sell.v1': {

@@ -2,7 +2,7 @@
 // the append-only ledger row of each event (type, source, time, subject keys, scopes, payload with
 // its evidence, no readable address), the recorded Do-Not-Sell request with the agent who made it
 // (R-DNS-4, R-DNS-7), and what a STOP in national format outside the US is keyed as (R-SMS-1).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createDb, type DbHandle, migrateDb, schema } from '@sp/db';
 import { createKeyer, toSubject } from '@sp/identity';
 import { eq } from 'drizzle-orm';
@@ -115,6 +115,16 @@ describe('the ledger: one row per event, as an auditor reads it (R-DNS-7)', () =
     expect(sms?.reasons).toEqual([
       expect.objectContaining({ reason: 'sms-stop', detail: { to: '+14155550100', optOutType: 'STOP' } }),
     ]);
+    // Issue 15: a body that is more than a keyword may name the person; the ledger keeps its digest.
+    const p2 = phone();
+    const text = 'Stop texting me, this is Dana Whitfield at 12 Elm St';
+    const long = ev.sms(p2, 'opt-out', '2026-03-03T10:05:00Z', { body: text });
+    await apply(ctx, [long]);
+    const longRow = await ledgerRow(long.id);
+    expect(JSON.stringify(longRow?.payload)).not.toContain('Whitfield');
+    expect(longRow?.payload).toMatchObject({
+      data: { bodySha256: createHash('sha256').update(text).digest('hex'), bodyLength: text.length },
+    });
     const [c] = await checkMany(ctx, [
       { subject: { type: 'email', value: e }, channel: 'email', kind: 'marketing' },
     ]);
