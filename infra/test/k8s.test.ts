@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
-import { Job } from 'kubernetes-models/batch/v1';
+import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ const models: Record<string, new (data: Obj) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'batch/v1/Job': Job,
+  'batch/v1/CronJob': CronJob,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'v1/ConfigMap': ConfigMap,
   'v1/Namespace': Namespace,
@@ -192,6 +193,10 @@ describe.each(['development', 'production'])('infra/k8s overlay %s', (overlay) =
     expect(migrate.image).toMatch(/^suppression-platform\/suppression-api(:|$)/);
     const script = migrate.command.at(-1);
     expect(existsSync(`${repo}/services/suppression-api/${script}`)).toBe(true);
+    // The daily retention job runs the same entry as compose's `retention` service, once.
+    const retention = named(objs, 'CronJob', 'retention').spec.jobTemplate.spec.template.spec.containers[0];
+    expect(existsSync(`${repo}/services/suppression-api/${retention.command.at(-1)}`)).toBe(true);
+    expect(retention.env).toContainEqual({ name: 'RETENTION_EVERY_SECONDS', value: '0' });
   });
 
   it('documents every Secret key a pod reads in infra/k8s/README.md', () => {
