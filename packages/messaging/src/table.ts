@@ -30,11 +30,16 @@ export interface TableBusOptions {
     intervalMs?: number;
     /**
      * Rows of a topic no consumer group reads (the changelog in `npm start`) are kept this long,
-     * as Kafka's retention.ms does. Default 7 days. Dead-letter topics are kept until removed by
-     * hand; rows of a topic some group reads go once every group that ever joined it (table
-     * bus_group; delete a group's rows there when it is gone for good) has committed past them.
+     * as Kafka's retention.ms does. Default 7 days. Rows of a topic some group reads go once every
+     * group that ever joined it (table bus_group; delete a group's rows there when it is gone for
+     * good) has committed past them.
      */
     unreadMs?: number;
+    /**
+     * Dead letters (`<topic>.dlq`) are kept this long, as DLQ_RETENTION_MS bounds them on Kafka
+     * (issue 15: nothing kept forever). Default 30 days.
+     */
+    dlqMs?: number;
   };
   logger?: Logger;
 }
@@ -222,6 +227,7 @@ export function createTableBus(opts: TableBusOptions): TableBus {
   };
 
   const unreadMs = opts.retention?.unreadMs ?? 7 * 24 * 3_600_000;
+  const dlqMs = opts.retention?.dlqMs ?? 30 * 24 * 3_600_000;
   const prune = async (): Promise<number> => {
     // A partition a group never committed on counts as read up to 0 for that group.
     const consumed = await sql.query<{ n: number }>(
@@ -249,7 +255,15 @@ export function createTableBus(opts: TableBusOptions): TableBus {
        select count(*)::int as n from gone`,
       [unreadMs],
     );
-    return (consumed[0]?.n ?? 0) + (unread[0]?.n ?? 0);
+    const dead = await sql.query<{ n: number }>(
+      `with gone as (
+         delete from bus_message m
+          where m.topic like '%.dlq' and m.published_at < now() - ($1::bigint * interval '1 millisecond')
+         returning 1)
+       select count(*)::int as n from gone`,
+      [dlqMs],
+    );
+    return (consumed[0]?.n ?? 0) + (unread[0]?.n ?? 0) + (dead[0]?.n ?? 0);
   };
 
   const bus = createLocalBus(store, { pollMs: opts.pollMs ?? 1_000, logger: log });

@@ -103,7 +103,7 @@ describe.each(drivers)('table bus durability (%s)', (_name, open) => {
     ).rejects.toThrow(missing);
   });
 
-  it('retention removes only rows every group of a topic has committed past; unread topics by age, DLQs never', async () => {
+  it('retention removes only rows every group of a topic has committed past; unread topics and DLQs by age', async () => {
     const { db, done } = await open();
     cleanup.push(done);
     const bus = createTableBus({ sql: db.sql, retention: { intervalMs: 3_600_000, unreadMs: 0 } });
@@ -159,5 +159,10 @@ describe.each(drivers)('table bus durability (%s)', (_name, open) => {
       await bus.prune();
       return (await rows(topic)) === 0;
     });
+    // Dead letters past their bound go too (DLQ_RETENTION_MS; 30 days by default, kept above).
+    const short = createTableBus({ sql: db.sql, retention: { intervalMs: 3_600_000, dlqMs: 0 } });
+    cleanup.push(() => short.close());
+    await short.prune();
+    expect(await rows(`${topic}.dlq`)).toBe(0);
   });
 });
