@@ -2,12 +2,11 @@
 // for an operator (issue 19). The listing shows no address (R-PR-1): id, received time, reason,
 // mailbox. `open <id>` prints the raw mail, only when the operator asks for that one; mail sealed
 // with the data keys (issue 15) needs DATABASE_URL and EVENT_KEYS, as the quarantine command does.
+import { createKeyer } from '@sp/identity';
 import { createKafkaBus } from '@sp/messaging';
-import { createLogger } from '@sp/observability';
 import { openSealedBus } from '@sp/runtime';
 import { loadConfig } from './config';
 import { createHeldMail, HeldMailNotFound } from './held';
-import { inboxDepsFrom } from './inbox';
 
 const [command = 'list', id] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const config = loadConfig();
@@ -23,14 +22,19 @@ const sealed =
         },
       )
     : undefined;
-const held = sealed
-  ? inboxDepsFrom(
-      config,
-      sealed.bus,
-      createLogger({ service: 'abuse-inbox-held', level: config.logLevel }),
-      sealed.dataKeys,
-    ).held
-  : createHeldMail(config.heldDir, config.heldMailKeys);
+const held = createHeldMail(
+  config.heldDir,
+  config.heldMailKeys,
+  sealed
+    ? {
+        ring: sealed.dataKeys,
+        keyer: createKeyer({
+          peppers: config.subjectPeppers.keys,
+          currentKeyId: config.subjectPeppers.currentKeyId,
+        }),
+      }
+    : undefined,
+);
 let code = 0;
 try {
   if (command === 'list') {
