@@ -6,6 +6,7 @@ export {
   normalizeEmail,
   normalizeOpaqueId,
   normalizePhone,
+  phonesIn,
   type Subject,
   toRegion,
   toSubject,

@@ -1,6 +1,11 @@
 // Normalization of identifiers into the one spelling the subject key is computed from.
 import { domainToASCII } from 'node:url';
-import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
+import {
+  type CountryCode,
+  findPhoneNumbersInText,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js';
 import { InvalidIdentifierError, type SubjectType } from './errors';
 
 export interface Subject {
@@ -86,6 +91,20 @@ export function normalizePhone(raw: string, defaultRegion: CountryCode | string 
   if (!parsed.isPossible())
     throw new InvalidIdentifierError('phone', 'not a possible number for its country');
   return parsed.number;
+}
+
+/**
+ * Every valid phone number written in a text, in E.164 (numbers without a country code read in
+ * `defaultRegion`), at most `max`: what a sealed mail is also sealed to (issue 15). Only numbers
+ * valid for their country, so dates and ids in headers do not become subjects.
+ */
+export function phonesIn(text: string, defaultRegion: CountryCode | string = 'US', max = 50): string[] {
+  const found = new Set<string>();
+  for (const m of findPhoneNumbersInText(text, toRegion(defaultRegion))) {
+    found.add(m.number.number);
+    if (found.size >= max) break;
+  }
+  return [...found];
 }
 
 /** Customer or device id: trimmed, 1..200 printable characters, otherwise kept as is (case matters). */

@@ -66,7 +66,11 @@ export function inboxDepsFrom(
     quarantine: dataKeys
       ? createSealedQuarantine(config.quarantineDir, { ring: dataKeys, keyer })
       : createFileQuarantine(config.quarantineDir),
-    held: createHeldMail(config.heldDir, config.heldMailKeys),
+    held: createHeldMail(
+      config.heldDir,
+      config.heldMailKeys,
+      dataKeys ? { ring: dataKeys, keyer } : undefined,
+    ),
   };
 }
 

@@ -2,11 +2,11 @@
 // split into shares (XOR), one share sealed with the data key of every address the mail names
 // and one with a key of the item itself. Erasing any of those people (their data key shredded)
 // or deleting the item (its own key shredded) leaves the mail unreadable, wherever a copy of the
-// file went. <id>.json holds only what an operator lists by: id, time, reason, source, size.
+// file went. Phone numbers the mail names are subjects too: erasing a phone reaches it as well. <id>.json holds only what an operator lists by: id, time, reason, source, size.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Keyer, openValue, sealedKeyId, sealValue, toSubject } from '@sp/identity';
+import { type Keyer, openValue, phonesIn, sealedKeyId, sealValue, toSubject } from '@sp/identity';
 import type { DataKeyring } from '@sp/suppression';
 import { mimeParts } from './mime';
 import {
@@ -22,9 +22,10 @@ import {
 
 const ADDRESS = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 const MAX_ADDRESSES = 200;
+const MAX_PHONES = 50;
 
-/** Every address the mail names, in its headers and in its decoded parts (nested messages too). */
-export function addressesIn(raw: Buffer): string[] {
+/** The mail's raw text and its decoded parts (nested messages too). */
+function mailTexts(raw: Buffer): string[] {
   const text = raw.toString('latin1');
   const texts = [text];
   try {
@@ -36,13 +37,15 @@ export function addressesIn(raw: Buffer): string[] {
   } catch {
     // A mail too broken to walk still has its raw text searched.
   }
-  const found = new Set<string>();
-  for (const t of texts) for (const m of t.matchAll(ADDRESS)) found.add(m[0].toLowerCase());
-  return [...found].slice(0, MAX_ADDRESSES);
+  return texts;
 }
 
-const itemSubject = (id: string) => `quarantine:${id}`;
-const context = (id: string) => `quarantine.${id}`;
+/** Every address the mail names, in its headers and in its decoded parts (nested messages too). */
+export function addressesIn(raw: Buffer): string[] {
+  const found = new Set<string>();
+  for (const t of mailTexts(raw)) for (const m of t.matchAll(ADDRESS)) found.add(m[0].toLowerCase());
+  return [...found].slice(0, MAX_ADDRESSES);
+}
 
 function xor(parts: Buffer[]): Buffer {
   const out = Buffer.alloc(32);
@@ -50,17 +53,102 @@ function xor(parts: Buffer[]): Buffer {
   return out;
 }
 
-interface SealedFile {
+/** What <id>.sealed holds: the mail under the item key, and the key's shares, each sealed. */
+export interface SharedSealedFile {
   v: 1;
   shares: string[];
   body: string;
 }
 
-export function createSealedQuarantine(dir: string, deps: { ring: DataKeyring; keyer: Keyer }): Quarantine {
+export interface ShareSealDeps {
+  ring: DataKeyring;
+  keyer: Keyer;
+  /** Region for phone numbers written without a country code (the identity default, 'US'). */
+  defaultRegion?: string;
+}
+
+/** The subject keys of every address and phone number the mail names, at most MAX_* of each. */
+export function subjectsIn(raw: Buffer, deps: ShareSealDeps): string[] {
+  const subjects: string[] = [];
+  const add = (type: 'email' | 'phone', value: string) => {
+    try {
+      subjects.push(deps.keyer.keyOf(toSubject(type, value, { defaultRegion: deps.defaultRegion })));
+    } catch {
+      // Not an identifier @sp/identity takes: no subject to erase it by.
+    }
+  };
+  for (const a of addressesIn(raw)) add('email', a);
+  for (const p of phonesInMail(raw, deps.defaultRegion)) add('phone', p);
+  return subjects;
+}
+
+/** Every phone number the mail names, headers and decoded parts, E.164. */
+export function phonesInMail(raw: Buffer, defaultRegion = 'US'): string[] {
+  const found = new Set<string>();
+  for (const t of mailTexts(raw))
+    for (const p of phonesIn(t, defaultRegion, MAX_PHONES)) if (found.size < MAX_PHONES) found.add(p);
+  return [...found];
+}
+
+/**
+ * Sealing by shares, for the quarantine and the held mail: each mail under a key of its own, split
+ * into XOR shares, one sealed with the data key of every subject the mail names and one with the
+ * item's own key (subject `<kind>:<id>`). Dropping any of those keys leaves the mail unreadable.
+ */
+export function createShareSealer(kind: string, deps: ShareSealDeps) {
+  const itemSubject = (id: string) => `${kind}:${id}`;
+  const context = (id: string) => `${kind}.${id}`;
+  return {
+    itemSubject,
+    async seal(id: string, raw: Buffer): Promise<SharedSealedFile> {
+      const unique = [...new Set([itemSubject(id), ...subjectsIn(raw, deps)])];
+      const keys = await deps.ring.keysFor(unique);
+      const itemKey = randomBytes(32);
+      const shares: Buffer[] = unique.slice(1).map(() => randomBytes(32));
+      shares.unshift(xor([itemKey, ...shares]));
+      const sealedShares = unique.map((subjectKey, i) => {
+        const dk = keys.get(subjectKey);
+        if (!dk) throw new Error(`no data key for a sealed ${kind} item`);
+        return sealValue(dk.key, dk.id, shares[i]!.toString('base64'), context(id));
+      });
+      return {
+        v: 1,
+        shares: sealedShares,
+        body: sealValue(itemKey, 'item', raw.toString('base64'), context(id)),
+      };
+    },
+    /** The mail, or undefined when a share's key is gone (erased or deleted). */
+    async open(id: string, file: SharedSealedFile): Promise<Buffer | undefined> {
+      const keys = await deps.ring.keysById(file.shares.map((s) => sealedKeyId(s) ?? ''));
+      let itemKey: Buffer;
+      try {
+        itemKey = xor(
+          file.shares.map((s) =>
+            Buffer.from(
+              openValue((kid) => keys.get(kid), s, context(id)),
+              'base64',
+            ),
+          ),
+        );
+      } catch {
+        return undefined;
+      }
+      return Buffer.from(
+        openValue(() => itemKey, file.body, context(id)),
+        'base64',
+      );
+    },
+    /** Drops the item's own key: the mail is unreadable wherever a copy went. */
+    forget: (id: string) => deps.ring.shred([itemSubject(id)]),
+  };
+}
+
+export function createSealedQuarantine(dir: string, deps: ShareSealDeps): Quarantine {
+  const sealer = createShareSealer('quarantine', deps);
   const list = () => readEntries<QuarantineEntry>(dir);
   const remove = async (id: string) => {
     const found = await removeEntryFiles(dir, id, ['.sealed']);
-    await deps.ring.shred([itemSubject(id)]);
+    await sealer.forget(id);
     return found;
   };
   return {
@@ -68,29 +156,7 @@ export function createSealedQuarantine(dir: string, deps: { ring: DataKeyring; k
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const receivedAt = meta.receivedAt ?? new Date();
       const id = newEntryId(receivedAt);
-      const subjects = [itemSubject(id)];
-      for (const a of addressesIn(raw)) {
-        try {
-          subjects.push(deps.keyer.keyOf(toSubject('email', a)));
-        } catch {
-          // Not an address @sp/identity takes: no subject to erase it by.
-        }
-      }
-      const unique = [...new Set(subjects)];
-      const keys = await deps.ring.keysFor(unique);
-      const itemKey = randomBytes(32);
-      const shares: Buffer[] = unique.slice(1).map(() => randomBytes(32));
-      shares.unshift(xor([itemKey, ...shares]));
-      const sealedShares = unique.map((subjectKey, i) => {
-        const dk = keys.get(subjectKey);
-        if (!dk) throw new Error('no data key for a quarantined mail');
-        return sealValue(dk.key, dk.id, shares[i]!.toString('base64'), context(id));
-      });
-      const file: SealedFile = {
-        v: 1,
-        shares: sealedShares,
-        body: sealValue(itemKey, 'item', raw.toString('base64'), context(id)),
-      };
+      const file = await sealer.seal(id, raw);
       const entry: QuarantineEntry = {
         id,
         receivedAt: receivedAt.toISOString(),
@@ -107,31 +173,16 @@ export function createSealedQuarantine(dir: string, deps: { ring: DataKeyring; k
     async open(id) {
       const gone = () => new QuarantineItemGone(`no quarantined mail ${id} (deleted, pruned or erased)`);
       if (!ENTRY_ID.test(id)) throw gone();
-      let file: SealedFile;
+      let file: SharedSealedFile;
       try {
-        file = JSON.parse(await readFile(join(dir, `${id}.sealed`), 'utf8')) as SealedFile;
+        file = JSON.parse(await readFile(join(dir, `${id}.sealed`), 'utf8')) as SharedSealedFile;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw gone();
         throw err;
       }
-      const keys = await deps.ring.keysById(file.shares.map((s) => sealedKeyId(s) ?? ''));
-      let itemKey: Buffer;
-      try {
-        itemKey = xor(
-          file.shares.map((s) =>
-            Buffer.from(
-              openValue((kid) => keys.get(kid), s, context(id)),
-              'base64',
-            ),
-          ),
-        );
-      } catch {
-        throw gone();
-      }
-      return Buffer.from(
-        openValue(() => itemKey, file.body, context(id)),
-        'base64',
-      );
+      const mail = await sealer.open(id, file);
+      if (!mail) throw gone();
+      return mail;
     },
     remove,
     async prune(before) {

@@ -9,7 +9,8 @@ import { createKeyer, toSubject } from '@sp/identity';
 import { createDataKeyring, type DataKeyring } from '@sp/suppression';
 import { freshDatabase } from '@sp/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addressesIn, createSealedQuarantine, QuarantineItemGone } from '../src/index';
+import { HeldMailNotFound } from '../src/held';
+import { addressesIn, createHeldMail, createSealedQuarantine, QuarantineItemGone } from '../src/index';
 
 const keyer = createKeyer({
   peppers: { p1: 'pepper-quarantine-0123456789abcdef0123456789' },
@@ -91,4 +92,68 @@ it('an erasure of anyone the mail names makes it unreadable; so do delete and pr
   const ids = (await q.list()).map((x) => x.id);
   expect(ids).not.toContain(old.id);
   expect(ids).toContain(kept.id);
+});
+
+// R-PR-2: a phone number the mail names is a subject too; erasing it reaches the quarantine.
+it('a quarantined mail naming a phone number is unreadable once that phone is erased', async () => {
+  const q = createSealedQuarantine(dir, { ring, keyer });
+  const n = String(randomBytes(2).readUInt16BE() % 1000).padStart(4, '0');
+  const phone = `+44 20 7946 ${n}`;
+  const text = Buffer.from(
+    [
+      'From: Someone <someone@mailbox.example>',
+      'To: abuse@ink.example',
+      'Subject: Fwd: texts',
+      '',
+      `Stop texting me at ${phone}, I never signed up.`,
+      '',
+    ].join('\r\n'),
+  );
+  const e = await q.put(text, { reason: 'no-original-message', source: 'smtp' });
+  for (const f of await readdir(dir)) expect(await readFile(join(dir, f), 'utf8')).not.toContain(phone);
+  const otherMail = mail(victim());
+  const other = await q.put(otherMail, { reason: 'x', source: 'smtp' });
+  expect((await q.open(e.id)).toString('latin1')).toContain(phone);
+  await ring.shred([keyer.keyOf(toSubject('phone', `+4420 7946${n}`))]);
+  await expect(q.open(e.id)).rejects.toBeInstanceOf(QuarantineItemGone);
+  expect((await q.open(other.id)).toString('latin1')).toBe(otherMail.toString('latin1'));
+});
+
+const heldKeys = { currentKeyId: 'h1', keys: { h1: randomBytes(32).toString('base64') } };
+
+// R-PR-2: held support and reply mail is sealed to the people it names as the quarantine is.
+it('a held mail naming a person is unreadable once that person is erased; other held mail still opens', async () => {
+  const heldDir = join(dir, 'held');
+  const held = createHeldMail(heldDir, heldKeys, { ring, keyer });
+  const a = victim();
+  const b = victim();
+  const erased = await held.put(mail(a), { reason: 'not-a-request', mailbox: 'support', source: 'smtp' });
+  const kept = await held.put(mail(b), { reason: 'unauthenticated', mailbox: 'reply', source: 'smtp' });
+  expect(erased).toMatchObject({ reason: 'not-a-request', mailbox: 'support', source: 'smtp' });
+  for (const f of await readdir(heldDir)) {
+    const at = await readFile(join(heldDir, f), 'utf8');
+    expect(at).not.toContain(a);
+    expect(at).not.toContain(b);
+  }
+  expect((await held.open(erased.id)).toString('latin1')).toBe(mail(a).toString('latin1'));
+  await ring.shred([keyer.keyOf(toSubject('email', a))]);
+  await expect(held.open(erased.id)).rejects.toBeInstanceOf(HeldMailNotFound);
+  expect((await held.open(kept.id)).toString('latin1')).toBe(mail(b).toString('latin1'));
+  expect((await held.list()).map((e) => [e.id, e.mailbox])).toEqual(
+    expect.arrayContaining([
+      [erased.id, 'support'],
+      [kept.id, 'reply'],
+    ]),
+  );
+});
+
+it('a held mail written before, under the payload key, still opens', async () => {
+  const heldDir = join(dir, 'held-old');
+  const before = createHeldMail(heldDir, heldKeys);
+  const a = victim();
+  const old = await before.put(mail(a), { reason: 'not-a-request', mailbox: 'support', source: 'smtp' });
+  const sealedFile = JSON.parse(await readFile(join(heldDir, `${old.id}.sealed`), 'utf8'));
+  expect(sealedFile).toMatchObject({ keyId: 'h1' });
+  const now = createHeldMail(heldDir, heldKeys, { ring, keyer });
+  expect((await now.open(old.id)).toString('latin1')).toBe(mail(a).toString('latin1'));
 });

@@ -280,7 +280,12 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       quarantine: res.dataKeys
         ? createSealedQuarantine(inboxConfig.quarantineDir, { ring: res.dataKeys, keyer: res.keyer })
         : createFileQuarantine(inboxConfig.quarantineDir),
-      held: createHeldMail(inboxConfig.heldDir, inboxConfig.heldMailKeys),
+      // Sealed with the data keys of every person it names too, so an erasure reaches it.
+      held: createHeldMail(
+        inboxConfig.heldDir,
+        inboxConfig.heldMailKeys,
+        res.dataKeys ? { ring: res.dataKeys, keyer: res.keyer } : undefined,
+      ),
     });
     const smtp = await inbox.listen(cfg.ports.smtp, cfg.host);
     stoppers.push(() => inbox.close());
