@@ -1,7 +1,8 @@
 // Issue 15, on real Kafka and PostgreSQL: one event of every kind, with distinctive addresses and
 // phone numbers, through the real services (edge one-click, Twilio STOP, the Do-Not-Sell form,
 // an ARF report over SMTP to the abuse inbox, an admin add on the API, a mail the inbox must
-// quarantine, an event the consumer must dead-letter). Then every message of every topic and
+// quarantine, an event the consumer must dead-letter, a mail and a text through the real senders
+// against the SES emulator and the Twilio double, the text refused with 21610). Then every message of every topic and
 // DLQ, every table, every log line and every quarantine file is searched: none of them may hold
 // a readable identifier (the vault's column is encrypted). Then an erasure: the address can no
 // longer be recovered from the vault, any topic or DLQ message (opened with the keys), or the
@@ -20,14 +21,18 @@ import {
 import { startComplaintConsumer } from '@sp/complaint-consumer';
 import { newEnvelope, Topics } from '@sp/contracts';
 import { createDb, type DbHandle, migrateDb } from '@sp/db';
+import { createPayloadBox, DEFAULT_QUIET_HOURS, loadTemplates } from '@sp/delivery';
 import { startDnsConsumer } from '@sp/dns-consumer';
 import { buildEdge, loadConfig as loadEdgeConfig } from '@sp/edge';
+import { createEmailSender, createSesTransport, TEMPLATES_DIR as EMAIL_TEMPLATES } from '@sp/email-sender';
 import { createSealer, generateSecret, toSubject } from '@sp/identity';
 import { type ConsumerHandle, createKafkaBus } from '@sp/messaging';
 import { createLogger } from '@sp/observability';
 import { startOptoutConsumer } from '@sp/optout-consumer';
+import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
 import { assembleResources, type Resources, startChangelogRelay, tracedBus } from '@sp/runtime';
 import { TEST_PEPPER, TEST_VAULT } from '@sp/runtime/testing';
+import { createSmsSender, createTwilioTransport, TEMPLATES_DIR as SMS_TEMPLATES } from '@sp/sms-sender';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { checkMany, openEvents, sealEvents } from '@sp/suppression';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
@@ -48,8 +53,10 @@ const ID = {
   api: `${TAG}.api@pii.example`,
   quarantined: `${TAG}.quarantine@pii.example`,
   deadLettered: `${TAG}.dlq@@not-an-address`,
+  sent: `${TAG}.sent@pii.example`,
+  refused: phone(),
 };
-const PHONES = [ID.dnsPhone, ID.stopPhone].flatMap((p) => [p, p.slice(2)]);
+const PHONES = [ID.dnsPhone, ID.stopPhone, ID.refused].flatMap((p) => [p, p.slice(2)]);
 const ABUSE = 'abuse@ink.example';
 const PUBLIC = 'https://shop.pii.example';
 
@@ -228,6 +235,82 @@ beforeAll(async () => {
   const app = buildApi({ ctx: res.list, sealer, config: apiConfig, logger });
   apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   stoppers.push(() => app.close());
+  // The senders, on the same sealed bus: they read sealed send requests, keep the delivery log,
+  // publish outcomes, and feed Twilio's 21610 back as a STOP.
+  const ses = await startSesEmulator();
+  const twilioDouble = await startTwilioDouble();
+  twilioDouble.optOut(ID.refused);
+  stoppers.push(
+    () => ses.close(),
+    () => twilioDouble.close(),
+  );
+  const box = createPayloadBox({ keys: { k1: generateSecret() }, currentKeyId: 'k1' });
+  const tuning = {
+    defaultRegion: 'US',
+    pollIntervalMs: 200,
+    leaseMs: 1_000,
+    backoff: { baseMs: 200, maxMs: 1_000, maxAttempts: 5 },
+  };
+  const outcome = `${prefix}${Topics.deliveryOutcome}`;
+  const sesTransport = createSesTransport({
+    region: 'us-east-1',
+    endpoint: ses.url,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const emailSender = createEmailSender({
+    bus: res.bus,
+    log: db.db,
+    list: res.list,
+    keyer: res.keyer,
+    sealer,
+    transport: sesTransport,
+    templates: loadTemplates([EMAIL_TEMPLATES]),
+    box,
+    settings: {
+      ...tuning,
+      groupId: `${prefix}email-sender`,
+      topics: { sendRequest: `${prefix}${Topics.emailSendRequest}`, outcome },
+      from: 'Ink Corner <news@ink.example>',
+      publicBaseUrl: PUBLIC,
+      unsubscribeDomain: 'unsubscribe.pii.example',
+      postalAddress: 'Ink Corner, 100 Main St, Springfield, IL 62701, USA',
+    },
+    probe: () => db.ping(),
+  });
+  const smsSender = createSmsSender({
+    bus: res.bus,
+    log: db.db,
+    list: res.list,
+    keyer: res.keyer,
+    transport: createTwilioTransport({
+      accountSid: twilioDouble.accountSid,
+      authToken: twilioDouble.authToken,
+      apiBaseUrl: twilioDouble.url,
+      from: '+18005550100',
+    }),
+    templates: loadTemplates([SMS_TEMPLATES]),
+    box,
+    settings: {
+      ...tuning,
+      groupId: `${prefix}sms-sender`,
+      topics: {
+        sendRequest: `${prefix}${Topics.smsSendRequest}`,
+        outcome,
+        smsInbound: `${prefix}${Topics.smsInbound}`,
+      },
+      quietHours: DEFAULT_QUIET_HOURS,
+      senderId: '+18005550100',
+    },
+    // Noon in California: marketing texts are inside the R-SMS-6 window.
+    clock: () => new Date('2026-06-15T19:00:00Z'),
+  });
+  await emailSender.start();
+  await smsSender.start();
+  stoppers.push(
+    () => emailSender.stop(),
+    () => smsSender.stop(),
+    () => sesTransport.close(),
+  );
 });
 
 afterAll(async () => {
@@ -340,6 +423,42 @@ describe('no readable identifier outside the vault (issue 15)', () => {
       },
     ]);
 
+    // 8. A mail and a text through the real senders: the order confirmation is delivered, the promo
+    // text is refused by Twilio with 21610 and fed back as a STOP (a sealed sms-inbound event).
+    const mailId = `pii-mail-${randomBytes(4).toString('hex')}`;
+    const textId = `pii-text-${randomBytes(4).toString('hex')}`;
+    await res.bus.publish(`${prefix}${Topics.emailSendRequest}`, [
+      {
+        key: mailId,
+        value: newEnvelope('email.send-request.v1', 'pii-test', {
+          messageId: mailId,
+          to: ID.sent,
+          templateId: 'order-confirmation',
+          variables: { firstName: 'Dana', orderNumber: 'A-1001', total: '$12.00' },
+        }),
+      },
+    ]);
+    await res.bus.publish(`${prefix}${Topics.smsSendRequest}`, [
+      {
+        key: textId,
+        value: newEnvelope('sms.send-request.v1', 'pii-test', {
+          messageId: textId,
+          to: ID.refused,
+          templateId: 'sms-promo',
+          variables: { offer: '20% off toner today.' },
+          timeZone: 'America/Los_Angeles',
+        }),
+      },
+    ]);
+    await waitFor('the mail sent and the text failed, in the delivery log', async () => {
+      const rows = await db.sql.query<{ message_id: string; status: string }>(
+        'select message_id, status from delivery_log where message_id = any($1)',
+        [[mailId, textId]],
+      );
+      const by = new Map(rows.map((r) => [r.message_id, r.status]));
+      return by.get(mailId) === 'sent' && by.get(textId) === 'failed';
+    });
+
     // Everything landed: on the list, in the DLQ, in the quarantine.
     for (const [type, value, event] of [
       ['email', ID.oneClick, 'consent.email-optout.v1'],
@@ -348,6 +467,7 @@ describe('no readable identifier outside the vault (issue 15)', () => {
       ['phone', ID.dnsPhone, 'privacy.do-not-sell.v1'],
       ['email', ID.arf, 'abuse.complaint.v1'],
       ['email', ID.api, 'suppression.admin.v1'],
+      ['phone', ID.refused, 'consent.sms-inbound.v1'],
     ] as const) {
       await waitFor(`${event} of ${type} on the list`, async () =>
         (await ledgerTypes(keyOf(type, value))).includes(event),
@@ -375,6 +495,8 @@ describe('no readable identifier outside the vault (issue 15)', () => {
         `${prefix}${Topics.changelog}`,
         // sms-stop-consumer's confirmation of the STOP: a send request, sealed too.
         `${prefix}${Topics.smsSendRequest}`,
+        `${prefix}${Topics.emailSendRequest}`,
+        `${prefix}${Topics.deliveryOutcome}`,
       ]),
     );
     for (const { topic, m } of messages) expect(leaks(messageText(m)), `${topic} @${m.offset}`).toEqual([]);
@@ -391,7 +513,7 @@ describe('no readable identifier outside the vault (issue 15)', () => {
        where table_schema = current_schema() and table_type = 'BASE TABLE'`,
     );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(['ledger', 'subject_vault', 'data_keys']),
+      expect.arrayContaining(['ledger', 'subject_vault', 'data_keys', 'delivery_log']),
     );
     for (const { table_name } of tables) {
       const rows = await db.sql.query<{ row: string }>(`select t::text as row from "${table_name}" t`);
