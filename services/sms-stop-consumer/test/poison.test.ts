@@ -1,6 +1,7 @@
 // Issue 10 item 5, the poison test, on real Kafka and PostgreSQL with the real sms-stop-consumer:
-// a `stop\u0000` published raw to Kafka (as the edge did before it cleaned text) can never be
-// written (PostgreSQL's jsonb refuses U+0000). It must not block the 20 STOPs behind it on the
+// a STOP whose MessageSid carries a U+0000, published raw to Kafka (as the edge did before it
+// cleaned text), can never be written (PostgreSQL's jsonb refuses U+0000 in the ledger's payload;
+// the body itself no longer reaches the ledger unless it is a bare keyword, issue 15). It must not block the 20 STOPs behind it on the
 // same partition, it must land in the DLQ with the error, and the person who sent it must still
 // be opted out ("when in doubt, suppress", R-SMS-2): by the subject key the message was keyed by.
 import { newEnvelope, Topics } from '@sp/contracts';
@@ -34,19 +35,19 @@ async function smsAllowed(p: string): Promise<boolean> {
   ).allowed;
 }
 
-it('a `stop\\u0000` goes to the DLQ with its error, its sender is suppressed by salvage, and the 20 STOPs behind it are applied (R-SMS-1, R-SMS-2)', async () => {
+it('a STOP with a U+0000 in its MessageSid goes to the DLQ with its error, its sender is suppressed by salvage, and the 20 STOPs behind it are applied (R-SMS-1, R-SMS-2)', async () => {
   const { res, prefix } = svc;
   const { kafkaBrokers } = testInfra();
   const poisoned = phone(0);
   const others = Array.from({ length: 20 }, (_, i) => phone(i + 1));
-  const message = (from: string, body: string) => ({
+  const message = (from: string, body: string, messageSid = 'SM0') => ({
     // Keyed by subject key, as the edge keys every event (DESIGN.md "Events and topics").
     key: res.keyer.keyOf({ type: 'phone', value: from }),
-    value: newEnvelope('consent.sms-inbound.v1', 'edge', { from, to: BRAND, body, messageSid: 'SM0' }),
+    value: newEnvelope('consent.sms-inbound.v1', 'edge', { from, to: BRAND, body, messageSid }),
   });
-  const first = message(poisoned, 'stop\u0000');
+  const first = message(poisoned, 'STOP', 'SM0\u0000');
   // JSON carries the NUL as the escape \u0000 — exactly what PostgreSQL's jsonb refuses.
-  expect(JSON.stringify(first.value)).toContain('stop\\u0000');
+  expect(JSON.stringify(first.value)).toContain('SM0\\u0000');
   await produce(kafkaBrokers, `${prefix}${Topics.smsInbound}`, [
     first,
     ...others.map((p) => message(p, 'STOP')),
