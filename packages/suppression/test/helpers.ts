@@ -15,26 +15,39 @@ export interface TestDb {
 
 export const PEPPERS = { p1: 'pepper-one-0123456789abcdef0123456789abcdef' };
 
-export async function openTestDb(opts: Partial<SuppressionContext> = {}): Promise<TestDb> {
-  const fresh = await freshDatabase('sp_sup');
-  const h = await createDb({ url: fresh.url, max: 4 });
-  await migrateDb(h);
-  const ctx: SuppressionContext = {
+/** The list's context on `h`: the test peppers, a random vault key, region US. */
+function testContext(h: DbHandle, opts: Partial<SuppressionContext>): SuppressionContext {
+  return {
     db: h.db,
     keyer: createKeyer({ peppers: PEPPERS, currentKeyId: 'p1' }),
     vault: { keyId: 'v1', key: randomBytes(32) },
     defaultRegion: 'US',
     ...opts,
   };
+}
+
+export async function openTestDb(opts: Partial<SuppressionContext> = {}): Promise<TestDb> {
+  const fresh = await freshDatabase('sp_sup');
+  const h = await createDb({ url: fresh.url, max: 4 });
+  await migrateDb(h);
   return {
     h,
-    ctx,
+    ctx: testContext(h, opts),
     url: fresh.url,
     close: async () => {
       await h.close();
       await fresh.drop();
     },
   };
+}
+
+/** The same list on PGlite in memory (the schema and SQL `npm start` runs), migrated. */
+export async function openPgliteDb(
+  opts: Partial<SuppressionContext> = {},
+): Promise<{ h: DbHandle; ctx: SuppressionContext; close(): Promise<void> }> {
+  const h = await createDb({ pglite: 'memory://' });
+  await migrateDb(h);
+  return { h, ctx: testContext(h, opts), close: () => h.close() };
 }
 
 let n = 0;

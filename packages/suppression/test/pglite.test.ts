@@ -1,7 +1,4 @@
-// `standalone` runs the list on PGlite: the same verbs must work there (raw SQL of checkMany included).
-import { randomBytes } from 'node:crypto';
-import { createDb, type DbHandle, migrateDb } from '@sp/db';
-import { createKeyer } from '@sp/identity';
+import type { DbHandle } from '@sp/db';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   apply,
@@ -11,19 +8,12 @@ import {
   listDnsRequests,
   type SuppressionContext,
 } from '../src/index';
-import { email, ev, PEPPERS, phone } from './helpers';
+import { email, ev, openPgliteDb, phone } from './helpers';
 
 let h: DbHandle;
 let ctx: SuppressionContext;
 beforeAll(async () => {
-  h = await createDb({ pglite: 'memory://' });
-  await migrateDb(h);
-  ctx = {
-    db: h.db,
-    keyer: createKeyer({ peppers: PEPPERS, currentKeyId: 'p1' }),
-    vault: { keyId: 'v1', key: randomBytes(32) },
-    defaultRegion: 'US',
-  };
+  ({ h, ctx } = await openPgliteDb());
 });
 afterAll(async () => h?.close());
 

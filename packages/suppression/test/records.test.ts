@@ -2,26 +2,19 @@
 // the append-only ledger row of each event (type, source, time, subject keys, scopes, payload with
 // its evidence, no readable address), the recorded Do-Not-Sell request with the agent who made it
 // (R-DNS-4, R-DNS-7), and what a STOP in national format outside the US is keyed as (R-SMS-1).
-import { createHash, randomBytes } from 'node:crypto';
-import { createDb, type DbHandle, migrateDb, schema } from '@sp/db';
-import { createKeyer, toSubject } from '@sp/identity';
+import { createHash } from 'node:crypto';
+import { type DbHandle, schema } from '@sp/db';
+import { toSubject } from '@sp/identity';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, checkMany, listDnsRequests, type SuppressionContext } from '../src/index';
 import { planEvent } from '../src/plan';
-import { email, ev, PEPPERS, phone } from './helpers';
+import { email, ev, openPgliteDb, phone } from './helpers';
 
 let h: DbHandle;
 let ctx: SuppressionContext;
 beforeAll(async () => {
-  h = await createDb({ pglite: 'memory://' });
-  await migrateDb(h);
-  ctx = {
-    db: h.db,
-    keyer: createKeyer({ peppers: PEPPERS, currentKeyId: 'p1' }),
-    vault: { keyId: 'v1', key: randomBytes(32) },
-    defaultRegion: 'US',
-  };
+  ({ h, ctx } = await openPgliteDb());
 });
 afterAll(async () => h?.close());
 

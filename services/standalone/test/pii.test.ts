@@ -18,6 +18,7 @@ import {
   loadConfig as loadInboxConfig,
   QuarantineItemGone,
 } from '@sp/abuse-inbox';
+import { ABUSE, arfReport, originalMessage } from '@sp/abuse-inbox/test-mails';
 import { startComplaintConsumer } from '@sp/complaint-consumer';
 import { newEnvelope, Topics } from '@sp/contracts';
 import { createDb, type DbHandle, migrateDb } from '@sp/db';
@@ -57,7 +58,6 @@ const ID = {
   refused: phone(),
 };
 const PHONES = [ID.dnsPhone, ID.stopPhone, ID.refused].flatMap((p) => [p, p.slice(2)]);
-const ABUSE = 'abuse@ink.example';
 const PUBLIC = 'https://shop.pii.example';
 
 /** The identifiers found in a text (none is the expected answer). */
@@ -352,46 +352,7 @@ describe('no readable identifier outside the vault (issue 15)', () => {
     expect(dns.status).toBe(200);
 
     // 4. An ARF report (RFC 5965, shaped like the abuse-inbox corpus's mailbox-provider reports) over SMTP.
-    const b = `arf-${randomBytes(6).toString('hex')}`;
-    const arf = [
-      'From: Mail Feedback <feedback@fbl.mailbox.example>',
-      `To: ${ABUSE}`,
-      'Subject: Email Feedback Report for IP 192.0.2.1',
-      `Message-ID: <${b}@fbl.mailbox.example>`,
-      'Date: Thu, 19 Nov 2026 10:00:00 +0000',
-      'MIME-Version: 1.0',
-      `Content-Type: multipart/report; report-type=feedback-report; boundary="${b}"`,
-      '',
-      `--${b}`,
-      'Content-Type: text/plain; charset=us-ascii',
-      '',
-      'This is an email abuse report for an email message received from IP 192.0.2.1.',
-      '',
-      `--${b}`,
-      'Content-Type: message/feedback-report',
-      '',
-      'Feedback-Type: abuse',
-      'User-Agent: SomeMailboxFBL/1.0',
-      'Version: 1',
-      'Original-Mail-From: <bounces@ink.example>',
-      `Original-Rcpt-To: ${ID.arf}`,
-      'Arrival-Date: Thu, 19 Nov 2026 09:00:05 +0000',
-      'Reported-Domain: ink.example',
-      '',
-      `--${b}`,
-      'Content-Type: message/rfc822',
-      '',
-      'From: Ink Corner <news@ink.example>',
-      `To: ${ID.arf}`,
-      'Subject: 30% off all cartridges',
-      `Message-ID: <orig-${b}@ink.example>`,
-      'Date: Thu, 19 Nov 2026 09:00:00 +0000',
-      '',
-      'Our best prices of the year.',
-      '',
-      `--${b}--`,
-      '',
-    ].join('\r\n');
+    const arf = arfReport({ originalRcptTo: ID.arf, original: originalMessage({ to: ID.arf }) });
     await smtp.sendMail({ envelope: { from: 'fbl@mailbox.example', to: [ABUSE] }, raw: arf });
 
     // 5. A forwarded complaint that names nobody we mailed: quarantined for an operator.
