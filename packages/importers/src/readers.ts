@@ -1,7 +1,7 @@
 // Files to records: CSV through csv-parse (quoted fields with commas and newlines, BOM, CRLF), JSON
 // documents as the providers' APIs and CLIs print them, and NDJSON. Every record carries the line
 // it starts on, for the report and the ledger's evidence.
-import { parse } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
 
 export type Input = string | AsyncIterable<string | Buffer>;
 
@@ -67,47 +67,33 @@ const quotes = (s: string) => {
  * the fields of each record.
  */
 export async function* csvRows(input: Input): AsyncGenerator<Row | { line: number; error: string }> {
-  // Results in line order: a slot per record sent to the parser, filled when it has read it.
   type Out = Row | { line: number; error: string };
-  const slots: Array<{ line: number; out?: Out }> = [];
-  const waiting: Array<{ line: number; out?: Out }> = [];
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_records_with_error: true,
-    on_record: (record: string[]) => {
-      const slot = waiting.shift()!;
-      slot.out = { line: slot.line, fields: record };
-      return null;
-    },
-  });
-  parser.on('skip', (err: { message?: string }) => {
-    const slot = waiting.shift()!;
-    slot.out = { line: slot.line, error: `cannot read this CSV record: ${err.message ?? 'invalid'}` };
-  });
-  parser.on('data', () => {});
-  const ended = new Promise<void>((resolve, reject) => {
-    parser.on('end', resolve);
-    parser.on('error', reject);
-  });
+  const slots: Out[] = [];
   const take = function* (): Generator<Out> {
-    while (slots.length > 0 && slots[0]!.out) {
-      yield slots.shift()!.out!;
-    }
+    while (slots.length > 0) yield slots.shift()!;
   };
+  // Each record is parsed on its own, so a record csv-parse reads otherwise than the quote count
+  // grouped it (a quote inside a field, a lone CR) costs that record, never its neighbours' lines.
   const record = (line: number, text: string) => {
     if (text.trim() === '' && !text.includes('\n')) {
-      slots.push({ line, out: { line, fields: [''] } });
+      slots.push({ line, fields: [''] });
       return;
     }
-    const slot = { line };
-    slots.push(slot);
-    waiting.push(slot);
-    parser.write(`${text}\n`);
+    try {
+      const rows = parse(text, {
+        // CRLF is already \n here; a lone CR is a character of its field, not a record of its own.
+        record_delimiter: '\n',
+        relax_column_count: true,
+        relax_quotes: true,
+      }) as string[][];
+      if (rows.length === 1) slots.push({ line, fields: rows[0]! });
+      else slots.push({ line, error: 'cannot read this CSV record: its quotes split it in several' });
+    } catch (err) {
+      slots.push({ line, error: `cannot read this CSV record: ${(err as Error).message ?? 'invalid'}` });
+    }
   };
   const unclosed = (line: number) =>
-    slots.push({ line, out: { line, error: 'cannot read this CSV record: a quoted field is never closed' } });
+    slots.push({ line, error: 'cannot read this CSV record: a quoted field is never closed' });
 
   // Groups lines into records; `feed` returns the lines to read again after a stray quote.
   let buf: string[] = [];
@@ -151,8 +137,6 @@ export async function* csvRows(input: Input): AsyncGenerator<Row | { line: numbe
       again.unshift(...feed(no, text));
     }
   }
-  parser.end();
-  await ended;
   yield* take();
 }
 
