@@ -22,7 +22,9 @@ const CASES: Array<[file: string, format: ImportFormat]> = [
   ['twilio-optouts.csv', 'twilio'],
 ];
 
-const noise = fc.stringMatching(/^[a-z0-9@.,;"'\r\n\t {}[\]:\u0000\ufeff\\-]{0,40}$/);
+const noise = fc
+  .array(fc.constantFrom(...'ab0@.,;"\'\r\n\t {}[]:\\-'.split(''), '\u0000', '\ufeff'), { maxLength: 40 })
+  .map((cs) => cs.join(''));
 
 /** The fixture with `cut` characters kept and `insert` spliced in at `at` (both modulo its length). */
 const mangled = (text: string) =>
