@@ -1,9 +1,11 @@
 // The environment every service shares. A service's own config.ts extends this schema and is
 // the only place that reads process.env (STYLE.md 8).
-import { csv, flag, keyRing, port } from '@sp/config';
+import { csv, flag, keyRing } from '@sp/config';
 import { z } from 'zod';
+import { ServiceEnv } from './kit';
 
-export const BaseEnv = z.object({
+/** The environment of a list consumer service: the kit's base plus the list's database, bus and keys. */
+export const BaseEnv = ServiceEnv.extend({
   /** Comma-separated bootstrap servers. */
   KAFKA_BROKERS: csv,
   DATABASE_URL: z.string().min(1),
@@ -20,18 +22,12 @@ export const BaseEnv = z.object({
   DEFAULT_REGION: z.string().length(2).default('US'),
   /** R-SMS-8 "revoke one, revoke all". */
   REVOKE_ALL_SMS: flag.default(true),
-  /** Port of /healthz, /readyz and /metrics. */
-  OPS_PORT: port.default(9464),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   MIGRATE_ON_START: flag.default(true),
   /**
    * How long a consumer retries a message whose error is of unknown kind before it dead-letters
    * it (after salvaging an opt-out in it). Outages pause without a bound; poison goes at once.
    */
   CONSUMER_GIVE_UP_AFTER_MS: z.coerce.number().int().min(0).default(600_000),
-  /** At start, wait (with /readyz false) for missing Kafka topics instead of failing. */
-  WAIT_FOR_TOPICS: flag.default(false),
   /** retention.ms of the event topics this service creates (issue 15); default 7 days. */
   EVENT_RETENTION_MS: z.coerce
     .number()
@@ -44,7 +40,5 @@ export const BaseEnv = z.object({
     .int()
     .positive()
     .default(30 * 86_400_000),
-  /** Prepended to every topic name on the broker (several environments on one cluster; tests). */
-  TOPIC_PREFIX: z.string().default(''),
 });
 export type BaseEnv = z.infer<typeof BaseEnv>;

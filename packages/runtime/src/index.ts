@@ -1,5 +1,23 @@
 export { BaseEnv } from './config';
 export { consumerMetrics, type ListConsumerOptions, startListConsumer } from './consumer';
+export {
+  type Dependency,
+  databaseDependency,
+  defaultServiceSettings,
+  exitOnFailure,
+  kafkaDependency,
+  type OpenedService,
+  type RunningKit,
+  runService,
+  ServiceEnv,
+  type ServiceKit,
+  type ServiceSettings,
+  type StartedParts,
+  serviceSettings,
+  topicNamer,
+  topicsDependency,
+  waitForDependencies,
+} from './kit';
 export { type Stopper, stopInOrder, stopOnSignals } from './lifecycle';
 export { type ChangelogRelay, startChangelogRelay } from './relay';
 export {
@@ -18,6 +36,5 @@ export {
   salvageHook,
 } from './salvage';
 export { openSealedBus, sealedBus } from './sealed-bus';
-export { type RunningService, runConsumerService } from './service';
-export { MissingTopicsError, missingTopics, waitForTopics } from './topics';
+export { type RunningService, type RunOptions, runConsumerService } from './service';
 export { tracedBus } from './traced-bus';

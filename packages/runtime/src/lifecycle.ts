@@ -1,19 +1,19 @@
-// Graceful shutdown for a service's main: on SIGTERM/SIGINT stop consumers first, then flush
-// the outbox, then close pools (STYLE.md 2), and exit.
+// Graceful shutdown for a service's main: on SIGTERM/SIGINT run the service's ordered stop
+// (kit.ts: inputs, consumers, flush, pools; STYLE.md 2) and exit, forced after a bound.
 import type { Logger } from '@sp/observability';
 
 export type Stopper = () => Promise<void>;
 
-export function stopOnSignals(logger: Logger, stop: Stopper): void {
+export function stopOnSignals(logger: Logger, stop: Stopper, timeoutMs = 30_000): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
     const force = setTimeout(() => {
-      logger.error({ signal }, 'stop took too long; exiting');
+      logger.error({ signal, timeoutMs }, 'stop took too long; exiting');
       process.exit(1);
-    }, 30_000);
+    }, timeoutMs);
     force.unref();
     stop().then(
       () => process.exit(0),

@@ -11,6 +11,7 @@ import {
   type SuppressionContext,
 } from '@sp/suppression';
 import type { BaseEnv } from './config';
+import { topicNamer } from './kit';
 import { sealedBus } from './sealed-bus';
 import { tracedBus } from './traced-bus';
 
@@ -63,10 +64,15 @@ export function listContext(db: DbHandle, opts: ListOptions): SuppressionContext
 }
 
 /** Production wiring: PostgreSQL and Kafka from the environment. */
-export async function openResources(service: string, env: BaseEnv): Promise<Resources> {
-  const logger = createLogger({ service, level: env.LOG_LEVEL });
+export async function openResources(
+  service: string,
+  env: BaseEnv,
+  opts: { logger?: Logger; metrics?: Metrics; migrate?: boolean } = {},
+): Promise<Resources> {
+  const logger = opts.logger ?? createLogger({ service, level: env.LOG_LEVEL });
+  // postgres.js connects on first use: nothing here needs the database to be up yet.
   const db = await createDb({ url: env.DATABASE_URL });
-  if (env.MIGRATE_ON_START) await migrateDb(db);
+  if ((opts.migrate ?? true) && env.MIGRATE_ON_START) await migrateDb(db);
   const list = listContext(db, {
     peppers: env.SUBJECT_PEPPERS,
     vaultKeys: env.VAULT_KEYS,
@@ -86,13 +92,13 @@ export async function openResources(service: string, env: BaseEnv): Promise<Reso
     list,
     env.EVENT_KEYS ?? env.VAULT_KEYS,
   );
-  const topicName = (t: string) => `${env.TOPIC_PREFIX}${t}`;
+  const topicName = topicNamer(env.TOPIC_PREFIX);
   return {
     service,
     topicName,
     db,
     logger,
-    metrics: createMetrics(service),
+    metrics: opts.metrics ?? createMetrics(service),
     keyer: list.keyer,
     list,
     ...sealed,
@@ -112,7 +118,7 @@ export function assembleResources(opts: {
   const sealed = sealing(opts.db, opts.bus, list, opts.list.eventKeys);
   return {
     service: opts.service,
-    topicName: (t) => `${opts.topicPrefix ?? ''}${t}`,
+    topicName: topicNamer(opts.topicPrefix ?? ''),
     db: opts.db,
     ...sealed,
     logger: opts.logger,

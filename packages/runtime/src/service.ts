@@ -1,101 +1,78 @@
-// The main of a list consumer service: open resources, check that its topics exist (or wait for
-// them), start its consumers and the changelog relay, expose /healthz /readyz /metrics, and stop
-// in order on SIGTERM.
+// The main of a list consumer service on the kit: open resources (no connection yet), wait for
+// the database, Kafka and the topics it reads and writes (/readyz false meanwhile), migrate, start
+// its consumers and the changelog relay; stop consumers, then the relay, then the pools.
 import { Topics } from '@sp/contracts';
+import { migrateDb } from '@sp/db';
 import type { ConsumerHandle } from '@sp/messaging';
-import { startOpsServer, startTracing } from '@sp/observability';
+import type { Logger, Metrics } from '@sp/observability';
 import type { BaseEnv } from './config';
-import { stopInOrder, stopOnSignals } from './lifecycle';
+import {
+  databaseDependency,
+  kafkaDependency,
+  type RunningKit,
+  runService,
+  serviceSettings,
+  topicsDependency,
+} from './kit';
 import { type ChangelogRelay, startChangelogRelay } from './relay';
 import { openResources, type Resources } from './resources';
-import { MissingTopicsError, missingTopics, waitForTopics } from './topics';
 
-export interface RunningService {
+export interface RunningService extends RunningKit<Resources> {
   resources: Resources;
-  opsPort: number;
-  /** Resolves when the consumers run (at once, unless the service waits for its topics). */
-  started: Promise<void>;
-  stop(): Promise<void>;
+}
+
+/** How a service's run function is started: by its main (signals), a test, or inside standalone. */
+export interface RunOptions {
+  signals?: boolean;
+  logger?: Logger;
+  /** Inside standalone: the process's logger and metrics, no ops server or tracing of its own. */
+  embedded?: { logger: Logger; metrics: Metrics };
 }
 
 export async function runConsumerService(
   service: string,
   env: BaseEnv,
   start: (res: Resources) => Promise<ConsumerHandle[]>,
-  opts: {
-    signals?: boolean;
+  opts: RunOptions & {
     /** Catalog names of the topics the service reads and writes (the changelog is added). */
     topics?: string[];
   } = {},
 ): Promise<RunningService> {
-  const tracing = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-    ? startTracing({ serviceName: service, otlpUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT })
-    : undefined;
-  const res = await openResources(service, env);
-  const topics = [...new Set([...(opts.topics ?? []), Topics.changelog])].map(res.topicName);
-  let missing: string[];
-  try {
-    missing = await missingTopics(res.bus, topics);
-    if (missing.length > 0 && !env.WAIT_FOR_TOPICS) throw new MissingTopicsError(missing);
-  } catch (err) {
-    await stopInOrder([() => res.bus.close(), () => res.db.close(), async () => tracing?.shutdown()]);
-    throw err;
-  }
-
-  let consumers: ConsumerHandle[] = [];
-  let relay: ChangelogRelay | undefined;
-  let running = false;
-  let stopping = false;
-  const ops = await startOpsServer({
-    port: env.OPS_PORT,
-    registries: [res.metrics.registry],
-    checks: [
-      { name: 'postgres', check: () => res.db.ping().then(() => true) },
-      { name: 'kafka', check: () => res.bus.healthy() },
-      { name: 'topics', check: async () => running },
-      { name: 'consumers', check: async () => running && consumers.every((c) => c.ready()) },
-    ],
+  const running = await runService<Resources>({
+    service,
+    settings: serviceSettings(env),
+    ...(opts.signals !== undefined ? { signals: opts.signals } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.embedded ? { embedded: opts.embedded } : {}),
+    open: async (kit) => {
+      const res = await openResources(service, env, {
+        logger: kit.logger,
+        metrics: kit.metrics,
+        migrate: false,
+      });
+      const topics = [...new Set([...(opts.topics ?? []), Topics.changelog])].map(res.topicName);
+      let relay: ChangelogRelay | undefined;
+      return {
+        value: res,
+        dependencies: [
+          databaseDependency(res.db),
+          kafkaDependency(res.bus, env.KAFKA_BROKERS),
+          topicsDependency(res.bus, topics),
+        ],
+        pools: [() => res.bus.close(), () => res.db.close()],
+        start: async () => {
+          if (env.MIGRATE_ON_START) await migrateDb(res.db);
+          const consumers = await start(res);
+          relay = startChangelogRelay(res, { leaderLockUrl: env.DATABASE_URL });
+          const r = relay;
+          return {
+            consumers: consumers.map((c) => () => c.stop()),
+            flush: [() => r.stop()],
+            checks: [{ name: 'consumers', check: async () => consumers.every((c) => c.ready()) }],
+          };
+        },
+      };
+    },
   });
-  const run = async () => {
-    if (
-      missing.length > 0 &&
-      !(await waitForTopics(res.bus, topics, { logger: res.logger, stopped: () => stopping }))
-    )
-      return;
-    if (stopping) return;
-    consumers = await start(res);
-    relay = startChangelogRelay(res, { leaderLockUrl: env.DATABASE_URL });
-    running = true;
-    res.logger.info({ opsPort: ops.port }, `${service} started`);
-  };
-  const started = run();
-  const stop = () => {
-    stopping = true;
-    return stopInOrder([
-      async () => {
-        await started.catch(() => {});
-      },
-      // Read only now: the consumers may have started while this stop waited.
-      () => stopInOrder(consumers.map((c) => () => c.stop())),
-      async () => relay?.stop(),
-      () => res.bus.close(),
-      () => res.db.close(),
-      () => ops.close(),
-      async () => tracing?.shutdown(),
-    ]);
-  };
-  if (missing.length === 0) {
-    try {
-      await started;
-    } catch (err) {
-      await stop().catch(() => {});
-      throw err;
-    }
-  } else {
-    started.catch((err: unknown) =>
-      res.logger.error({ err: (err as Error).message }, `${service} failed to start`),
-    );
-  }
-  if (opts.signals ?? true) stopOnSignals(res.logger, stop);
-  return { resources: res, opsPort: ops.port, started, stop };
+  return { ...running, resources: running.value };
 }

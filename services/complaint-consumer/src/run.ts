@@ -1,14 +1,11 @@
 // The process of complaint-consumer, as main.ts runs it (and the tests start it).
-import { type RunningService, runConsumerService } from '@sp/runtime';
+import { type RunningService, type RunOptions, runConsumerService } from '@sp/runtime';
 import { SEED_HIT_TOPIC } from '@sp/suppression';
 import type { Config } from './config';
 import { startSeedHitConsumer } from './seed-hits';
 import { COMPLAINT_TOPICS, startComplaintConsumer } from './service';
 
-export function runComplaintConsumer(
-  config: Config,
-  opts: { signals?: boolean } = {},
-): Promise<RunningService> {
+export function runComplaintConsumer(config: Config, opts: RunOptions = {}): Promise<RunningService> {
   return runConsumerService(
     'complaint-consumer',
     config,

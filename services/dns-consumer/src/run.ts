@@ -1,9 +1,9 @@
 // The process of dns-consumer, as main.ts runs it (and the tests start it).
-import { type RunningService, runConsumerService } from '@sp/runtime';
+import { type RunningService, type RunOptions, runConsumerService } from '@sp/runtime';
 import type { Config } from './config';
 import { DNS_TOPICS, startDnsConsumer } from './service';
 
-export function runDnsConsumer(config: Config, opts: { signals?: boolean } = {}): Promise<RunningService> {
+export function runDnsConsumer(config: Config, opts: RunOptions = {}): Promise<RunningService> {
   return runConsumerService(
     'dns-consumer',
     config,

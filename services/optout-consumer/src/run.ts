@@ -1,9 +1,9 @@
 // The process of optout-consumer, as main.ts runs it (and the tests start it).
-import { type RunningService, runConsumerService } from '@sp/runtime';
+import { type RunningService, type RunOptions, runConsumerService } from '@sp/runtime';
 import type { Config } from './config';
 import { OPTOUT_TOPICS, startOptoutConsumer } from './service';
 
-export function runOptoutConsumer(config: Config, opts: { signals?: boolean } = {}): Promise<RunningService> {
+export function runOptoutConsumer(config: Config, opts: RunOptions = {}): Promise<RunningService> {
   return runConsumerService(
     'optout-consumer',
     config,

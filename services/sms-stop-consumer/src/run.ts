@@ -1,12 +1,9 @@
 // The process of sms-stop-consumer, as main.ts runs it (and the tests start it).
-import { type RunningService, runConsumerService } from '@sp/runtime';
+import { type RunningService, type RunOptions, runConsumerService } from '@sp/runtime';
 import type { Config } from './config';
 import { SMS_STOP_TOPICS, startSmsStopConsumer } from './service';
 
-export function runSmsStopConsumer(
-  config: Config,
-  opts: { signals?: boolean } = {},
-): Promise<RunningService> {
+export function runSmsStopConsumer(config: Config, opts: RunOptions = {}): Promise<RunningService> {
   return runConsumerService(
     'sms-stop-consumer',
     config,

@@ -1,11 +1,12 @@
 // Issue 10 item 10 on real Kafka and PostgreSQL: the sms-stop-consumer process (runSmsStopConsumer,
 // what main.ts runs) checks at start that every topic it reads or writes exists: one error names
-// all the missing ones, or, with WAIT_FOR_TOPICS, /readyz stays false until they exist. A reply
+// all the missing ones in one error line while it waits for them with /readyz false (issue 17). A reply
 // topic that is missing while it runs does not block the partition either: the STOP is retried
 // for the configured bound, then dead-lettered, and the sender is still opted out.
 import { newEnvelope, Topics } from '@sp/contracts';
 import { DLQ_HEADERS } from '@sp/messaging';
-import { MissingTopicsError, type RunningService } from '@sp/runtime';
+import { createLogger } from '@sp/observability';
+import type { RunningService } from '@sp/runtime';
 import { startServiceUnderTest, TEST_PEPPER } from '@sp/runtime/testing';
 import { check, history } from '@sp/suppression';
 import {
@@ -53,36 +54,36 @@ async function readyz(port: number): Promise<{ status: number; checks: Record<st
 }
 
 describe('topics at start', () => {
-  it('fails with one error that names every missing topic', async () => {
-    const prefix = `${uniqueName('sms-missing')}.`;
-    await makeTopics(prefix, [Topics.smsInbound]);
-    const err = await runSmsStopConsumer(configFor(prefix), { signals: false }).then(
-      (r) => {
-        running.push(r);
-        throw new Error('the service started without its topics');
-      },
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(MissingTopicsError);
-    const missing = [`${prefix}${Topics.smsSendRequest}`, `${prefix}${Topics.changelog}`];
-    expect((err as MissingTopicsError).topics).toEqual(missing);
-    for (const t of missing) expect((err as Error).message).toContain(t);
-    expect((err as Error).message).not.toContain(`${prefix}${Topics.smsInbound},`);
-    expect((err as Error).message).toContain('WAIT_FOR_TOPICS');
-  });
-
-  it('with WAIT_FOR_TOPICS, /readyz is false until the topic exists, then true and consuming', async () => {
+  it('waits for missing topics with /readyz false, names every one in one error line, then consumes once they exist', async () => {
     const prefix = `${uniqueName('sms-wait')}.`;
-    await makeTopics(prefix, [Topics.smsInbound, Topics.changelog]);
-    const svc = await runSmsStopConsumer(configFor(prefix, { WAIT_FOR_TOPICS: 'true' }), { signals: false });
+    await makeTopics(prefix, [Topics.smsInbound]);
+    const lines: { level: number; msg: string; missing?: Record<string, string> }[] = [];
+    const logger = createLogger({
+      service: 'sms-stop-consumer',
+      level: 'info',
+      destination: { write: (l: string) => void lines.push(JSON.parse(l)) },
+    });
+    const svc = await runSmsStopConsumer(configFor(prefix, { DEPENDENCY_REPORT_AFTER_MS: '300' }), {
+      signals: false,
+      logger,
+    });
     running.push(svc);
     const before = await readyz(svc.opsPort);
     expect(before.status).toBe(503);
     expect(before.checks.topics).toBe(false);
+    expect(before.checks.started).toBe(false);
 
-    await makeTopics(prefix, [Topics.smsSendRequest]);
+    const report = await waitFor('one error line naming the missing topics', async () =>
+      lines.find((l) => l.level >= 50 && l.msg.includes('waiting for')),
+    );
+    const missing = [`${prefix}${Topics.smsSendRequest}`, `${prefix}${Topics.changelog}`];
+    for (const t of missing) expect(report.msg).toContain(t);
+    expect(report.msg).not.toContain(`${prefix}${Topics.smsInbound},`);
+    expect(report.msg).not.toContain('\n');
+
+    await makeTopics(prefix, [Topics.smsSendRequest, Topics.changelog]);
     let last: unknown;
-    await waitFor('ready once the topic exists', async () => {
+    await waitFor('ready once the topics exist', async () => {
       const r = await readyz(svc.opsPort);
       last = r;
       return r.status === 200;

@@ -1,7 +1,7 @@
 // The process of the webhooks service, as main.ts runs it (and the tests start it).
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { Topics } from '@sp/contracts';
-import { type RunningService, runConsumerService } from '@sp/runtime';
+import { type RunningService, type RunOptions, runConsumerService } from '@sp/runtime';
 import {
   type IntegrationOptions,
   type ProviderAdapter,
@@ -42,7 +42,7 @@ export function integrationOptions(config: Config): IntegrationOptions {
   };
 }
 
-export function runWebhooks(config: Config, opts: { signals?: boolean } = {}): Promise<RunningService> {
+export function runWebhooks(config: Config, opts: RunOptions = {}): Promise<RunningService> {
   return runConsumerService('webhooks', config, (res) => startIntegrations(res, integrationOptions(config)), {
     ...opts,
     topics: [Topics.changelog],
