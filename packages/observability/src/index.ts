@@ -3,9 +3,11 @@ export { createMetrics, type Metrics } from './metrics';
 export { type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
 export {
   injectTraceHeaders,
+  nameServerSpan,
   SpanKind,
   startTracing,
   type Tracing,
+  tracedRequestListener,
   tracer,
   withDbSpan,
   withExtractedContext,

@@ -1,6 +1,7 @@
 // OpenTelemetry tracing: one provider per process, W3C trace context carried in Kafka message
 // headers (so one trace runs from a webhook through Kafka to the consumer's database write),
 // and database spans added by hand since postgres.js has no auto-instrumentation.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type Attributes,
   context,
@@ -100,4 +101,40 @@ export function injectTraceHeaders(headers: Record<string, string> = {}): Record
 /** Runs `fn` inside the trace context carried by incoming message headers. */
 export function withExtractedContext<T>(headers: Record<string, string>, fn: () => T): T {
   return context.with(propagation.extract(ROOT_CONTEXT, headers), fn);
+}
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * An HTTP request listener whose requests are server spans, continuing the caller's trace when
+ * it sends a `traceparent`. The span is named by the method alone until the router names the
+ * route (`nameServerSpan`): a path may carry a token, so it is never an attribute.
+ */
+export function tracedRequestListener(listener: RequestListener): RequestListener {
+  return (req, res) => {
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const span = tracer().startSpan(
+      `${req.method ?? 'HTTP'}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? '' } },
+      parent,
+    );
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    };
+    res.once('finish', end).once('close', end);
+    context.with(trace.setSpan(parent, span), () => listener(req, res));
+  };
+}
+
+/** Names the active server span after the matched route (`POST /webhooks/twilio/sms`). */
+export function nameServerSpan(method: string, route: string | undefined): void {
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  span.updateName(`${method} ${route ?? '(no route)'}`);
+  if (route) span.setAttribute('http.route', route);
 }

@@ -1,9 +1,10 @@
 // The edge as a fastify instance that does not listen: main.ts listens with the Kafka bus, the
 // standalone process mounts the same instance with the in-process bus.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import { createMetrics } from '@sp/observability';
+import { createMetrics, nameServerSpan, tracedRequestListener } from '@sp/observability';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Ctx, EdgeDeps } from './deps';
 import { charsetError, toHttpFailure } from './http-errors';
@@ -44,7 +45,11 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
     trustProxy: config.trustProxy,
     // No request logs (they would carry tokens and IPs); handlers log what matters, by subject key.
     logger: false,
+
+    // Each request is a server span (issue 17): one trace from a webhook to the database write.
+    serverFactory: (handler) => createServer(tracedRequestListener(handler)),
   });
+  app.addHook('onRequest', async (req) => nameServerSpan(req.method, req.routeOptions.url));
 
   const https = config.publicBaseUrl.startsWith('https:');
   app.decorateReply('cspNonce', '');

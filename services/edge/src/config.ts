@@ -1,6 +1,7 @@
 // The edge's configuration: the only module that reads process.env (STYLE.md 8).
 import { csv, keyRing, parseEnv, port } from '@sp/config';
 import { Topics } from '@sp/contracts';
+import { ServiceEnv, type ServiceSettings, serviceSettings, topicNamer } from '@sp/runtime';
 import { z } from 'zod';
 
 const count = z.coerce.number().int().positive();
@@ -38,11 +39,10 @@ export type EdgeLimitsEnv = z.infer<typeof EdgeLimitsEnv>;
 /** The variable names above, for processes that embed the edge (the standalone `npm start`). */
 export const EDGE_LIMIT_VARIABLES = Object.keys(EdgeLimitsEnv.shape) as (keyof EdgeLimitsEnv)[];
 
-export const EdgeEnv = EdgeLimitsEnv.extend({
+/** The kit's base (LOG_LEVEL, TOPIC_PREFIX, OTLP, OPS_PORT, start and stop bounds), the limits, the edge's own. */
+export const EdgeEnv = ServiceEnv.extend(EdgeLimitsEnv.shape).extend({
   HOST: z.string().default('0.0.0.0'),
   PORT: port.default(8080),
-  OPS_PORT: port.default(9464),
-  LOG_LEVEL: z.string().default('info'),
   KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().default('sp-edge'),
   /** The URL the public reaches us at (behind proxies the Twilio signature is over this one). */
@@ -79,15 +79,12 @@ export const EdgeEnv = EdgeLimitsEnv.extend({
     .int()
     .positive()
     .default(64 * 1024),
-  TOPIC_EMAIL_OPTOUT: z.string().default(Topics.emailOptOut),
-  TOPIC_SMS_INBOUND: z.string().default(Topics.smsInbound),
-  TOPIC_DO_NOT_SELL: z.string().default(Topics.doNotSell),
-  TOPIC_COMPLAINT: z.string().default(Topics.complaint),
-  TOPIC_BOUNCE: z.string().default(Topics.bounce),
 });
 export type EdgeEnv = z.infer<typeof EdgeEnv>;
 
 export interface EdgeConfig {
+  /** The kit's settings (log level, topic prefix, OTLP, ops port, bounds). */
+  service: ServiceSettings;
   host: string;
   port: number;
   opsPort: number;
@@ -108,6 +105,7 @@ export interface EdgeConfig {
   bodyLimitBytes: number;
   /** fastify's trustProxy: false, true, or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string;
+  /** The broker's names of the topics the edge publishes to: the catalog's behind TOPIC_PREFIX. */
   topics: { emailOptOut: string; smsInbound: string; doNotSell: string; complaint: string; bounce: string };
   /** Where the per-subject data keys live and the master keys wrapping them (issue 15). */
   eventSealing: {
@@ -135,7 +133,9 @@ function trustProxy(raw: string): boolean | string {
 /** Parses the environment (process.env by default) into the edge's configuration. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): EdgeConfig {
   const e = parseEnv(EdgeEnv, env);
+  const topic = topicNamer(e.TOPIC_PREFIX);
   return {
+    service: serviceSettings(e),
     host: e.HOST,
     port: e.PORT,
     opsPort: e.OPS_PORT,
@@ -163,11 +163,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: trustProxy(e.TRUST_PROXY),
     eventSealing: { databaseUrl: e.DATABASE_URL, keys: e.EVENT_KEYS ?? e.VAULT_KEYS },
     topics: {
-      emailOptOut: e.TOPIC_EMAIL_OPTOUT,
-      smsInbound: e.TOPIC_SMS_INBOUND,
-      doNotSell: e.TOPIC_DO_NOT_SELL,
-      complaint: e.TOPIC_COMPLAINT,
-      bounce: e.TOPIC_BOUNCE,
+      emailOptOut: topic(Topics.emailOptOut),
+      smsInbound: topic(Topics.smsInbound),
+      doNotSell: topic(Topics.doNotSell),
+      complaint: topic(Topics.complaint),
+      bounce: topic(Topics.bounce),
     },
   };
 }

@@ -8,6 +8,7 @@ export {
   loadConfig,
 } from './config';
 export type { CertificateFetcher, Clock, EdgeDeps } from './deps';
+export { type RunningEdge, runEdge } from './run';
 export {
   canonicalString,
   createSnsVerifier,

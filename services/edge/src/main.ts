@@ -1,54 +1,6 @@
-// Composition root of the edge: config, Kafka bus, identity, the HTTP app and the ops server.
-import { createKeyer, createSealer } from '@sp/identity';
-import { createKafkaBus } from '@sp/messaging';
-import { createLogger, createMetrics, startOpsServer } from '@sp/observability';
-import { openSealedBus } from '@sp/runtime';
-import { buildEdge } from './app';
+// Composition root of the edge: its configuration, run on the service kit (run.ts).
+import { exitOnFailure } from '@sp/runtime';
 import { loadConfig } from './config';
+import { runEdge } from './run';
 
-const config = loadConfig();
-const logger = createLogger({ service: 'edge', level: config.logLevel });
-const metrics = createMetrics('edge');
-// Identifiers leave the edge sealed with their subjects' data keys (issue 15).
-const sealed = await openSealedBus(
-  createKafkaBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId }),
-  {
-    databaseUrl: config.eventSealing.databaseUrl,
-    eventKeys: config.eventSealing.keys,
-    peppers: config.subjectPeppers,
-    defaultRegion: config.smsDefaultRegion,
-  },
-);
-const bus = sealed.bus;
-const app = buildEdge({
-  bus,
-  sealer: createSealer(config.tokenKeys),
-  keyer: createKeyer({
-    peppers: config.subjectPeppers.keys,
-    currentKeyId: config.subjectPeppers.currentKeyId,
-  }),
-  config,
-  logger,
-  metrics,
-});
-const ops = await startOpsServer({
-  port: config.opsPort,
-  registries: [metrics.registry],
-  checks: [{ name: 'kafka', check: () => bus.healthy() }],
-});
-await app.listen({ port: config.port, host: config.host });
-logger.info({ port: config.port, opsPort: ops.port }, 'edge listening');
-
-let stopping = false;
-async function stop(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'edge stopping');
-  // Stop taking requests first (in-flight ones finish and are acked), then the bus.
-  await app.close();
-  await sealed.close();
-  await ops.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void stop('SIGTERM'));
-process.on('SIGINT', () => void stop('SIGINT'));
+exitOnFailure('edge', runEdge(loadConfig()));

@@ -12,6 +12,7 @@ import {
   type TestEnvelope,
   testInfra,
   topicOffsets,
+  uniqueName,
   withAdmin,
 } from '@sp/testing';
 import { buildEdge } from '../src/app';
@@ -39,15 +40,15 @@ export async function startEdge(
   topicPrefix?: string,
 ): Promise<TestEdge> {
   const brokers = testInfra().kafkaBrokers;
-  const topics = topicPrefix
-    ? {
-        emailOptOut: `${topicPrefix}${Topics.emailOptOut}`,
-        smsInbound: `${topicPrefix}${Topics.smsInbound}`,
-        doNotSell: `${topicPrefix}${Topics.doNotSell}`,
-        complaint: `${topicPrefix}${Topics.complaint}`,
-        bounce: `${topicPrefix}${Topics.bounce}`,
-      }
-    : await ownTopics(brokers);
+  // The edge names its topics from the catalog behind TOPIC_PREFIX (issue 17).
+  const prefix = topicPrefix ?? (await ownTopics(brokers));
+  const topics = {
+    emailOptOut: `${prefix}${Topics.emailOptOut}`,
+    smsInbound: `${prefix}${Topics.smsInbound}`,
+    doNotSell: `${prefix}${Topics.doNotSell}`,
+    complaint: `${prefix}${Topics.complaint}`,
+    bounce: `${prefix}${Topics.bounce}`,
+  };
   const tokenKeys = `k1:${generateSecret()}`;
   const peppers = `p1:${generateSecret()}`;
   const twilioAuthToken = generateSecret();
@@ -64,11 +65,7 @@ export async function startEdge(
     PAGE_RATE_LIMIT_MAX: '100000',
     FAILED_AUTH_RATE_LIMIT_MAX: '100000',
     FORM_RATE_LIMIT_MAX: '100000',
-    TOPIC_EMAIL_OPTOUT: topics.emailOptOut,
-    TOPIC_SMS_INBOUND: topics.smsInbound,
-    TOPIC_DO_NOT_SELL: topics.doNotSell,
-    TOPIC_COMPLAINT: topics.complaint,
-    TOPIC_BOUNCE: topics.bounce,
+    TOPIC_PREFIX: prefix,
     ...env,
   });
   const sealer = createSealer(config.tokenKeys);
@@ -95,17 +92,15 @@ export async function startEdge(
   };
 }
 
-async function ownTopics(brokers: string): Promise<TestEdge['topics']> {
-  const [emailOptOut, smsInbound, doNotSell, complaint, bounce] = await Promise.all(
-    ['optout', 'sms', 'dns', 'complaint', 'bounce'].map((p) => createTopic(brokers, `edge-${p}`)),
+/** A fresh prefix with the edge's five topics made under it. */
+async function ownTopics(brokers: string): Promise<string> {
+  const prefix = `${uniqueName('edge')}.`;
+  await Promise.all(
+    [Topics.emailOptOut, Topics.smsInbound, Topics.doNotSell, Topics.complaint, Topics.bounce].map((t) =>
+      createTopic(brokers, '', { name: `${prefix}${t}` }),
+    ),
   );
-  return {
-    emailOptOut: emailOptOut!,
-    smsInbound: smsInbound!,
-    doNotSell: doNotSell!,
-    complaint: complaint!,
-    bounce: bounce!,
-  };
+  return prefix;
 }
 
 export interface EdgeOnList {

@@ -1,15 +1,22 @@
 // The edge's composition root as a real process: public routes on PORT, /healthz, /readyz
-// (Kafka answers) and /metrics on OPS_PORT, and a clean exit on SIGTERM.
+// (the database, Kafka and the edge's topics answer) and /metrics on OPS_PORT, and a clean exit on SIGTERM.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { freePort, testInfra, waitFor } from '@sp/testing';
+import { Topics } from '@sp/contracts';
+import { createTopic, freePort, testInfra, uniqueName, waitFor } from '@sp/testing';
 import { expect, it } from 'vitest';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 
 it('serves the public pages and the ops endpoints, and stops on SIGTERM', async () => {
   const [port, opsPort] = [await freePort(), await freePort()];
+  const prefix = `${uniqueName('edge-main')}.`;
+  await Promise.all(
+    [Topics.emailOptOut, Topics.smsInbound, Topics.doNotSell, Topics.complaint, Topics.bounce].map((t) =>
+      createTopic(testInfra().kafkaBrokers, '', { name: `${prefix}${t}` }),
+    ),
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: serviceDir,
     env: {
@@ -19,6 +26,7 @@ it('serves the public pages and the ops endpoints, and stops on SIGTERM', async 
       OPS_PORT: String(opsPort),
       LOG_LEVEL: 'warn',
       KAFKA_BROKERS: testInfra().kafkaBrokers,
+      TOPIC_PREFIX: prefix,
       TOKEN_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
       SUBJECT_PEPPERS: `p1:${randomBytes(32).toString('base64url')}`,
       TWILIO_AUTH_TOKEN: 'main-test-twilio-token',

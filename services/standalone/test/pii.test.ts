@@ -189,11 +189,7 @@ beforeAll(async () => {
     TWILIO_AUTH_TOKEN: twilioToken,
     DNS_API_TOKEN: generateSecret(),
     PUBLIC_BASE_URL: PUBLIC,
-    TOPIC_EMAIL_OPTOUT: `${prefix}${Topics.emailOptOut}`,
-    TOPIC_SMS_INBOUND: `${prefix}${Topics.smsInbound}`,
-    TOPIC_DO_NOT_SELL: `${prefix}${Topics.doNotSell}`,
-    TOPIC_COMPLAINT: `${prefix}${Topics.complaint}`,
-    TOPIC_BOUNCE: `${prefix}${Topics.bounce}`,
+    TOPIC_PREFIX: prefix,
   });
   sealer = createSealer(edgeConfig.tokenKeys);
   const edge = buildEdge({ bus: res.bus, sealer, keyer: res.keyer, config: edgeConfig, logger });

@@ -2,12 +2,19 @@
 // process mounts it). Registers exactly the routes of spec.ts; handlers are thin (parse, call a
 // verb of @sp/suppression or a query of ./queries, answer).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { createProofSigner, unreadableCharset, ValidationError } from '@sp/contracts';
 import { selectOne } from '@sp/db';
 import { type Sealer, toSubject } from '@sp/identity';
-import { createMetrics, type Logger, type Metrics } from '@sp/observability';
+import {
+  createMetrics,
+  type Logger,
+  type Metrics,
+  nameServerSpan,
+  tracedRequestListener,
+} from '@sp/observability';
 import type { CheckQuery, CheckResult, ListChecker, SuppressionContext } from '@sp/suppression';
 import {
   auditRecords,
@@ -140,7 +147,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     bodyLimit: 1024 * 1024,
+
+    // Each request is a server span (issue 17): one trace from a webhook to the database write.
+    serverFactory: (handler) => createServer(tracedRequestListener(handler)),
   });
+  app.addHook('onRequest', async (req) => nameServerSpan(req.method, req.routeOptions.url));
   // Compared by digest so a token is never a map key in memory dumps of the request path.
   const tokens = new Map([...config.tokens].map(([t, s]) => [digest(t), s]));
   const tokenNames = new Map([...config.tokens.keys()].map((t) => [digest(t), nameOfToken(config, t)]));
