@@ -1,6 +1,8 @@
 // The API's configuration: the only module that reads process.env (STYLE.md 8).
 import { createHash } from 'node:crypto';
 import { csv, flag, keyRing, parseEnv, port } from '@sp/config';
+import { Topics } from '@sp/contracts';
+import { ServiceEnv, type ServiceSettings, serviceSettings, topicNamer } from '@sp/runtime';
 import { z } from 'zod';
 
 /** `partner` tokens are not in API_TOKENS: each partner's own token, issued by POST /v1/partners. */
@@ -99,10 +101,10 @@ const vaultKey = z.string().transform((s, ctx) => {
   return { keyId: s.slice(0, i), key };
 });
 
-export const ApiEnv = z.object({
+/** The kit's base (LOG_LEVEL, TOPIC_PREFIX, OTLP, OPS_PORT, start and stop bounds) and the API's own. */
+export const ApiEnv = ServiceEnv.extend({
   HOST: z.string().default('0.0.0.0'),
   PORT: port.default(8081),
-  LOG_LEVEL: z.string().default('info'),
   DATABASE_URL: z.string().min(1),
   /** Run the SQL migrations before listening (off in production, where a job migrates). */
   MIGRATE_ON_START: flag.default(false),
@@ -150,7 +152,6 @@ export const ApiEnv = z.object({
   LIST_VIEW: flag.default(true),
   /** Past this lag the view is not used: the database answers. */
   LIST_VIEW_MAX_LAG_MS: z.coerce.number().int().positive().default(2_000),
-  TOPIC_CHANGELOG: z.string().default('suppression.changelog.v1'),
   /** Shown on proof reports (issue 15). */
   BRAND_NAME: z.string().min(1).max(200).default('Our shop'),
   PROOF_SIGNING_KEY: proofKey.optional(),
@@ -158,6 +159,10 @@ export const ApiEnv = z.object({
 export type ApiEnv = z.infer<typeof ApiEnv>;
 
 export interface ApiConfig {
+  /** The kit's settings (log level, topic prefix, OTLP, ops port, bounds). */
+  service: ServiceSettings;
+  /** The broker's names of the topics the API reads and writes: the catalog's behind TOPIC_PREFIX. */
+  topics: { changelog: string; emailSendRequest: string; smsSendRequest: string };
   host: string;
   port: number;
   logLevel: string;
@@ -193,7 +198,14 @@ export interface ApiConfig {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   const e = parseEnv(ApiEnv, env);
+  const topic = topicNamer(e.TOPIC_PREFIX);
   return {
+    service: serviceSettings(e),
+    topics: {
+      changelog: topic(Topics.changelog),
+      emailSendRequest: topic(Topics.emailSendRequest),
+      smsSendRequest: topic(Topics.smsSendRequest),
+    },
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -227,7 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             clientId: e.KAFKA_CLIENT_ID,
             enabled: true as const,
             maxLagMs: e.LIST_VIEW_MAX_LAG_MS,
-            topic: e.TOPIC_CHANGELOG,
+            topic: topic(Topics.changelog),
           },
         }
       : {}),

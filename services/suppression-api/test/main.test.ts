@@ -19,6 +19,7 @@ describe('main.ts', () => {
         PATH: process.env.PATH ?? '',
         HOST: '127.0.0.1',
         PORT: '0',
+        OPS_PORT: '0',
         DATABASE_URL: fresh.url,
         MIGRATE_ON_START: 'true',
         API_TOKENS: `${token}:check`,
