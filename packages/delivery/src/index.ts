@@ -52,7 +52,7 @@ export {
   type ProviderFailure,
   TWILIO_UNSUBSCRIBED,
 } from './retry';
-export { runSender, type SenderResources } from './run';
+export { type RunningSender, runSender, type SenderResources } from './run';
 export {
   createSender,
   deliveryDeps,

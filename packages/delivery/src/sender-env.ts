@@ -1,6 +1,7 @@
 // The environment both senders share. Each sender's config.ts extends this schema with its
 // provider's variables and is still the only module that reads process.env (STYLE.md 8).
 import { csv, flag, keyRing, port } from '@sp/config';
+import { ServiceEnv, serviceSettings } from '@sp/runtime';
 import { z } from 'zod';
 
 /** Where the two senders differ in their defaults. */
@@ -17,9 +18,9 @@ export interface SenderEnvDefaults {
 }
 
 export function senderEnv(d: SenderEnvDefaults) {
-  return z.object({
+  // The kit's base (LOG_LEVEL, TOPIC_PREFIX, OTLP, start and stop bounds), the sender's OPS_PORT.
+  return ServiceEnv.extend({
     OPS_PORT: port.default(d.opsPort),
-    LOG_LEVEL: z.string().default('info'),
     KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
     KAFKA_CLIENT_ID: z.string().default(d.clientId),
     GROUP_ID: z.string().default(d.groupId),
@@ -58,6 +59,7 @@ export type SenderEnv = z.infer<ReturnType<typeof senderEnv>>;
 /** The shared part of a sender's config, read from its parsed environment. */
 export function senderConfig(e: SenderEnv) {
   return {
+    service: serviceSettings(e),
     opsPort: e.OPS_PORT,
     logLevel: e.LOG_LEVEL,
     kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID },
