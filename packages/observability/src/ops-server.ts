@@ -18,7 +18,8 @@ export async function startOpsServer(opts: {
   port: number;
   host?: string;
   registries: Registry[];
-  checks: ReadinessCheck[];
+  /** The checks of /readyz, or a function giving them at each request (they may change as a service starts). */
+  checks: ReadinessCheck[] | (() => ReadinessCheck[]);
 }): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -32,7 +33,7 @@ export async function startOpsServer(opts: {
     }
     if (path === '/readyz') {
       void Promise.all(
-        opts.checks.map(async (c) => [c.name, await c.check().catch(() => false)] as const),
+        (typeof opts.checks === 'function' ? opts.checks() : opts.checks).map(async (c) => [c.name, await c.check().catch(() => false)] as const),
       ).then((results) => {
         const ready = results.every(([, ok]) => ok);
         res

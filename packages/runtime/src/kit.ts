@@ -192,7 +192,7 @@ export interface RunningKit<T> {
   /** Whether the start finished (for a shared /readyz). */
   running(): boolean;
   /** Readiness checks of this service (dependencies, then its own), for a shared ops server. */
-  checks: ReadinessCheck[];
+  checks(): ReadinessCheck[];
   metrics: Metrics;
   stop(): Promise<void>;
 }
@@ -252,21 +252,13 @@ export async function runService<T>(opts: {
   let parts: StartedParts = {};
   let wakeUp: () => void = () => {};
   const wake = { promise: new Promise<void>((r) => (wakeUp = r)) };
-  const checks: ReadinessCheck[] = [
-    ...opened.dependencies.map((d) => ({
-      name: d.name,
-      check: async () => (await probe(d)) === undefined,
-    })),
-    { name: 'started', check: async () => running && !stopping },
-    {
-      name: 'service',
-      check: async () => {
-        const own = parts.checks ?? [];
-        const r = await Promise.all(own.map((c) => c.check().catch(() => false)));
-        return r.every(Boolean);
-      },
-    },
-  ];
+  const dependencyChecks: ReadinessCheck[] = opened.dependencies.map((d) => ({
+    name: d.name,
+    check: async () => (await probe(d)) === undefined,
+  }));
+  const startedCheck: ReadinessCheck = { name: 'started', check: async () => running && !stopping };
+  /** The dependencies, whether the start finished, and the service's own checks once it runs. */
+  const checks = (): ReadinessCheck[] => [...dependencyChecks, startedCheck, ...(parts.checks ?? [])];
   const ops = opts.embedded
     ? undefined
     : await startOpsServer({ port: settings.opsPort, registries: [metrics.registry], checks });

@@ -25,5 +25,6 @@ export {
 } from './kafka';
 export { freePort, startLocalKafka } from './kafka-local';
 export { freshDatabase } from './postgres';
+export { type LogLine, type ServiceProcess, startProcess } from './process';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { waitFor } from './wait';

@@ -46,6 +46,9 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
     // No request logs (they would carry tokens and IPs); handlers log what matters, by subject key.
     logger: false,
 
+    // A request that arrives while the server closes (SIGTERM) is served, not answered 503: the
+    // bus is still open until the inputs are stopped (issue 17). New connections are refused.
+    return503OnClosing: false,
     // Each request is a server span (issue 17): one trace from a webhook to the database write.
     serverFactory: (handler) => createServer(tracedRequestListener(handler)),
   });

@@ -1,70 +1,11 @@
-// Deployables as real processes (their main.ts under tsx), for the kit's acceptance tests
-// (issue 17): what they log (pino JSON lines on stdout), their ops endpoints, their exit.
-import { type ChildProcess, spawn } from 'node:child_process';
+// What the kit's acceptance tests (issue 17) share: keys, topics, a signed Twilio webhook.
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Topics } from '@sp/contracts';
 import { createTopic } from '@sp/testing';
+
+export { type ServiceProcess, startProcess } from '@sp/testing';
+
 import twilio from 'twilio';
-
-export interface LogLine {
-  level: number;
-  msg: string;
-  [k: string]: unknown;
-}
-
-export interface ServiceProcess {
-  name: string;
-  child: ChildProcess;
-  lines: LogLine[];
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** GET on the ops server: status and the parsed body. */
-  ops(path: '/healthz' | '/readyz' | '/metrics'): Promise<{ status: number; body: string }>;
-}
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Starts `services/<name>/src/main.ts` with exactly `env` (and PATH). */
-export function startProcess(name: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: `${root}services/${name}`,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: LogLine[] = [];
-  let rest = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (rest + chunk).split('\n');
-    rest = parts.pop() ?? '';
-    for (const p of parts) {
-      try {
-        lines.push(JSON.parse(p) as LogLine);
-      } catch {
-        lines.push({ level: 0, msg: p });
-      }
-    }
-  });
-  let err = '';
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => {
-    err += c;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const opsPort = env.OPS_PORT;
-  return {
-    name,
-    child,
-    lines,
-    stderr: () => err,
-    exited,
-    ops: async (path) => {
-      const r = await fetch(`http://127.0.0.1:${opsPort}${path}`);
-      return { status: r.status, body: await r.text() };
-    },
-  };
-}
 
 /** Keys the edge and the consumers share (the subject keys and the sealed events must agree). */
 export function sharedSecrets() {

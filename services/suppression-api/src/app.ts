@@ -148,6 +148,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     exposeHeadRoutes: false,
     bodyLimit: 1024 * 1024,
 
+    // A request that arrives while the server closes (SIGTERM) is served, not answered 503: the
+    // bus is still open until the inputs are stopped (issue 17). New connections are refused.
+    return503OnClosing: false,
     // Each request is a server span (issue 17): one trace from a webhook to the database write.
     serverFactory: (handler) => createServer(tracedRequestListener(handler)),
   });
