@@ -1,13 +1,14 @@
 // R-OC-1 / R-OC-2 end to end: the link a delivered marketing mail carries, POSTed one-click to the
 // real edge, goes through Kafka to the real optout-consumer, and the next marketing mail is held.
 
+import { Topics } from '@sp/contracts';
 import { buildEdge, loadConfig } from '@sp/edge';
 import { createKeyer, generateSecret } from '@sp/identity';
 import type { ConsumerHandle } from '@sp/messaging';
 import { dlqTopicOf } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
 import { checkMany } from '@sp/suppression';
-import { createTopic, waitFor } from '@sp/testing';
+import { createTopic, uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, PEPPERS, startHarness, startOptoutConsumerOn, uniqueEmail } from './harness';
 
@@ -15,7 +16,7 @@ let h: Harness;
 let edge: Awaited<ReturnType<typeof startEdge>>;
 let optout: ConsumerHandle;
 
-async function startEdge(optOutTopic: string) {
+async function startEdge(topicPrefix: string) {
   const config = loadConfig({
     KAFKA_BROKERS: h.brokers,
     TOKEN_KEYS: h.tokenKeys,
@@ -23,7 +24,7 @@ async function startEdge(optOutTopic: string) {
     TWILIO_AUTH_TOKEN: generateSecret(),
     DNS_API_TOKEN: generateSecret(),
     PUBLIC_BASE_URL: 'https://inkshop.example',
-    TOPIC_EMAIL_OPTOUT: optOutTopic,
+    TOPIC_PREFIX: topicPrefix,
   });
   const app = buildEdge({
     bus: h.bus,
@@ -38,9 +39,11 @@ async function startEdge(optOutTopic: string) {
 
 beforeAll(async () => {
   h = await startHarness();
-  const optOutTopic = await createTopic(h.brokers, 'email-optout');
+  // The edge names its topics from the catalog behind TOPIC_PREFIX.
+  const prefix = `${uniqueName('one-click')}.`;
+  const optOutTopic = await createTopic(h.brokers, '', { name: `${prefix}${Topics.emailOptOut}` });
   await createTopic(h.brokers, '', { name: dlqTopicOf(optOutTopic) });
-  edge = await startEdge(optOutTopic);
+  edge = await startEdge(prefix);
   optout = await startOptoutConsumerOn(h, optOutTopic, 'optout-consumer');
 });
 afterAll(async () => {

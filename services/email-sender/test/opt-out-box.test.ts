@@ -1,14 +1,14 @@
 // Issue 19, the opt-out box with the brand's confirmation email enabled, end to end: form posts to
 // the real edge, the real optout-consumer (which requests the confirmation, at most once per
 // address per 30 days, the ledger being its memory), the real email sender and the SES emulator.
-import { newEnvelope } from '@sp/contracts';
+import { newEnvelope, Topics } from '@sp/contracts';
 import { buildEdge, loadConfig } from '@sp/edge';
 import { createKeyer, generateSecret } from '@sp/identity';
 import { type ConsumerHandle, dlqTopicOf } from '@sp/messaging';
 import { silentLogger } from '@sp/observability';
 import { CONFIRMATION_REQUESTED, CONFIRMATION_SKIPPED } from '@sp/optout-consumer';
 import { check, history } from '@sp/suppression';
-import { createTopic, waitFor } from '@sp/testing';
+import { createTopic, uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, PEPPERS, startHarness, startOptoutConsumerOn, uniqueEmail } from './harness';
 
@@ -20,7 +20,9 @@ const CONFIRMATION_SUBJECT = 'You are unsubscribed from our marketing email';
 
 beforeAll(async () => {
   h = await startHarness();
-  optOutTopic = await createTopic(h.brokers, 'email-optout');
+  // The edge names its topics from the catalog behind TOPIC_PREFIX.
+  const prefix = `${uniqueName('optout-box')}.`;
+  optOutTopic = await createTopic(h.brokers, '', { name: `${prefix}${Topics.emailOptOut}` });
   await createTopic(h.brokers, '', { name: dlqTopicOf(optOutTopic) });
   const config = loadConfig({
     KAFKA_BROKERS: h.brokers,
@@ -30,7 +32,7 @@ beforeAll(async () => {
     DNS_API_TOKEN: generateSecret(),
     BRAND_NAME: 'InkShop',
     PUBLIC_BASE_URL: 'https://inkshop.example',
-    TOPIC_EMAIL_OPTOUT: optOutTopic,
+    TOPIC_PREFIX: prefix,
     OPTOUT_CONFIRMATION_EMAIL: 'true',
     // The per-address form limit is another test's subject: here every post reaches the list.
     FORM_RATE_LIMIT_MAX: '1000',

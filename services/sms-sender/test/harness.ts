@@ -27,6 +27,8 @@ export interface SmsHarness {
   list: SuppressionContext;
   sender: SmsSender;
   topics: { sendRequest: string; outcome: string; smsInbound: string };
+  /** The prefix of smsInbound (`${inboundPrefix}${Topics.smsInbound}`), for an edge publishing to it. */
+  inboundPrefix: string;
   /** The sender's clock (starts at noon in San Francisco). */
   clock: { now: Date };
   inbound: Collected;
@@ -58,10 +60,11 @@ export async function startSmsHarness(opts: SmsHarnessOptions = {}): Promise<Sms
     : db;
   const keyer = createKeyer({ peppers: PEPPERS, currentKeyId: 'p1' });
   const double = await startTwilioDouble();
+  const inboundPrefix = `${uniqueName('sms-harness')}.`;
   const topics = {
     sendRequest: await createTopic(brokers, 'sms-send-request'),
     outcome: await createTopic(brokers, 'delivery-outcome'),
-    smsInbound: await createTopic(brokers, 'sms-inbound'),
+    smsInbound: await createTopic(brokers, '', { name: `${inboundPrefix}${Topics.smsInbound}` }),
   };
   await createTopic(brokers, '', { name: dlqTopicOf(topics.sendRequest) });
   await createTopic(brokers, '', { name: dlqTopicOf(topics.smsInbound) });
@@ -97,6 +100,7 @@ export async function startSmsHarness(opts: SmsHarnessOptions = {}): Promise<Sms
   const outcomes = await collect(brokers, topics.outcome);
   const inbound = await collect(brokers, topics.smsInbound);
   return {
+    inboundPrefix,
     double,
     db,
     bus,

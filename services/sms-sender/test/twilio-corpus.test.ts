@@ -344,11 +344,11 @@ beforeAll(async () => {
   h = await startSmsHarness();
   stopConsumer = await startStopConsumerOn(h, 'sms-corpus-test');
   // The edge as its own tests start it, on this harness's inbound topic and subject peppers.
-  edge = await startEdge({
-    PUBLIC_BASE_URL: PUBLIC,
-    SUBJECT_PEPPERS: `p1:${PEPPERS.p1}`,
-    TOPIC_SMS_INBOUND: h.topics.smsInbound,
-  });
+  edge = await startEdge(
+    { PUBLIC_BASE_URL: PUBLIC, SUBJECT_PEPPERS: `p1:${PEPPERS.p1}` },
+    {},
+    h.inboundPrefix,
+  );
   requests = await collect(testInfra().kafkaBrokers, h.topics.sendRequest);
 });
 afterAll(async () => {
