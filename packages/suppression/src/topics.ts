@@ -309,3 +309,23 @@ export async function topicHistory(db: Database, id: string): Promise<TopicChang
     after: r.after as TopicSnapshot,
   }));
 }
+
+/**
+ * A first start's topics (the `npm start` demo): created only while the registry is empty, so an
+ * operator's own topics, changes and archivals are never touched by a restart. Returns how many.
+ */
+export async function seedTopics(db: Database, seeds: NewTopic[], author: TopicAuthor): Promise<number> {
+  const [any] = await db.select({ id: schema.topics.id }).from(schema.topics).limit(1);
+  if (any) return 0;
+  let made = 0;
+  for (const seed of seeds) {
+    try {
+      await createTopic(db, seed, author);
+      made++;
+    } catch (err) {
+      // Two processes seeding the same empty registry at once: the other one made it.
+      if (!(err instanceof TopicError && err.code === 'exists')) throw err;
+    }
+  }
+  return made;
+}
