@@ -120,15 +120,15 @@ export async function getTopics(db: Database, ids: string[]): Promise<Map<string
 }
 
 /**
- * The name and description to show in `lang`: the exact tag (es-MX), its language (es), then the
- * default language; a name falls back to the id at last, a description to ''. `lang` says which
- * language the name came from (for the page's lang attribute).
+ * The name and description to show in `lang`: the exact tag (es-MX), its language (es, also for
+ * ES or es_MX), then the default language; a name falls back to the id at last, a description to
+ * ''. `lang` says which language the name came from (for the page's lang attribute).
  */
 export function topicText(
   topic: Pick<Topic, 'id' | 'names' | 'descriptions'>,
   lang: string,
 ): { name: string; description: string; lang: string } {
-  const tags = [lang, lang.split('-')[0]!, DEFAULT_LANGUAGE].filter(Boolean);
+  const tags = [lang, lang.split(/[-_]/)[0]!.toLowerCase(), DEFAULT_LANGUAGE].filter(Boolean);
   const pick = (texts: Record<string, string>) => {
     for (const tag of tags) {
       const v = texts[tag];
