@@ -3,12 +3,15 @@
 // is a TCP proxy that refuses every connection; past the point where kafkajs used to give up
 // (about 12 s, then an uncaught KafkaJSNonRetriableError) they still run, answer /healthz, say
 // /readyz false with kafka false, and log one error line naming what is missing. Once the proxy
-// lets connections through, both become ready, and a STOP through the edge reaches the list.
+// lets connections through, both become ready, a STOP through the edge reaches the list, and the
+// consumer's relay publishes the change on the changelog under TOPIC_PREFIX.
+import { Topics } from '@sp/contracts';
 import { createDb, type DbHandle } from '@sp/db';
 import { listContext } from '@sp/runtime';
 import { TEST_PEPPER } from '@sp/runtime/testing';
 import { check } from '@sp/suppression';
 import {
+  consumeAll,
   type FreshDatabase,
   freePort,
   freshDatabase,
@@ -123,6 +126,10 @@ it('a consumer and the edge started with Kafka unreachable wait without crashing
         .allowed,
     { timeoutMs: 120_000 },
   );
+
+  // The consumer's relay published the change on the prefixed changelog (TOPIC_PREFIX, issue 17).
+  const [change] = await consumeAll(kafkaBrokers, `${prefix}${Topics.changelog}`, 1, 120_000);
+  expect(change?.key).toBeTruthy();
 
   for (const p of [consumer, edge]) p.child.kill('SIGTERM');
   for (const p of [consumer, edge]) expect(await p.exited).toEqual({ code: 0, signal: null });
