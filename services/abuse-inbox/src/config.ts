@@ -1,10 +1,12 @@
 // The abuse-inbox's configuration: the only module that reads process.env (STYLE.md 8).
 import { csv, keyRing, parseEnv, port } from '@sp/config';
 import { Topics } from '@sp/contracts';
+import { ServiceEnv, type ServiceSettings, serviceSettings, topicNamer } from '@sp/runtime';
 import { SEED_HIT_TOPIC } from '@sp/suppression';
 import { z } from 'zod';
 
-export const AbuseInboxEnv = z.object({
+/** The kit's base (LOG_LEVEL, TOPIC_PREFIX, OTLP, start and stop bounds) and the inbox's own. */
+export const AbuseInboxEnv = ServiceEnv.extend({
   SMTP_HOST: z.string().default('0.0.0.0'),
   SMTP_PORT: port.default(2525),
   SMTP_SERVER_NAME: z.string().default('abuse-inbox'),
@@ -12,7 +14,6 @@ export const AbuseInboxEnv = z.object({
   SMTP_TLS_KEY_FILE: z.string().optional(),
   SMTP_TLS_CERT_FILE: z.string().optional(),
   OPS_PORT: port.default(9465),
-  LOG_LEVEL: z.string().default('info'),
   KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().default('sp-abuse-inbox'),
   /**
@@ -58,16 +59,19 @@ export const AbuseInboxEnv = z.object({
   /** Master keys of the per-subject data keys, "kid:base64key,..."; absent: VAULT_KEYS. */
   EVENT_KEYS: keyRing.optional(),
   VAULT_KEYS: keyRing.optional(),
-  TOPIC_EMAIL_OPTOUT: z.string().default(Topics.emailOptOut),
-  TOPIC_COMPLAINT: z.string().default(Topics.complaint),
-  TOPIC_BOUNCE: z.string().default(Topics.bounce),
+  /** Overrides of one topic's full name; unset, the catalog's name behind TOPIC_PREFIX. */
+  TOPIC_EMAIL_OPTOUT: z.string().optional(),
+  TOPIC_COMPLAINT: z.string().optional(),
+  TOPIC_BOUNCE: z.string().optional(),
   /** Partner seed addresses (issue 16) live at this second accepted domain, e.g. seeds.shop.example. */
   SEED_DOMAIN: z.string().min(3).optional(),
-  TOPIC_SEED_HIT: z.string().default(SEED_HIT_TOPIC),
+  TOPIC_SEED_HIT: z.string().optional(),
 });
 export type AbuseInboxEnv = z.infer<typeof AbuseInboxEnv>;
 
 export interface AbuseInboxConfig {
+  /** The kit's settings (log level, topic prefix, OTLP, ops port, bounds). */
+  service: ServiceSettings;
   smtp: {
     host: string;
     port: number;
@@ -107,7 +111,9 @@ export interface AbuseInboxConfig {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AbuseInboxConfig {
   const e = parseEnv(AbuseInboxEnv, env);
+  const topic = topicNamer(e.TOPIC_PREFIX);
   return {
+    service: serviceSettings(e),
     smtp: {
       host: e.SMTP_HOST,
       port: e.SMTP_PORT,
@@ -140,10 +146,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     subjectPeppers: e.SUBJECT_PEPPERS,
     eventSealing: { databaseUrl: e.DATABASE_URL, keys: e.EVENT_KEYS ?? e.VAULT_KEYS },
     topics: {
-      emailOptOut: e.TOPIC_EMAIL_OPTOUT,
-      complaint: e.TOPIC_COMPLAINT,
-      bounce: e.TOPIC_BOUNCE,
-      seedHit: e.TOPIC_SEED_HIT,
+      emailOptOut: e.TOPIC_EMAIL_OPTOUT ?? topic(Topics.emailOptOut),
+      complaint: e.TOPIC_COMPLAINT ?? topic(Topics.complaint),
+      bounce: e.TOPIC_BOUNCE ?? topic(Topics.bounce),
+      seedHit: e.TOPIC_SEED_HIT ?? topic(SEED_HIT_TOPIC),
     },
     ...(e.SEED_DOMAIN ? { seedDomain: e.SEED_DOMAIN.toLowerCase() } : {}),
   };
