@@ -1,7 +1,7 @@
 // The environment both senders share. Each sender's config.ts extends this schema with its
 // provider's variables and is still the only module that reads process.env (STYLE.md 8).
 import { csv, flag, keyRing, port } from '@sp/config';
-import { ServiceEnv, serviceSettings } from '@sp/runtime';
+import { ServiceEnv, serviceSettings, topicNamer } from '@sp/runtime';
 import { z } from 'zod';
 
 /** Where the two senders differ in their defaults. */
@@ -43,13 +43,14 @@ export function senderEnv(d: SenderEnvDefaults) {
     SEND_CONCURRENCY: z.coerce.number().int().positive().default(d.concurrency),
     LIST_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
     CLAIM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-    TOPIC_SEND_REQUEST: z.string().default(d.sendRequestTopic),
-    TOPIC_OUTCOME: z.string().default(d.outcomeTopic),
+    /** Overrides of one topic's full name; unset, the catalog's name behind TOPIC_PREFIX. */
+    TOPIC_SEND_REQUEST: z.string().optional(),
+    TOPIC_OUTCOME: z.string().optional(),
     /** The gate asks a local view of the list (the changelog in memory); off: the database. */
     LIST_VIEW: flag.default(true),
     /** Past this lag the view counts as unreachable: marketing deferred (fail closed). */
     LIST_VIEW_MAX_LAG_MS: z.coerce.number().int().positive().default(2_000),
-    TOPIC_CHANGELOG: z.string().default('suppression.changelog.v1'),
+    TOPIC_CHANGELOG: z.string().optional(),
     /** Keep the view's records in an unlinked file in this directory (lists of millions: less RSS). */
     LIST_VIEW_RECORDS_DIR: z.string().min(1).optional(),
   });
@@ -57,8 +58,14 @@ export function senderEnv(d: SenderEnvDefaults) {
 export type SenderEnv = z.infer<ReturnType<typeof senderEnv>>;
 
 /** The shared part of a sender's config, read from its parsed environment. */
-export function senderConfig(e: SenderEnv) {
+export function senderConfig(e: SenderEnv, d: Pick<SenderEnvDefaults, 'sendRequestTopic' | 'outcomeTopic'>) {
+  const topic = topicNamer(e.TOPIC_PREFIX);
   return {
+    /** The broker's names of the sender's topics: TOPIC_PREFIX + the catalog's, unless overridden. */
+    topics: {
+      sendRequest: e.TOPIC_SEND_REQUEST ?? topic(d.sendRequestTopic),
+      outcome: e.TOPIC_OUTCOME ?? topic(d.outcomeTopic),
+    },
     service: serviceSettings(e),
     opsPort: e.OPS_PORT,
     logLevel: e.LOG_LEVEL,
@@ -72,7 +79,7 @@ export function senderConfig(e: SenderEnv) {
     listView: {
       enabled: e.LIST_VIEW,
       maxLagMs: e.LIST_VIEW_MAX_LAG_MS,
-      topic: e.TOPIC_CHANGELOG,
+      topic: e.TOPIC_CHANGELOG ?? topic('suppression.changelog.v1'),
       ...(e.LIST_VIEW_RECORDS_DIR ? { recordsDir: e.LIST_VIEW_RECORDS_DIR } : {}),
     },
   };

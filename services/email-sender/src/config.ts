@@ -39,8 +39,12 @@ export type EmailSenderEnv = z.infer<typeof EmailSenderEnv>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   const e = parseEnv(EmailSenderEnv, env);
+  const base = senderConfig(e, {
+    sendRequestTopic: Topics.emailSendRequest,
+    outcomeTopic: Topics.deliveryOutcome,
+  });
   return {
-    ...senderConfig(e),
+    ...base,
     tokenKeys: e.TOKEN_KEYS,
     ses: {
       region: e.AWS_REGION,
@@ -53,7 +57,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     settings: {
       ...senderTuning(e),
-      topics: { sendRequest: e.TOPIC_SEND_REQUEST, outcome: e.TOPIC_OUTCOME },
+      topics: base.topics,
       defaultRegion: e.DEFAULT_REGION.toUpperCase(),
       from: e.EMAIL_FROM,
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),

@@ -42,7 +42,8 @@ export const SmsSenderEnv = senderEnv({
       .string()
       .refine(isTimeZone, 'not an IANA time zone')
       .default('America/New_York'),
-    TOPIC_SMS_INBOUND: z.string().default(Topics.smsInbound),
+    /** Override of the topic's full name; unset, the catalog's behind TOPIC_PREFIX. */
+    TOPIC_SMS_INBOUND: z.string().optional(),
   })
   .refine((e) => e.TWILIO_MESSAGING_SERVICE_SID || e.TWILIO_FROM, {
     message: 'set TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM',
@@ -52,8 +53,12 @@ export type SmsSenderEnv = z.infer<typeof SmsSenderEnv>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   const e = parseEnv(SmsSenderEnv, env);
+  const base = senderConfig(e, {
+    sendRequestTopic: Topics.smsSendRequest,
+    outcomeTopic: Topics.deliveryOutcome,
+  });
   return {
-    ...senderConfig(e),
+    ...base,
     twilio: {
       accountSid: e.TWILIO_ACCOUNT_SID,
       authToken: e.TWILIO_AUTH_TOKEN,
@@ -64,11 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     settings: {
       ...senderTuning(e),
-      topics: {
-        sendRequest: e.TOPIC_SEND_REQUEST,
-        outcome: e.TOPIC_OUTCOME,
-        smsInbound: e.TOPIC_SMS_INBOUND,
-      },
+      topics: { ...base.topics, smsInbound: e.TOPIC_SMS_INBOUND ?? `${e.TOPIC_PREFIX}${Topics.smsInbound}` },
       defaultRegion: e.SMS_DEFAULT_REGION.toUpperCase(),
       quietHours: {
         startMinute: parseClock(e.QUIET_HOURS_START),
