@@ -215,6 +215,40 @@ async function bounded(name: string, ms: number, fn: Stopper, logger: Logger): P
   }
 }
 
+/** The stoppers of a process in the house order (inputs, consumers, flush, pools). */
+export interface StopPhases {
+  inputs?: Stopper[];
+  consumers?: Stopper[];
+  flush?: Stopper[];
+  pools?: Stopper[];
+}
+
+/**
+ * Stops in the house order: inputs, consumers and flush each all at once, pools one after the
+ * other in the order given; every step bounded by `stepTimeoutMs` (a late or failed step is
+ * logged and the stop goes on). True when every step finished in time.
+ */
+export async function stopPhases(
+  phases: StopPhases,
+  opts: { logger: Logger; stepTimeoutMs: number },
+): Promise<boolean> {
+  const run = async (name: string, stoppers: Stopper[] | undefined, parallel: boolean) => {
+    if (!stoppers?.length) return true;
+    const step = (s: Stopper, i: number) => bounded(`${name}[${i}]`, opts.stepTimeoutMs, s, opts.logger);
+    if (parallel) return (await Promise.all(stoppers.map(step))).every(Boolean);
+    let ok = true;
+    for (const [i, s] of stoppers.entries()) ok = (await step(s, i)) && ok;
+    return ok;
+  };
+  const results = [
+    await run('inputs', phases.inputs, true),
+    await run('consumers', phases.consumers, true),
+    await run('flush', phases.flush, true),
+    await run('pools', phases.pools, false),
+  ];
+  return results.every(Boolean);
+}
+
 export async function runService<T>(opts: {
   service: string;
   settings: ServiceSettings;
@@ -285,25 +319,17 @@ export async function runService<T>(opts: {
       stopping = true;
       wakeUp();
       await started.catch(() => {});
-      const step = settings.stopStepTimeoutMs;
-      const phase = async (name: string, stoppers: Stopper[] | undefined, parallel = true) => {
-        if (!stoppers?.length) return true;
-        if (parallel)
-          return (await Promise.all(stoppers.map((s, i) => bounded(`${name}[${i}]`, step, s, logger)))).every(
-            Boolean,
-          );
-        let ok = true;
-        for (const [i, s] of stoppers.entries()) ok = (await bounded(`${name}[${i}]`, step, s, logger)) && ok;
-        return ok;
-      };
-      const results = [
-        await phase('inputs', parts.inputs),
-        await phase('consumers', parts.consumers),
-        await phase('flush', parts.flush),
-        await phase('pools', opened.pools, false),
-        await phase('ops', ops ? [() => ops.close()] : []),
-        await phase('tracing', tracing ? [() => tracing.shutdown()] : []),
-      ];
+      const ok = await stopPhases(
+        { ...parts, pools: [...opened.pools, ...(ops ? [() => ops.close()] : [])] },
+        { logger, stepTimeoutMs: settings.stopStepTimeoutMs },
+      );
+      const traced = tracing
+        ? await stopPhases(
+            { pools: [() => tracing.shutdown()] },
+            { logger, stepTimeoutMs: settings.stopStepTimeoutMs },
+          )
+        : true;
+      const results = [ok, traced];
       running = false;
       if (!results.every(Boolean)) throw new Error(`${service}: some stop steps failed or timed out`);
     })();

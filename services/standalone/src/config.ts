@@ -18,6 +18,8 @@ export const StandaloneEnv = z.object({
   /** Local stand-ins for SES and Twilio; 0 picks a free port. */
   SES_PORT: port.default(8005),
   TWILIO_PORT: port.default(0),
+  /** The one ops server of the whole process: /healthz, /readyz, /metrics (issue 17). */
+  OPS_PORT: port.default(9464),
   API_TOKEN: z.string().min(16).optional(),
   KAFKA_BROKERS: z.string().optional(),
   DATABASE_URL: z.string().optional(),
@@ -67,7 +69,7 @@ type Secrets = z.infer<typeof Secrets>;
 export interface StandaloneConfig {
   dataDir: string;
   host: string;
-  ports: { edge: number; api: number; smtp: number; ses: number; twilio: number };
+  ports: { edge: number; api: number; smtp: number; ses: number; twilio: number; ops: number };
   kafkaBrokers?: string;
   databaseUrl?: string;
   secrets: Secrets;
@@ -134,7 +136,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     dataDir,
     host: e.HOST,
-    ports: { edge: e.EDGE_PORT, api: e.API_PORT, smtp: e.SMTP_PORT, ses: e.SES_PORT, twilio: e.TWILIO_PORT },
+    ports: {
+      edge: e.EDGE_PORT,
+      api: e.API_PORT,
+      smtp: e.SMTP_PORT,
+      ses: e.SES_PORT,
+      twilio: e.TWILIO_PORT,
+      ops: e.OPS_PORT,
+    },
     ...(e.KAFKA_BROKERS ? { kafkaBrokers: e.KAFKA_BROKERS } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),

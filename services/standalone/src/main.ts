@@ -21,6 +21,7 @@ ${maintenance}
   abuse@ SMTP        ${urls.smtp}
   SES stand-in       ${urls.ses}      (open it in a browser: the mail the senders delivered)
   Twilio stand-in    ${urls.twilio}
+  ops                ${urls.ops}      (/healthz, /readyz, /metrics of the whole process)
 
 Try it:
   # opt an address out: get the one-click link a newsletter would carry, POST to it like a mail client

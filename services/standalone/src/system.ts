@@ -23,10 +23,10 @@ import { createEmailSender, createSesTransport, loadConfig as loadEmailConfig } 
 import { createSealer } from '@sp/identity';
 import { defaultListViewSettings, openListView } from '@sp/list-view';
 import { createKafkaBus, createTableBus, localEndOffsets } from '@sp/messaging';
-import { createLogger, type Logger } from '@sp/observability';
+import { createLogger, type Logger, startOpsServer } from '@sp/observability';
 import { startOptoutConsumer } from '@sp/optout-consumer';
 import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
-import { assembleResources, type Stopper, startChangelogRelay, stopInOrder, tracedBus } from '@sp/runtime';
+import { assembleResources, type Stopper, startChangelogRelay, stopPhases, tracedBus } from '@sp/runtime';
 import { createSmsSender, createTwilioTransport, loadConfig as loadSmsConfig } from '@sp/sms-sender';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
 import { seedTopics } from '@sp/suppression';
@@ -38,7 +38,7 @@ import { freePort } from './ports';
 import { sendApiDeps } from './send';
 
 export interface RunningSystem {
-  urls: { edge: string; api: string; smtp: string; ses: string; twilio: string };
+  urls: { edge: string; api: string; smtp: string; ses: string; twilio: string; ops: string };
   apiToken: string;
   mode: { database: 'pglite' | 'postgres'; bus: 'database' | 'kafka'; consumers: boolean };
   logger: Logger;
@@ -47,13 +47,24 @@ export interface RunningSystem {
 
 export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem> {
   const logger = createLogger({ service: 'standalone', level: cfg.logLevel });
-  const stoppers: Stopper[] = [];
-  const stopAll = () => stopInOrder([...stoppers].reverse());
+  // One stop in the house order (issue 17): what takes requests, then the consumers and senders,
+  // then the relay and the view, then the stand-ins and the pools; each step bounded.
+  const inputs: Stopper[] = [];
+  const consumers: Stopper[] = [];
+  const flush: Stopper[] = [];
+  const pools: Stopper[] = [];
+  const stopAll = async () => {
+    const ok = await stopPhases(
+      { inputs: [...inputs].reverse(), consumers, flush, pools: [...pools].reverse() },
+      { logger, stepTimeoutMs: 10_000 },
+    );
+    if (!ok) throw new Error('standalone: some stop steps failed or timed out');
+  };
   try {
     const db = cfg.databaseUrl
       ? await createDb({ url: cfg.databaseUrl })
       : await createDb({ pglite: join(cfg.dataDir, 'pglite') });
-    stoppers.push(() => db.close());
+    pools.push(() => db.close());
     await migrateDb(db);
     // The demo's topics on a first start (an empty registry only; README "Topics").
     await seedTopics(db.db, DEMO_TOPICS, { by: 'npm-start', reason: 'demo topics of a first start' });
@@ -62,7 +73,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       ? createKafkaBus({ brokers: cfg.kafkaBrokers.split(','), clientId: 'standalone', logger })
       : createTableBus({ sql: db.sql, logger: logger.child({ component: 'bus' }) });
     const bus = tracedBus(rawBus);
-    stoppers.push(() => bus.close());
+    pools.push(() => bus.close());
     await bus.ensureTopics(
       Object.values(Topics).map((topic) => ({ topic, partitions: 3, compacted: topic === Topics.changelog })),
     );
@@ -99,7 +110,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     // Services that write the list: the same consumers as production, on this bus (none in the
     // maintenance mode: accepted events wait in the bus for the next start).
     if (cfg.consumers) {
-      const consumers = [
+      const listConsumers = [
         await startOptoutConsumer(res),
         await startSmsStopConsumer(res, { languages: cfg.smsLanguages }),
         await startDnsConsumer(res),
@@ -107,12 +118,12 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
         // Mail at a partner's seed address (issue 16) flags that partner.
         await startSeedHitConsumer(res),
       ];
-      stoppers.push(...consumers.map((c) => () => c.stop()));
+      consumers.push(...listConsumers.map((c) => () => c.stop()));
     } else {
       logger.warn({}, 'maintenance mode (CONSUMERS=off): accepted events are kept, not applied or sent');
     }
     const relay = startChangelogRelay(res, cfg.databaseUrl ? { leaderLockUrl: cfg.databaseUrl } : {});
-    stoppers.push(() => relay.stop());
+    flush.push(() => relay.stop());
     // The senders and the API ask a local view of the changelog, as in production (the database
     // answers instead on a bus whose end offsets cannot be read).
     const ends = cfg.kafkaBrokers ? undefined : localEndOffsets(rawBus);
@@ -131,18 +142,18 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
             snapshotFirst: !cfg.kafkaBrokers,
           })
         : undefined;
-    if (listView) stoppers.push(() => listView.stop());
+    if (listView) flush.push(() => listView.stop());
 
     // Local stand-ins for the third-party SaaS.
     const ses = await startSesEmulator({ host: cfg.host, port: cfg.ports.ses });
-    stoppers.push(() => ses.close());
+    pools.push(() => ses.close());
     const twilio = await startTwilioDouble({
       host: cfg.host,
       port: cfg.ports.twilio,
       accountSid: cfg.secrets.twilioAccountSid,
       authToken: cfg.secrets.twilioAuthToken,
     });
-    stoppers.push(() => twilio.close());
+    pools.push(() => twilio.close());
 
     // Webhooks (and, with PROVIDER_SYNC=ses, the sync into the SES stand-in's suppression list):
     // list changes out to the endpoints registered through the API (issue 14).
@@ -155,7 +166,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       const integrations = await startIntegrations(res, {
         providers: cfg.providerSync === 'ses' ? [sesSuppressionAdapter(sesClient)] : [],
       });
-      stoppers.push(...integrations.map((c) => () => c.stop()));
+      consumers.push(...integrations.map((c) => () => c.stop()));
     }
 
     // Senders: send requests -> the list -> SES / Twilio (here their stand-ins). Not started in
@@ -193,10 +204,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       probe: () => db.ping(),
     });
     if (cfg.consumers) await emailSender.start();
-    stoppers.push(async () => {
-      await emailSender.stop();
-      emailTransport.close();
-    });
+    consumers.push(() => emailSender.stop());
+    pools.push(async () => emailTransport.close());
     const smsConfig = loadSmsConfig({
       ...senderEnv,
       TWILIO_ACCOUNT_SID: cfg.secrets.twilioAccountSid,
@@ -219,7 +228,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       probe: () => db.ping(),
     });
     if (cfg.consumers) await smsSender.start();
-    stoppers.push(() => smsSender.stop());
+    consumers.push(() => smsSender.stop());
 
     // Public edge.
     const edgeConfig = loadEdgeConfig({
@@ -238,7 +247,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       logger: logger.child({ component: 'edge' }),
     });
     await edge.listen({ host: cfg.host, port: edgePort });
-    stoppers.push(() => edge.close());
+    inputs.push(() => edge.close());
 
     // Internal API.
     const apiConfig = loadApiConfig({
@@ -261,7 +270,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       send: sendApiDeps(bus, res.keyer, { email: emailTemplates, sms: smsTemplates }),
     });
     await api.listen({ host: cfg.host, port: cfg.ports.api });
-    stoppers.push(() => api.close());
+    inputs.push(() => api.close());
 
     // abuse@ SMTP ingress.
     const inboxConfig = loadInboxConfig({
@@ -292,11 +301,25 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       ),
     });
     const smtp = await inbox.listen(cfg.ports.smtp, cfg.host);
-    stoppers.push(() => inbox.close());
+    inputs.push(() => inbox.close());
+
+    // One ops server for the whole process (issue 17): the list's database, the bus, the view.
+    const ops = await startOpsServer({
+      port: cfg.ports.ops,
+      host: cfg.host,
+      registries: [res.metrics.registry],
+      checks: [
+        { name: 'database', check: () => db.ping().then(() => true) },
+        { name: 'bus', check: () => bus.healthy() },
+        ...(listView ? [{ name: 'list-view', check: async () => listView.view.fresh() }] : []),
+      ],
+    });
+    pools.push(() => ops.close());
 
     const host = hostForUrl(cfg.host);
     return {
       urls: {
+        ops: `http://${host}:${ops.port}`,
         edge: publicBaseUrl,
         api: `http://${host}:${addressPort(api.server.address())}`,
         smtp: `smtp://${host}:${smtp.port}`,

@@ -20,6 +20,8 @@ export interface Standalone {
   api: string;
   smtpPort: number;
   twilio: string;
+  /** The process's one ops server (/healthz, /readyz, /metrics). */
+  ops: string;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
   /** Ctrl-C: SIGINT to the process group; resolves when it exited. */
@@ -42,6 +44,7 @@ export async function startStandalone(ports: Ports, env: Record<string, string>)
       SMTP_PORT: String(ports.smtp),
       SES_PORT: '0',
       TWILIO_PORT: '0',
+      OPS_PORT: '0',
       LOG_LEVEL: 'warn',
       KAFKA_BROKERS: '',
       DATABASE_URL: '',
@@ -75,6 +78,7 @@ export async function startStandalone(ports: Ports, env: Record<string, string>)
     api: url('internal API'),
     smtpPort: ports.smtp,
     twilio: url('Twilio stand-in'),
+    ops: url('\n  ops'),
     output: () => out,
     stop: () => signal('SIGINT'),
     kill: async () => {

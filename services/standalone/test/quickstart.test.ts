@@ -95,6 +95,10 @@ async function expectAllSuppressed(api: string) {
 it('starts with npm start, takes all four kinds of opt-out from outside, and keeps them across a restart', async () => {
   const ports = { edge: await freePort(), api: await freePort(), smtp: await freePort() };
   const sys = await start(ports);
+  // One ops server for the whole process (issue 17), named in the banner.
+  expect((await fetch(`${sys.ops}/healthz`)).status).toBe(200);
+  await waitFor('the process ready', async () => (await fetch(`${sys.ops}/readyz`)).status === 200);
+  expect(await (await fetch(`${sys.ops}/metrics`)).text()).toMatch(/service="standalone"/);
 
   // 1. One-click unsubscribe, as a mail client does it with the link a newsletter carries.
   expect(await oneClickUnsubscribe(sys.api, API_TOKEN, subjects.oneClick)).toBe(200);

@@ -38,6 +38,7 @@ it('the spans from the webhook publish to the consumer database write share one 
       API_PORT: '0',
       SMTP_PORT: '0',
       SES_PORT: '0',
+      OPS_PORT: '0',
       TWILIO_AUTH_TOKEN: authToken,
       LOG_LEVEL: 'warn',
     }),
