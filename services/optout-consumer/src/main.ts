@@ -1,5 +1,6 @@
 // optout-consumer: consent.email-optout.v1 -> the list.
+import { exitOnFailure } from '@sp/runtime';
 import { loadConfig } from './config';
 import { runOptoutConsumer } from './run';
 
-await runOptoutConsumer(loadConfig());
+exitOnFailure('optout-consumer', runOptoutConsumer(loadConfig()));

@@ -1,5 +1,6 @@
 // webhooks: suppression.changelog.v1 -> signed webhooks (and the provider sync when configured).
+import { exitOnFailure } from '@sp/runtime';
 import { loadConfig } from './config';
 import { runWebhooks } from './run';
 
-await runWebhooks(loadConfig());
+exitOnFailure('webhooks', runWebhooks(loadConfig()));
