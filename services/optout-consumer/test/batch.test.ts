@@ -57,12 +57,12 @@ async function setUp(name: string) {
   });
   const ledgerRows = async () => (await res.db.db.select({ n: count() }).from(schema.ledger))[0]?.n ?? 0;
   /** Rows per apply() call: apply() stamps every row of its transaction with one recorded_at. */
-  const transactions = async () =>
-    (
-      await res.db.db.execute(
-        sql`select count(*)::int as n from ledger group by recorded_at order by recorded_at`,
-      )
-    ).map((r) => Number((r as { n: number }).n));
+  const transactions = async (): Promise<number[]> => {
+    const rows = (await res.db.db.execute(
+      sql`select count(*)::int as n from ledger group by recorded_at order by recorded_at`,
+    )) as unknown as { n: number }[];
+    return rows.map((r) => Number(r.n));
+  };
   return { res, topic, start, message, ledgerRows, transactions };
 }
 
