@@ -45,9 +45,9 @@ const file = join(dir, 'sendgrid-bounces.csv');
 const a = await createFreshDatabase(serverUrl, 'sp_bench_import');
 const b = await createFreshDatabase(serverUrl, 'sp_bench_import_raw');
 const h = await createDb({ url: a.url, max: 4 });
-let peakRss = process.memoryUsage().rss;
+let peakRss = process.memoryUsage.rss();
 const rssTimer = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
 }, 100);
 
 const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -137,7 +137,7 @@ try {
     };
   };
 
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = process.memoryUsage.rss();
   const load0 = loadavg()[0];
   const first = await importOnce();
   const again = await importOnce();

@@ -5,6 +5,7 @@
 // compareRank, same changelog payloads, same vault copies), idempotent on event id: a re-imported
 // chunk inserts no ledger row, so it changes no state, queues no changelog and keeps no new copy.
 // PGlite (the embedded `npm start`) has no COPY FROM STDIN here: it takes writeImported.
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { now, type SuppressionContext } from './context';
@@ -117,11 +118,22 @@ export function isBulkPlan(p: Plan): boolean {
 function* copyText(ctx: SuppressionContext, plans: Plan[]): Generator<string> {
   const vault = ctx.vault;
   const keyId = ctx.keyer.currentKeyId;
+  // The vault copies' IVs, drawn in one call (one getrandom per 1,024 rows, not per row).
+  let ivs = Buffer.alloc(0);
+  let next = 0;
+  const iv = () => {
+    if (next + 12 > ivs.length) {
+      ivs = randomBytes(12 * 1024);
+      next = 0;
+    }
+    next += 12;
+    return ivs.subarray(next - 12, next);
+  };
   let out = '';
   for (const p of plans) {
     const w = p.writes[0]!;
     const s = p.subjects[0]!;
-    const ct = vault ? sealAddress(vault.key, s.key, s.subject.value) : null;
+    const ct = vault ? sealAddress(vault.key, s.key, s.subject.value, iv()) : null;
     out +=
       `${p.eventId}\t${field(p.type)}\t${field(p.source)}\t${p.occurredAt.toISOString()}\t${field(s.key)}\t` +
       `${field(p.keyId ?? keyId)}\t${w.channel}\t${w.purpose}\t${field(w.topic)}\t${w.suppressed ? 't' : 'f'}\t` +
