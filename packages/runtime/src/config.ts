@@ -28,6 +28,8 @@ export const BaseEnv = ServiceEnv.extend({
    * it (after salvaging an opt-out in it). Outages pause without a bound; poison goes at once.
    */
   CONSUMER_GIVE_UP_AFTER_MS: z.coerce.number().int().min(0).default(600_000),
+  /** How often each consumer measures its lag from the broker (gauge sp_consumer_lag, a log line). */
+  CONSUMER_LAG_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   /** retention.ms of the event topics this service creates (issue 15); default 7 days. */
   EVENT_RETENTION_MS: z.coerce
     .number()
