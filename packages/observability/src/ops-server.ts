@@ -33,7 +33,9 @@ export async function startOpsServer(opts: {
     }
     if (path === '/readyz') {
       void Promise.all(
-        (typeof opts.checks === 'function' ? opts.checks() : opts.checks).map(async (c) => [c.name, await c.check().catch(() => false)] as const),
+        (typeof opts.checks === 'function' ? opts.checks() : opts.checks).map(
+          async (c) => [c.name, await c.check().catch(() => false)] as const,
+        ),
       ).then((results) => {
         const ready = results.every(([, ok]) => ok);
         res

@@ -40,8 +40,9 @@ interface OtlpExport {
   }[];
 }
 
-const valueOf = (v: OtlpValue) => v.stringValue ?? v.intValue ?? v.boolValue ?? v.doubleValue;
-const attrs = (kvs: OtlpKeyValue[] = []) => Object.fromEntries(kvs.map((kv) => [kv.key, valueOf(kv.value)]));
+const otlpValue = (v: OtlpValue) => v.stringValue ?? v.intValue ?? v.boolValue ?? v.doubleValue;
+const attrs = (kvs: OtlpKeyValue[] = []) =>
+  Object.fromEntries(kvs.map((kv) => [kv.key, otlpValue(kv.value)]));
 
 export interface OtlpCollector {
   /** The OTEL_EXPORTER_OTLP_TRACES_ENDPOINT of the processes under test. */
