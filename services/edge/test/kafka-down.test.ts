@@ -133,4 +133,4 @@ it('a consumer and the edge started with Kafka unreachable wait without crashing
 
   for (const p of [consumer, edge]) p.child.kill('SIGTERM');
   for (const p of [consumer, edge]) expect(await p.exited).toEqual({ code: 0, signal: null });
-});
+}, 600_000);

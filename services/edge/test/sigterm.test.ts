@@ -97,7 +97,7 @@ it('the edge: SIGTERM under a stream of Twilio webhooks; every one answered 200 
   const lost = accepted.filter((sid) => !text.includes(sid));
   expect(lost).toEqual([]);
   expect(accepted.length).toBeGreaterThanOrEqual(60);
-});
+}, 600_000);
 
 it('a consumer: SIGTERM in the middle of 4,000 opt-outs; the next process applies the rest, nothing lost or redelivered', async () => {
   const { kafkaBrokers } = testInfra();
@@ -153,4 +153,4 @@ it('a consumer: SIGTERM in the middle of 4,000 opt-outs; the next process applie
   expect(duplicates).toBe(0);
   second.child.kill('SIGTERM');
   expect(await second.exited).toEqual({ code: 0, signal: null });
-});
+}, 600_000);

@@ -149,4 +149,4 @@ it('one trace: Twilio webhook at the edge -> Kafka -> sms-stop-consumer database
 
   for (const p of procs) p.child.kill('SIGTERM');
   for (const p of procs) expect(await p.exited).toEqual({ code: 0, signal: null });
-});
+}, 600_000);

@@ -115,4 +115,4 @@ it('SIGTERM in the middle of 300 send requests: exit 0, and each of them is sent
   expect(mails).toHaveLength(300);
   second.child.kill('SIGTERM');
   expect(await second.exited).toEqual({ code: 0, signal: null });
-});
+}, 600_000);
