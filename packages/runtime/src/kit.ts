@@ -266,6 +266,10 @@ export async function runService<T>(opts: {
       : undefined;
   const logger = opts.embedded?.logger ?? opts.logger ?? createLogger({ service, level: settings.logLevel });
   const metrics = opts.embedded?.metrics ?? createMetrics(service);
+  // Signals are handled from the first moment: a SIGTERM while the service opens or starts waits
+  // for the start in hand, then runs the same ordered stop.
+  let stopRef: () => Promise<void> = async () => {};
+  if (opts.signals ?? true) stopOnSignals(logger, () => stopRef(), settings.stopTimeoutMs);
   const kit: ServiceKit = {
     service,
     settings,
@@ -336,6 +340,7 @@ export async function runService<T>(opts: {
     return stopped;
   };
 
+  stopRef = stop;
   if (first.every((m) => m === undefined)) {
     try {
       await started;
@@ -352,7 +357,6 @@ export async function runService<T>(opts: {
       }
     });
   }
-  if (opts.signals ?? true) stopOnSignals(logger, stop, settings.stopTimeoutMs);
   return {
     value: opened.value,
     logger,

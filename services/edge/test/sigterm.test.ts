@@ -3,8 +3,8 @@
 // forced exit of STOP_TIMEOUT_MS, which exits with 1).
 // - The HTTP edge: Twilio webhooks posted by 6 clients without pause; SIGTERM once some are in.
 //   Every webhook answered 200 is on Kafka (Twilio retries anything else), no 5xx was answered.
-// - A consumer (optout-consumer) in the middle of 4,000 opt-outs: SIGTERM, a second process takes
-//   over; all 4,000 are applied, none twice, and the second process sees no redelivery of what
+// - A consumer (optout-consumer) in the middle of 20,000 opt-outs: SIGTERM, a second process takes
+//   over; all 20,000 are applied, none twice, and the second process sees no redelivery of what
 //   the first applied (its batch in hand was finished and committed before it left).
 import { newEnvelope, Topics } from '@sp/contracts';
 import { openTestResources, TEST_PEPPER } from '@sp/runtime/testing';
@@ -99,7 +99,7 @@ it('the edge: SIGTERM under a stream of Twilio webhooks; every one answered 200 
   expect(accepted.length).toBeGreaterThanOrEqual(60);
 }, 600_000);
 
-it('a consumer: SIGTERM in the middle of 4,000 opt-outs; the next process applies the rest, nothing lost or redelivered', async () => {
+it('a consumer: SIGTERM in the middle of 20,000 opt-outs; the next process applies the rest, nothing lost or redelivered', async () => {
   const { kafkaBrokers } = testInfra();
   const db = await freshDatabase('sp_sigterm_consumer');
   const prefix = `${uniqueName('sigterm-consumer')}.`;
@@ -123,27 +123,30 @@ it('a consumer: SIGTERM in the middle of 4,000 opt-outs; the next process applie
     GROUP_ID: uniqueName('optout-sigterm'),
     LOG_LEVEL: 'info',
   };
-  const events = Array.from({ length: 4000 }, (_, i) => {
+  const events = Array.from({ length: 20_000 }, (_, i) => {
     const email = `t${i}@sigterm.example`;
     return {
       key: res.keyer.keyOf({ type: 'email', value: email }),
       value: newEnvelope('consent.email-optout.v1', 'test', { email, method: 'link' }),
     };
   });
-  await produce(kafkaBrokers, `${prefix}${Topics.emailOptOut}`, events);
+  // Still being produced while the first process runs and is stopped.
+  const producing = produce(kafkaBrokers, `${prefix}${Topics.emailOptOut}`, events);
 
   const first = startProcess('optout-consumer', { ...env, OPS_PORT: String(await freePort()) });
   procs.push(first);
-  await waitFor('some opt-outs applied', async () => (await applied()) >= 400, { timeoutMs: 180_000 });
+  await waitFor('some opt-outs applied', async () => (await applied()) >= 2000, { timeoutMs: 180_000 });
+  // Work remains when the signal goes (the batch in hand may still finish before the exit).
+  const atSigterm = await applied();
   first.child.kill('SIGTERM');
   expect(await first.exited).toEqual({ code: 0, signal: null });
-  const atStop = await applied();
-  expect(atStop).toBeLessThan(4000);
+  expect(atSigterm).toBeLessThan(20_000);
+  await producing;
 
   const second = startProcess('optout-consumer', { ...env, OPS_PORT: String(await freePort()) });
   procs.push(second);
-  await waitFor('all 4,000 applied', async () => (await applied()) >= 4000, { timeoutMs: 300_000 });
-  expect(await applied()).toBe(4000);
+  await waitFor('all 20,000 applied', async () => (await applied()) >= 20_000, { timeoutMs: 300_000 });
+  expect(await applied()).toBe(20_000);
   // What the first process applied it had committed: the second one is given none of it again.
   const metrics = (await second.ops('/metrics')).body;
   const duplicates = [...metrics.matchAll(/^sp_messages_duplicate_total\{[^}]*\} (\d+)/gm)].reduce(
@@ -151,6 +154,13 @@ it('a consumer: SIGTERM in the middle of 4,000 opt-outs; the next process applie
     0,
   );
   expect(duplicates).toBe(0);
+  await waitFor(
+    'the second process ready',
+    async () => (await second.ops('/readyz').catch(() => undefined))?.status === 200,
+    {
+      timeoutMs: 120_000,
+    },
+  );
   second.child.kill('SIGTERM');
   expect(await second.exited).toEqual({ code: 0, signal: null });
 }, 600_000);
