@@ -120,3 +120,9 @@ export {
 export { queryKeys, resolveSubject, type SubjectInput, type SubjectType } from './subjects';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, openAddress, revealAddress, sealAddress } from './vault';
+export {
+  type EmailPreferences,
+  emailPreferences,
+  RESUBSCRIBE_LIFTS,
+  type ScopePreference,
+} from './preferences';

@@ -5,7 +5,10 @@ import type { createKeyer, createSealer } from '@sp/identity';
 import { toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
-import { listRefusal } from '@sp/suppression';
+import { type EmailPreferences, listRefusal } from '@sp/suppression';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Lang, negotiate } from './i18n';
+import type { PageEnv } from './pages';
 import type { EdgeConfig } from './config';
 import type { EdgeLimits } from './limits';
 
@@ -32,6 +35,25 @@ export interface EdgeDeps {
   fetchCertificate?: CertificateFetcher;
   /** HTTP GET used to confirm SNS subscriptions; default: global fetch. */
   httpGet?: (url: string) => Promise<{ status: number }>;
+  /**
+   * The topic registry and the list, read for the preference page (issue 13). Absent (an edge
+   * without a database), the page offers the link's topic and "all marketing email" only.
+   */
+  preferences?: PreferenceStore;
+}
+
+/** An email topic as the preference page shows it (the registry's Topic, in every language). */
+export interface PreferenceTopic {
+  id: string;
+  names: Record<string, string>;
+  descriptions: Record<string, string>;
+}
+
+export interface PreferenceStore {
+  /** The active (not archived) topics of the email channel, in the order to show them. */
+  emailTopics(): Promise<PreferenceTopic[]>;
+  /** What the list says of the person for each topic and for all marketing email. */
+  state(email: string, topicIds: readonly string[]): Promise<EmailPreferences>;
 }
 
 export interface Ctx {
@@ -45,6 +67,19 @@ export interface Ctx {
   fetchCertificate: CertificateFetcher;
   httpGet: (url: string) => Promise<{ status: number }>;
   limits: EdgeLimits;
+  preferences?: PreferenceStore;
+}
+
+/**
+ * The language and brand of a page: `?lang=` (the visible switch) or the form's `lang`, else
+ * Accept-Language. `path` is where the switch links to (GET pages only).
+ */
+export function pageEnv(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, path?: string): PageEnv {
+  const q = req.query as Record<string, unknown> | undefined;
+  const b = req.body as Record<string, unknown> | undefined;
+  const explicit = q?.lang ?? (b && typeof b === 'object' ? b.lang : undefined);
+  const lang: Lang = negotiate(req.headers['accept-language'], explicit);
+  return { brand: ctx.config.brand, lang, nonce: reply.cspNonce, ...(path ? { path } : {}) };
 }
 
 /** The subject key of a raw identifier, or null when it does not normalize. */

@@ -62,7 +62,7 @@ async function optOutByKeyboard(javaScriptEnabled: boolean, email: string) {
     await page.getByRole('heading', { name: 'You are opted out' }).waitFor();
     expect(new URL(page.url()).origin).toBe(new URL(sys.edge.url).origin);
     expect(await page.getByRole('status').textContent()).toBe(
-      `Ink Corner will send no more marketing email to ${email}.`,
+      `We will send no more marketing email to ${email}.`,
     );
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the person reads
     expect(await page.locator('main').innerText()).toContain(

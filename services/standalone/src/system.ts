@@ -167,6 +167,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       SES_ENDPOINT: ses.url,
       AWS_ACCESS_KEY_ID: 'standalone',
       AWS_SECRET_ACCESS_KEY: 'standalone',
+      ...cfg.brandEnv,
       EMAIL_FROM: cfg.emailFrom,
       POSTAL_ADDRESS: cfg.postalAddress,
       // RFC 9477: providers send ARF reports to the CFBL-Address, so it names our own abuse@ inbox.
@@ -221,6 +222,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     const edgeConfig = loadEdgeConfig({
       ...shared,
       ...cfg.edgeLimits,
+      ...cfg.brandEnv,
       HOST: cfg.host,
       PORT: String(edgePort),
       TWILIO_AUTH_TOKEN: cfg.secrets.twilioAuthToken,
