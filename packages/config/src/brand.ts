@@ -14,9 +14,14 @@ export const Brand = z.strictObject({
   logoUrl: z
     .string()
     .trim()
-    .refine((v) => /^https:\/\/[^\s"'<>]+$/i.test(v) || /^data:image\/(png|svg\+xml|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(v), {
-      message: 'an https URL or a base64 data:image URL',
-    })
+    .refine(
+      (v) =>
+        /^https:\/\/[^\s"'<>]+$/i.test(v) ||
+        /^data:image\/(png|svg\+xml|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(v),
+      {
+        message: 'an https URL or a base64 data:image URL',
+      },
+    )
     .optional(),
   /** The header band and the buttons; a hex colour (#rgb or #rrggbb). */
   primaryColor: z

@@ -89,6 +89,12 @@ export {
   type ScopePurpose,
 } from './plan';
 export {
+  type EmailPreferences,
+  emailPreferences,
+  RESUBSCRIBE_LIFTS,
+  type ScopePreference,
+} from './preferences';
+export {
   type AuditRecord,
   type AuditRecordInput,
   auditRecords,
@@ -143,9 +149,3 @@ export {
 } from './topics';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, openAddress, revealAddress, sealAddress } from './vault';
-export {
-  type EmailPreferences,
-  emailPreferences,
-  RESUBSCRIBE_LIFTS,
-  type ScopePreference,
-} from './preferences';

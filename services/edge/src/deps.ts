@@ -1,16 +1,23 @@
 // The small bag of resources the edge's handlers get (STYLE.md 2), and the one way they publish:
 // an envelope validated by its contract, keyed by the subject key, acked before the answer.
-import { buildValidEnvelope, cleanDeep, type TopicName, ValidationError } from '@sp/contracts';
+import {
+  buildValidEnvelope,
+  cleanDeep,
+  EventTypes,
+  type TopicName,
+  Topics,
+  ValidationError,
+} from '@sp/contracts';
 import type { createKeyer, createSealer } from '@sp/identity';
 import { toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
 import { type EmailPreferences, listRefusal } from '@sp/suppression';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Lang, negotiate } from './i18n';
-import type { PageEnv } from './pages';
 import type { EdgeConfig } from './config';
+import { type Lang, negotiate } from './i18n';
 import type { EdgeLimits } from './limits';
+import type { PageEnv } from './pages';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -108,7 +115,9 @@ export interface Outgoing {
  * never a 200 followed by a dead letter holding a readable address (issue 10 items 5 and 9).
  */
 export function envelopeOf(ctx: Ctx, e: Outgoing) {
-  const built = buildValidEnvelope(e.type as TopicName, e.type, 'edge', cleanDeep(e.data), {
+  // A confirmed resubscribe travels on consent.email-optout.v1, whose contract it is part of.
+  const catalogTopic = (e.type === EventTypes.emailResubscribe ? Topics.emailOptOut : e.type) as TopicName;
+  const built = buildValidEnvelope(catalogTopic, e.type, 'edge', cleanDeep(e.data), {
     ...(e.evidence ? { evidence: cleanDeep(e.evidence) } : {}),
     occurredAt: e.occurredAt ?? ctx.clock.now(),
   });

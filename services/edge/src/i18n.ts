@@ -150,7 +150,8 @@ const en: Messages = {
   prefsAllLegend: 'All marketing email',
   prefsAllLabel: 'Unsubscribe from all marketing email',
   prefsAllHint: 'When this box is ticked, you receive none of the emails above.',
-  prefsAllIsOn: 'You are unsubscribed from all marketing email. Untick the box to receive the emails you choose above.',
+  prefsAllIsOn:
+    'You are unsubscribed from all marketing email. Untick the box to receive the emails you choose above.',
   prefsAllBlocked: 'You receive no marketing email from us.',
   prefsSave: 'Save my choices',
   prefsResubscribeNote:
@@ -225,7 +226,8 @@ const en: Messages = {
     'We will send one email to this address to confirm it (at most one every 30 days); it carries no marketing.',
   optOutErrors: {
     email: 'This email address does not look right. Check it and try again.',
-    tooMany: 'We received several requests for this email address in the last minutes. Please try again in a few minutes.',
+    tooMany:
+      'We received several requests for this email address in the last minutes. Please try again in a few minutes.',
   },
 };
 
@@ -293,7 +295,8 @@ const es: Messages = {
   dnsWhenSent: 'Cuando envíe este formulario:',
   dnsStopSelling: 'dejaremos de vender o compartir su información personal, y',
   dnsStopMarketing: 'dejaremos de enviarle todo el correo de marketing.',
-  dnsKeepNewsletters: 'Seguir enviándome los boletines a los que me suscribí (solo dejar de vender o compartir)',
+  dnsKeepNewsletters:
+    'Seguir enviándome los boletines a los que me suscribí (solo dejar de vender o compartir)',
   dnsNoProof:
     'No le pedimos que demuestre quién es. Indique la dirección de correo y/o el número de teléfono que usa con nosotros para que podamos encontrar sus datos.',
   dnsEmail: 'Correo electrónico',
@@ -358,13 +361,14 @@ const fr: Messages = {
     admin: 'Arrêté par notre service client.',
     other: 'Arrêté.',
   },
-  prefsBlockedTail: 'Cette page ne peut pas le réactiver ; contactez-nous si vous souhaitez le recevoir à nouveau.',
+  prefsBlockedTail:
+    'Cette page ne peut pas le réactiver ; contactez-nous si vous souhaitez le recevoir à nouveau.',
   prefsAllLegend: 'Tous les e-mails marketing',
   prefsAllLabel: 'Me désabonner de tous les e-mails marketing',
   prefsAllHint: 'Lorsque cette case est cochée, vous ne recevez aucun des e-mails ci-dessus.',
   prefsAllIsOn:
     'Vous êtes désabonné de tous les e-mails marketing. Décochez la case pour recevoir les e-mails choisis ci-dessus.',
-  prefsAllBlocked: "Vous ne recevez aucun e-mail marketing de notre part.",
+  prefsAllBlocked: 'Vous ne recevez aucun e-mail marketing de notre part.',
   prefsSave: 'Enregistrer mes choix',
   prefsResubscribeNote:
     "Réactiver ici un e-mail est enregistré comme votre confirmation. Cela n'annule jamais un signalement de spam, une adresse en échec de remise, une demande de ne pas vendre ni partager, ni un arrêt décidé par notre service client.",
@@ -439,7 +443,8 @@ const fr: Messages = {
     'Nous enverrons un e-mail à cette adresse pour le confirmer (au plus un tous les 30 jours) ; il ne contient aucun marketing.',
   optOutErrors: {
     email: 'Cette adresse e-mail ne semble pas correcte. Vérifiez-la et réessayez.',
-    tooMany: 'Nous avons reçu plusieurs demandes pour cette adresse ces dernières minutes. Réessayez dans quelques minutes.',
+    tooMany:
+      'Nous avons reçu plusieurs demandes pour cette adresse ces dernières minutes. Réessayez dans quelques minutes.',
   },
 };
 

@@ -3,8 +3,10 @@ import { createKeyer, createSealer } from '@sp/identity';
 import { createKafkaBus } from '@sp/messaging';
 import { createLogger, createMetrics, startOpsServer } from '@sp/observability';
 import { openSealedBus } from '@sp/runtime';
+import { listTopics } from '@sp/suppression';
 import { buildEdge } from './app';
 import { loadConfig } from './config';
+import { listPreferences } from './preferences';
 
 const config = loadConfig();
 const logger = createLogger({ service: 'edge', level: config.logLevel });
@@ -20,16 +22,21 @@ const sealed = await openSealedBus(
   },
 );
 const bus = sealed.bus;
+const keyer = createKeyer({
+  peppers: config.subjectPeppers.keys,
+  currentKeyId: config.subjectPeppers.currentKeyId,
+});
 const app = buildEdge({
   bus,
   sealer: createSealer(config.tokenKeys),
-  keyer: createKeyer({
-    peppers: config.subjectPeppers.keys,
-    currentKeyId: config.subjectPeppers.currentKeyId,
-  }),
+  keyer,
   config,
   logger,
   metrics,
+  // The preference page reads the topic registry and the list in the same database (issue 13).
+  preferences: listPreferences({ db: sealed.db, keyer, defaultRegion: config.smsDefaultRegion }, () =>
+    listTopics(sealed.db, { channel: 'email' }),
+  ),
 });
 const ops = await startOpsServer({
   port: config.opsPort,

@@ -191,7 +191,9 @@ export interface SavedChanges {
 export function preferencesSavedPage(env: PageEnv, action: string, back: string, c: SavedChanges): string {
   const m = MESSAGES[env.lang];
   const list = (label: string, names: string[]) =>
-    names.length === 0 ? '' : `<p>${esc(label)}</p><ul>${names.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
+    names.length === 0
+      ? ''
+      : `<p>${esc(label)}</p><ul>${names.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
   const nothing = c.stopped.length + c.resumed.length === 0 && !c.allStopped && !c.allResumed;
   const summary = nothing
     ? `<p>${esc(m.savedNothing)}</p>`
@@ -213,7 +215,11 @@ ${undo}
 /** R-OC-2: what a one-click POST answers (a person who opens it in a browser reads it). */
 export function oneClickDonePage(env: PageEnv) {
   const m = MESSAGES[env.lang];
-  return layout(env, m.oneClickTitle, `<h1>${esc(m.oneClickTitle)}</h1><p role="status">${esc(m.oneClickDone)}</p>`);
+  return layout(
+    env,
+    m.oneClickTitle,
+    `<h1>${esc(m.oneClickTitle)}</h1><p role="status">${esc(m.oneClickDone)}</p>`,
+  );
 }
 
 /** R-OC-4: a bad, tampered or expired link gets a clear page with the other ways to opt out. */
@@ -300,7 +306,9 @@ fetch(${JSON.stringify(GPC_PATH)}, { method: 'POST', credentials: 'same-origin' 
   ].filter(Boolean);
   const other = esc(m.dnsAskOther('\u0000')).replace(
     '\u0000',
-    ways.length > 0 ? ways.join(env.lang === 'en' ? ' or ' : env.lang === 'es' ? ' o ' : ' ou ') : esc(m.dnsAgent),
+    ways.length > 0
+      ? ways.join(env.lang === 'en' ? ' or ' : env.lang === 'es' ? ' o ' : ' ou ')
+      : esc(m.dnsAgent),
   );
   const body = `<h1>${esc(m.dnsHeading)}</h1>
 ${gpcNotice}

@@ -82,7 +82,9 @@ export function composeEmail(
   });
   // R-EM-7: the footer's postal line names the brand when the address alone does not.
   const postal =
-    s.brandName && !s.postalAddress.includes(s.brandName) ? `${s.brandName}, ${s.postalAddress}` : s.postalAddress;
+    s.brandName && !s.postalAddress.includes(s.brandName)
+      ? `${s.brandName}, ${s.postalAddress}`
+      : s.postalAddress;
   let text = rendered.text;
   let html = rendered.html;
   const headers = [

@@ -46,7 +46,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const brand = loadBrand(env);
   if (!brand.postalAddress || brand.postalAddress.length < 5) {
     throw new ConfigError(
-      'Invalid configuration:\n  POSTAL_ADDRESS: marketing mail must carry a postal address (R-EM-7): set POSTAL_ADDRESS or the brand file\'s postalAddress',
+      "Invalid configuration:\n  POSTAL_ADDRESS: marketing mail must carry a postal address (R-EM-7): set POSTAL_ADDRESS or the brand file's postalAddress",
     );
   }
   return {

@@ -18,7 +18,7 @@ import { Topics } from '@sp/contracts';
 import { createDb, migrateDb } from '@sp/db';
 import { createPayloadBox, loadTemplates } from '@sp/delivery';
 import { startDnsConsumer } from '@sp/dns-consumer';
-import { buildEdge, loadConfig as loadEdgeConfig } from '@sp/edge';
+import { buildEdge, listPreferences, loadConfig as loadEdgeConfig } from '@sp/edge';
 import { createEmailSender, createSesTransport, loadConfig as loadEmailConfig } from '@sp/email-sender';
 import { createSealer } from '@sp/identity';
 import { defaultListViewSettings, openListView } from '@sp/list-view';
@@ -29,6 +29,7 @@ import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
 import { assembleResources, type Stopper, startChangelogRelay, stopInOrder, tracedBus } from '@sp/runtime';
 import { createSmsSender, createTwilioTransport, loadConfig as loadSmsConfig } from '@sp/sms-sender';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
+import { listTopics } from '@sp/suppression';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
 import { sesSuppressionAdapter, startIntegrations } from '@sp/webhooks';
 import type { StandaloneConfig } from './config';
@@ -234,6 +235,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       keyer: res.keyer,
       config: edgeConfig,
       logger: logger.child({ component: 'edge' }),
+      // The preference page: the topic registry and the list (issue 13).
+      preferences: listPreferences(res.list, () => listTopics(db.db, { channel: 'email' })),
     });
     await edge.listen({ host: cfg.host, port: edgePort });
     stoppers.push(() => edge.close());

@@ -170,19 +170,32 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
       return html(reply, 400, doNotSellPage(env, PAGE, { gpcHonored: gpc, error: m.dnsErrors.form }));
     }
     const { email, phone } = form.data;
-    const keepNewsletters = ctx.config.brand.doNotSellKeepsNewslettersChoice === true && form.data.keep_newsletters === '1';
+    const keepNewsletters =
+      ctx.config.brand.doNotSellKeepsNewslettersChoice === true && form.data.keep_newsletters === '1';
     if (email && (hasControlChars(email) || subjectKey(ctx, 'email', email) === null)) {
       return html(
         reply,
         400,
-        doNotSellPage(env, PAGE, { gpcHonored: gpc, error: m.dnsErrors.email, email, phone, keepNewsletters }),
+        doNotSellPage(env, PAGE, {
+          gpcHonored: gpc,
+          error: m.dnsErrors.email,
+          email,
+          phone,
+          keepNewsletters,
+        }),
       );
     }
     if (phone && (hasControlChars(phone) || subjectKey(ctx, 'phone', phone) === null)) {
       return html(
         reply,
         400,
-        doNotSellPage(env, PAGE, { gpcHonored: gpc, error: m.dnsErrors.phone, email, phone, keepNewsletters }),
+        doNotSellPage(env, PAGE, {
+          gpcHonored: gpc,
+          error: m.dnsErrors.phone,
+          email,
+          phone,
+          keepNewsletters,
+        }),
       );
     }
     // Form posts are bounded per identifier too, so one address cannot flood its own history.
@@ -193,7 +206,13 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
       return html(
         reply,
         429,
-        doNotSellPage(env, PAGE, { gpcHonored: false, error: m.dnsErrors.tooMany, email, phone, keepNewsletters }),
+        doNotSellPage(env, PAGE, {
+          gpcHonored: false,
+          error: m.dnsErrors.tooMany,
+          email,
+          phone,
+          keepNewsletters,
+        }),
       );
     }
     const subjects: Subjects = { ...(email ? { email } : {}), ...(phone ? { phone } : {}), deviceId: did };

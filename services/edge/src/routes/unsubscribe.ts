@@ -105,7 +105,8 @@ export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx) {
     const topics = await topicsFor(opened);
     const ids = topics.map((t) => t.id);
     const state = ctx.preferences ? await ctx.preferences.state(opened.email, ids) : undefined;
-    const firstLocked = (reasons: { reason: string }[]) => reasons.find((r) => r.reason !== 'email-optout')?.reason;
+    const firstLocked = (reasons: { reason: string }[]) =>
+      reasons.find((r) => r.reason !== 'email-optout')?.reason;
     const pageTopics: PageTopic[] = topics.map((t) => {
       const s = state?.topics[t.id];
       const locked = s && !s.changeable ? firstLocked(s.blockedBy) : undefined;
@@ -151,7 +152,11 @@ export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx) {
   }
 
   /** The page's save (and undo, which is a save of the state before): the changes, published at once. */
-  async function save(req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply, opened: Opened) {
+  async function save(
+    req: FastifyRequest<{ Params: { token: string } }>,
+    reply: FastifyReply,
+    opened: Opened,
+  ) {
     const token = req.params.token;
     const env = pageEnv(ctx, req, reply);
     const m = MESSAGES[env.lang];
@@ -212,7 +217,11 @@ export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx) {
       const action = field(b, 'action') === 'undo' ? 'undo' : 'save';
       const events: Outgoing[] = ops.map((o) =>
         o.kind === 'optout'
-          ? { ...optOutEvent(req, opened, o.topic, 'preference-page'), occurredAt: at, evidence: evidence(req, { page: 'preferences', action, lang: env.lang }) }
+          ? {
+              ...optOutEvent(req, opened, o.topic, 'preference-page'),
+              occurredAt: at,
+              evidence: evidence(req, { page: 'preferences', action, lang: env.lang }),
+            }
           : {
               topic: ctx.config.topics.emailOptOut,
               type: 'consent.email-resubscribe.v1',
@@ -227,7 +236,8 @@ export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx) {
                 page: 'preferences',
                 action,
                 lang: env.lang,
-                confirmation: 'button pressed on the preference page opened with the sealed link of this address',
+                confirmation:
+                  'button pressed on the preference page opened with the sealed link of this address',
               }),
             },
       );
