@@ -58,7 +58,7 @@ input[type=email],input[type=tel]{width:100%;box-sizing:border-box;padding:.4rem
 button{font-size:1rem;padding:.6rem 1.2rem;margin-top:1rem;cursor:pointer;background:${primary};color:${on};border:2px solid ${primary};border-radius:4px}
 .notice{background:#eef6ee;border-left:4px solid #2a7a2a;padding:.5rem 1rem}
 .error{background:#fbeaea;border-left:4px solid #a12;padding:.5rem 1rem}
-.masked{font-weight:600;overflow-wrap:anywhere}`;
+.masked{font-weight:600;overflow-wrap:anywhere}a[href^="tel:"]{white-space:nowrap}`;
 }
 
 function withLang(path: string, lang: Lang): string {
@@ -158,6 +158,8 @@ export function preferencePage(env: PageEnv, action: string, v: PreferenceView):
     ? `<p class="locked">${esc(m.prefsAllBlocked)} ${esc(m.prefsBlocked[blockReasonOf(v.allLockedBy)])} ${esc(m.prefsBlockedTail)}</p>`
     : `${hidden('was_all', v.allOff ? '1' : '0')}<div class="choice"><input type="checkbox" id="all" name="all" value="1"${v.allOff ? ' checked' : ''} aria-describedby="all-h"><label for="all">${esc(m.prefsAllLabel)}</label><p id="all-h" class="hint">${esc(v.allOff ? m.prefsAllIsOn : m.prefsAllHint)}</p></div>`;
   const error = v.error ? `<p class="error" role="alert">${esc(v.error)}</p>` : '';
+  // Nothing the person may change (everything held by a complaint, a bounce...): no button.
+  const changeable = !v.allLockedBy || v.topics.some((t) => !t.lockedBy);
   const body = `<h1>${esc(m.prefsHeading)}</h1>
 <p>${esc(m.prefsFor)} <span class="masked">${esc(v.maskedEmail)}</span>.</p>
 <p>${esc(m.prefsIntro)}</p>
@@ -170,7 +172,7 @@ ${topics || `<p>${esc(m.prefsNoTopics)}</p>`}
 <fieldset><legend>${esc(m.prefsAllLegend)}</legend>
 ${all}
 </fieldset>
-<button type="submit">${esc(m.prefsSave)}</button>
+${changeable ? `<button type="submit">${esc(m.prefsSave)}</button>` : ''}
 </form>
 <p>${esc(m.transactionalStill)}</p>
 <p class="hint">${esc(m.prefsResubscribeNote)}</p>`;
