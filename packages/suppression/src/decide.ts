@@ -104,17 +104,36 @@ export function decide(
 
 /**
  * Among the rows `take` selects, grouped by (channel, purpose): when a group's newest row (by
- * compareRank) is suppressed, every suppressed row of the group is a reason. Rows of equal rank
+ * compareRank) is suppressed, every suppressed row of the group is a reason. A resubscribe row
+ * counts as newer only against email opt-outs. Rows of equal rank
  * agree on `suppressed` (compareRank orders by it), so which of them counts as newest is moot.
  */
+/**
+ * Reasons a confirmed resubscribe never lifts (DESIGN.md "The list"). Across scopes decide()
+ * holds it (a resubscribe to T under a complaint on '*'); on the same scope row the newest event
+ * still replaces the state, so an ingress must refuse such a resubscribe (the preference page
+ * does: preferences.ts).
+ */
+export const NOT_LIFTED_BY_RESUBSCRIBE: ReadonlySet<string> = new Set([
+  'complaint',
+  'hard-bounce',
+  'do-not-sell',
+  'do-not-sell-combined-form',
+  'admin',
+]);
+
 function blocking(rows: readonly StateRow[], take: (r: StateRow) => boolean, out: CheckReason[]): void {
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     if (!r.suppressed || !take(r)) continue;
     let newest = r;
+    // DESIGN.md: a confirmed resubscribe lifts only opt-outs, never a complaint, a bounce, a
+    // Do-Not-Sell combined-form entry or an admin suppression that shares its group.
+    const resubscribeLifts = !NOT_LIFTED_BY_RESUBSCRIBE.has(r.reason);
     for (let j = 0; j < rows.length; j++) {
       const o = rows[j]!;
       if (j === i || o.channel !== r.channel || o.purpose !== r.purpose || !take(o)) continue;
+      if (!o.suppressed && o.reason === 'resubscribe' && !resubscribeLifts) continue;
       if (compareRank(o, newest) > 0) newest = o;
     }
     if (newest.suppressed) out.push(toReason(r));

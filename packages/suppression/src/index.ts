@@ -30,7 +30,7 @@ export {
 } from './check';
 export type { Keyer, SuppressionContext } from './context';
 export { createDataKeyring, type DataKey, type DataKeyring, type MasterKeys } from './data-keys';
-export { decide, type StateRow } from './decide';
+export { decide, NOT_LIFTED_BY_RESUBSCRIBE, type StateRow } from './decide';
 export { ERASURE_EVENT_TYPE, type ErasureRequest, type ErasureResult, erase, erasureEventId } from './erase';
 export {
   type AdminAction,

@@ -3,13 +3,15 @@
 // Read-only: one checkMany, the same decision the senders make.
 import { type CheckReason, checkMany } from './check';
 import type { SuppressionContext } from './context';
+import { NOT_LIFTED_BY_RESUBSCRIBE } from './decide';
 
 /**
- * DESIGN.md "The list": a confirmed resubscribe lifts only email/marketing opt-outs. It never
+ * DESIGN.md "The list": a confirmed resubscribe lifts only the person's own opt-outs. It never
  * lifts a hard bounce (email/all), a complaint, a Do-Not-Sell combined-form entry or an admin
- * suppression, even though some of them live on the same email/marketing scope.
+ * suppression, even though some of them live on the same email/marketing scope row, which the
+ * newest event replaces: so the page must not offer it (decide() holds it across scopes).
  */
-export const RESUBSCRIBE_LIFTS: ReadonlySet<string> = new Set(['email-optout']);
+export const RESUBSCRIBE_LIFTS = (reason: string): boolean => !NOT_LIFTED_BY_RESUBSCRIBE.has(reason);
 
 export interface ScopePreference {
   /** Marketing email of this topic ('*': in general) may be sent to the person now. */
@@ -29,7 +31,7 @@ export interface EmailPreferences {
 const scope = (r: { allowed: boolean; reasons: CheckReason[] }): ScopePreference => ({
   subscribed: r.allowed,
   blockedBy: r.reasons,
-  changeable: r.reasons.every((x) => RESUBSCRIBE_LIFTS.has(x.reason)),
+  changeable: r.reasons.every((x) => RESUBSCRIBE_LIFTS(x.reason)),
 });
 
 export async function emailPreferences(

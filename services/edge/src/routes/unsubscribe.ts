@@ -7,6 +7,7 @@
 // - POST with `scope=topic|all` is the former page's form, still answered.
 import { randomUUID } from 'node:crypto';
 import { cleanText, hasControlChars } from '@sp/contracts';
+import { RESUBSCRIBE_LIFTS } from '@sp/suppression';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Ctx, type Outgoing, type PreferenceTopic, pageEnv, publish, subjectKey } from '../deps';
 import { MESSAGES } from '../i18n';
@@ -106,7 +107,7 @@ export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx) {
     const ids = topics.map((t) => t.id);
     const state = ctx.preferences ? await ctx.preferences.state(opened.email, ids) : undefined;
     const firstLocked = (reasons: { reason: string }[]) =>
-      reasons.find((r) => r.reason !== 'email-optout')?.reason;
+      reasons.find((r) => !RESUBSCRIBE_LIFTS(r.reason))?.reason;
     const pageTopics: PageTopic[] = topics.map((t) => {
       const s = state?.topics[t.id];
       const locked = s && !s.changeable ? firstLocked(s.blockedBy) : undefined;
