@@ -132,6 +132,7 @@ export {
   getTopics,
   listTopics,
   type NewTopic,
+  seedTopics,
   TOPIC_ID_PATTERN,
   type Topic,
   type TopicAction,

@@ -31,10 +31,10 @@ const Texts = (what: string, max: number) =>
     .record(LanguageTag, z.string().trim().min(1).max(max))
     .describe(`${what} per language tag (en, es, fr…).`);
 
-export const TopicNames = Texts('Display name', 200).refine(
-  (n) => typeof n[DEFAULT_LANGUAGE] === 'string',
-  `names.${DEFAULT_LANGUAGE}: the name in the default language is required`,
-);
+export const TopicNames = Texts('Display name', 200).refine((n) => typeof n[DEFAULT_LANGUAGE] === 'string', {
+  message: 'the name in the default language is required',
+  path: [DEFAULT_LANGUAGE],
+});
 export const TopicDescriptions = Texts('Description', 2000);
 
 export const NewTopicRequest = z.strictObject({
@@ -67,8 +67,8 @@ export const TopicPatchRequest = z.strictObject({
 });
 export type TopicPatchRequest = z.infer<typeof TopicPatchRequest>;
 
+/** The optional body of archive and unarchive: who and why. */
 export const TopicArchiveRequest = z.strictObject({
-  archived: z.boolean().default(true).describe('false brings an archived topic back.'),
   actor: z.string().min(1).max(200).optional(),
   reason: z.string().min(1).max(1000).optional(),
 });

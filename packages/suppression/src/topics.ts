@@ -120,15 +120,15 @@ export async function getTopics(db: Database, ids: string[]): Promise<Map<string
 }
 
 /**
- * The name and description to show in `lang`: the exact tag (es-MX), its language (es), then the
- * default language; a name falls back to the id at last, a description to ''. `lang` says which
- * language the name came from (for the page's lang attribute).
+ * The name and description to show in `lang`: the exact tag (es-MX), its language (es, also for
+ * ES or es_MX), then the default language; a name falls back to the id at last, a description to
+ * ''. `lang` says which language the name came from (for the page's lang attribute).
  */
 export function topicText(
   topic: Pick<Topic, 'id' | 'names' | 'descriptions'>,
   lang: string,
 ): { name: string; description: string; lang: string } {
-  const tags = [lang, lang.split('-')[0]!, DEFAULT_LANGUAGE].filter(Boolean);
+  const tags = [lang, lang.split(/[-_]/)[0]!.toLowerCase(), DEFAULT_LANGUAGE].filter(Boolean);
   const pick = (texts: Record<string, string>) => {
     for (const tag of tags) {
       const v = texts[tag];
@@ -308,4 +308,24 @@ export async function topicHistory(db: Database, id: string): Promise<TopicChang
     before: r.before as TopicSnapshot | null,
     after: r.after as TopicSnapshot,
   }));
+}
+
+/**
+ * A first start's topics (the `npm start` demo): created only while the registry is empty, so an
+ * operator's own topics, changes and archivals are never touched by a restart. Returns how many.
+ */
+export async function seedTopics(db: Database, seeds: NewTopic[], author: TopicAuthor): Promise<number> {
+  const [any] = await db.select({ id: schema.topics.id }).from(schema.topics).limit(1);
+  if (any) return 0;
+  let made = 0;
+  for (const seed of seeds) {
+    try {
+      await createTopic(db, seed, author);
+      made++;
+    } catch (err) {
+      // Two processes seeding the same empty registry at once: the other one made it.
+      if (!(err instanceof TopicError && err.code === 'exists')) throw err;
+    }
+  }
+  return made;
 }

@@ -208,6 +208,7 @@ describe('topicText', () => {
       lang: 'es',
     });
     expect(topicText(topic, 'es-MX').name).toBe('Resumen semanal');
+    expect(topicText(topic, 'ES').name).toBe('Resumen semanal');
     expect(topicText(topic, 'pt-BR').name).toBe('Resumo semanal');
     expect(topicText(topic, 'fr')).toEqual({
       name: 'Weekly digest',

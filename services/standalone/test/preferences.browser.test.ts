@@ -94,7 +94,7 @@ async function createTopic(t: {
   names: Record<string, string>;
   descriptions: Record<string, string>;
 }) {
-  const r = await api('POST', '/v1/topics', { ...t, channels: ['email'], defaultStatus: 'opt-in' });
+  const r = await api('POST', '/v1/topics', { ...t, channels: ['email'], defaultStatus: 'opt-out' });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
 }
 

@@ -45,8 +45,7 @@ const ListQuery = z.strictObject({
 const GetQuery = z.strictObject({
   history: Bool.optional().describe('true: every recorded change too, oldest first.'),
 });
-/** The body of archive/unarchive is optional: who and why. */
-const ArchiveBody = TopicArchiveRequest.omit({ archived: true });
+const ArchiveBody = TopicArchiveRequest;
 
 export const topicRoutes = {
   listTopics: spec({
