@@ -254,6 +254,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       API_TOKENS: `operator=${cfg.secrets.apiToken}:check+admin+send`,
       VAULT_KEYS: cfg.secrets.vaultKey,
       PROOF_SIGNING_KEY: cfg.secrets.proofSigningKey,
+      // Proof reports name the same brand as the pages and the mail (issue 13).
+      ...(cfg.brand.name ? { BRAND_NAME: cfg.brand.name } : {}),
     });
     const api = buildApi({
       ctx: res.list,
