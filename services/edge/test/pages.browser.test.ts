@@ -31,6 +31,8 @@ describe('unsubscribe page in a browser', () => {
       expect(await page.getByRole('status').innerText()).toMatch(
         /You will no longer receive:\s+Printer tips/,
       );
+      // Without the list to read, no undo is offered (it would be a resubscribe the edge cannot check).
+      expect(await page.getByRole('button', { name: 'Undo these changes' }).count()).toBe(0);
 
       await page.goto(`${edge.url}/u/${token}`);
       await page.getByLabel('Unsubscribe from all marketing email').check();

@@ -265,12 +265,17 @@ export function registerUnsubscribe(app: FastifyInstance, ctx: Ctx) {
       resumed: nowAll ? [] : shown.filter((t) => !was.has(t) && want.has(t)).map(name),
       allStopped: !wasAll && nowAll,
       allResumed: wasAll && !nowAll,
-      undo: {
-        shown,
-        was: nowOn,
-        topic: [...was],
-        ...(wasAllField !== undefined ? { wasAll: nowAll, all: wasAll } : {}),
-      },
+      // Undoing an opt-out is a resubscribe, which needs the list to be read: not without a store.
+      ...(ctx.preferences
+        ? {
+            undo: {
+              shown,
+              was: nowOn,
+              topic: [...was],
+              ...(wasAllField !== undefined ? { wasAll: nowAll, all: wasAll } : {}),
+            },
+          }
+        : {}),
       undone: field(b, 'action') === 'undo',
     };
     return html(
