@@ -18,6 +18,7 @@ export {
   markOutboxPublished,
   type OutboxMessage,
 } from './audit';
+export { isBulkPlan, writeImportedBulk } from './bulk';
 export {
   type CheckKind,
   type CheckQuery,
@@ -52,6 +53,7 @@ export {
   type ImportedEntry,
   type ImportedReasonCode,
   importEventId,
+  importedEvent,
   planImported,
   writeImported,
 } from './import';

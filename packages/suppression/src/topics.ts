@@ -312,20 +312,23 @@ export async function topicHistory(db: Database, id: string): Promise<TopicChang
 
 /**
  * A first start's topics (the `npm start` demo): created only while the registry is empty, so an
- * operator's own topics, changes and archivals are never touched by a restart. Returns how many.
+ * operator's own topics, changes and archivals are never touched by a restart; all in one
+ * transaction, so a crash mid-seed leaves none rather than some. Returns how many were made.
  */
 export async function seedTopics(db: Database, seeds: NewTopic[], author: TopicAuthor): Promise<number> {
-  const [any] = await db.select({ id: schema.topics.id }).from(schema.topics).limit(1);
-  if (any) return 0;
-  let made = 0;
-  for (const seed of seeds) {
-    try {
-      await createTopic(db, seed, author);
-      made++;
-    } catch (err) {
-      // Two processes seeding the same empty registry at once: the other one made it.
-      if (!(err instanceof TopicError && err.code === 'exists')) throw err;
+  return db.transaction(async (tx) => {
+    const [any] = await tx.select({ id: schema.topics.id }).from(schema.topics).limit(1);
+    if (any) return 0;
+    let made = 0;
+    for (const seed of seeds) {
+      try {
+        await createTopic(tx as unknown as Database, seed, author);
+        made++;
+      } catch (err) {
+        // Another process seeding the same empty registry at once made it first.
+        if (!(err instanceof TopicError && err.code === 'exists')) throw err;
+      }
     }
-  }
-  return made;
+    return made;
+  });
 }

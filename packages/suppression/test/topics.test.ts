@@ -10,6 +10,7 @@ import {
   getTopic,
   getTopics,
   listTopics,
+  seedTopics,
   TopicError,
   topicHistory,
   topicRefusal,
@@ -192,6 +193,30 @@ describe.each(drivers)('topic registry on %s', (_name, open) => {
       /^topic "never-made" is not in the topic registry/,
     );
     expect(topicRefusal(undefined, '*', 'email')).toBeNull();
+  });
+});
+
+describe.each(drivers)('seedTopics on %s', (_name, open) => {
+  it('seeds an empty registry only: a second start, or one after an operator made topics, seeds nothing', async () => {
+    const { h, close } = await open();
+    try {
+      const seeds = ['weekly-digest', 'deals'].map((id) => ({
+        id,
+        channels: ['email' as const],
+        defaultStatus: 'opt-out' as const,
+        names: { en: id },
+      }));
+      expect(await seedTopics(h.db, seeds, { by: 'npm-start' })).toBe(2);
+      await archiveTopic(h.db, 'deals', ops);
+      expect(await seedTopics(h.db, seeds, { by: 'npm-start' })).toBe(0);
+      expect((await listTopics(h.db, { includeArchived: true })).map((t) => [t.id, t.archived])).toEqual([
+        ['deals', true],
+        ['weekly-digest', false],
+      ]);
+      expect((await topicHistory(h.db, 'weekly-digest')).map((c) => c.by)).toEqual(['npm-start']);
+    } finally {
+      await close();
+    }
   });
 });
 

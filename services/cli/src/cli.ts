@@ -434,7 +434,7 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
             file,
             format,
             actor,
-            batchLines: positiveInt('batch-lines', v['batch-lines'], 5000),
+            batchLines: positiveInt('batch-lines', v['batch-lines'], 10_000),
             concurrency: positiveInt('concurrency', v.concurrency, 2),
             dryRun: v['dry-run'] === true,
             formatOptions: {
