@@ -82,7 +82,7 @@ export const MODULES = {
     // same over Kafka, at tens of seconds a run: too slow to run once per mutant).
     mutate: ['services/sms-stop-consumer/src/handler.ts'],
     tests: ['services/sms-stop-consumer/test/handler.test.ts'],
-    break: 0,
+    break: 90,
     pure: false,
   },
 };

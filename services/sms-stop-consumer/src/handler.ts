@@ -58,7 +58,7 @@ export function smsInboundHandler(deps: {
   const keywords = deps.keywords ?? compileKeywords();
   // What a STOP revokes (R-SMS-8: every SMS purpose, or SMS marketing only when the setting is
   // off): someone already opted out of that gets no second confirmation (R-SMS-3).
-  const revoked = new Set(['all', deps.list.revokeAllSms === false ? 'marketing' : 'all']);
+  const revoked = new Set(deps.list.revokeAllSms === false ? ['all', 'marketing'] : ['all']);
   return async (batch: SmsInboundMessage[]): Promise<HandlerResult> => {
     const read = batch.map((m) => intentOf(m.value.data, keywords));
     // The reading goes into the ledger with the event: a compliance officer can see that "stpo"

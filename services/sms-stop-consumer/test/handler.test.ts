@@ -161,11 +161,19 @@ describe('the SMS reply decision (R-SMS-3, R-SMS-4, R-SMS-7, R-SMS-9)', () => {
       ['sms-optout-confirmation', 'en'],
       ['sms-optout-confirmation', 'en'],
     ]);
+    // And the other way: someone who revoked everything is not confirmed again by a STOP that
+    // revokes marketing only.
+    const q = phone();
+    await handle([text(q, 'STOP')]);
+    await marketingOnly([text(q, 'STOP')]);
+    expect(repliesTo(q)).toEqual([['sms-optout-confirmation', 'en']]);
   });
 
   it('HELP is answered in its language, opted out or not, and leaves the list alone (R-SMS-4)', async () => {
     const p = phone();
-    await handle([text(p, 'AYUDA')]);
+    const ayuda = text(p, 'AYUDA');
+    await handle([ayuda]);
+    expect(requests()[0]?.[1].data.messageId).toBe(`sms-help:${ayuda.value.id}`);
     expect(await smsAllowed(p)).toBe(true);
     await handle([text(p, 'STOP'), text(p, 'help')]);
     expect(await smsAllowed(p)).toBe(false);
