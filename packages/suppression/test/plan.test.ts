@@ -409,13 +409,9 @@ describe('admin entries: who, why and how are kept (R-PR-3)', () => {
 
   it('a lift is an admin lift, even when it names an imported reason; an imported block keeps its reason', () => {
     const lift = planEvent(ctx, admin({ action: 'lift', reasonCode: 'sms-stop' }));
-    expect(lift.writes).toEqual([
-      expect.objectContaining({
-        suppressed: false,
-        reason: 'admin-lift',
-        detail: { actor: 'token:ops', reason: 'customer called support' },
-      }),
-    ]);
+    expect(lift.writes).toEqual([expect.objectContaining({ suppressed: false, reason: 'admin-lift' })]);
+    // Nothing but who and why: no empty actorName, method or imported mark.
+    expect(lift.writes[0]?.detail).toStrictEqual({ actor: 'token:ops', reason: 'customer called support' });
     const imported = planEvent(ctx, admin({ action: 'suppress', reasonCode: 'hard-bounce' }));
     expect(imported.writes).toEqual([
       expect.objectContaining({
@@ -436,6 +432,26 @@ describe('admin entries: who, why and how are kept (R-PR-3)', () => {
       expect(planEvent(ctx, admin({ action: 'suppress', topic })).writes[0]?.topic, String(topic)).toBe('*');
     }
   });
+});
+
+describe('every event names its subject: the ledger row is found by it and its readable copy is sealed', () => {
+  const subjectOf = { type: 'email', value: 'ana.lopez@example.com' };
+  const cases: [string, ListEvent][] = [
+    ['opt-out', ev.optOut(E, AT)],
+    ['resubscribe', ev.resubscribe(E, AT)],
+    ['complaint', ev.complaint(E, 'arf', AT)],
+    ['permanent bounce', ev.bounce(E, 'Permanent', AT)],
+    ['transient bounce', ev.bounce(E, 'Transient', AT)],
+    [
+      'admin',
+      ev.admin({ type: 'email', value: E }, 'lift', { channel: 'any', purpose: 'all', topic: '*' }, AT),
+    ],
+  ];
+  for (const [label, event] of cases) {
+    it(label, () => {
+      expect(planEvent(ctx, event).subjects).toEqual([{ subject: subjectOf, key: keyOf('email', E) }]);
+    });
+  }
 });
 
 describe('an identifier that cannot be read is refused, naming the field (nothing is written)', () => {

@@ -7,7 +7,14 @@ import { type DbHandle, schema } from '@sp/db';
 import { toSubject } from '@sp/identity';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, checkMany, listDnsRequests, type SuppressionContext } from '../src/index';
+import {
+  apply,
+  checkMany,
+  history,
+  listDnsRequests,
+  revealAddress,
+  type SuppressionContext,
+} from '../src/index';
 import { planEvent } from '../src/plan';
 import { email, ev, openListDb, phone, type TestDb } from './helpers';
 
@@ -195,6 +202,32 @@ describe('the recorded Do-Not-Sell request (R-DNS-4, R-DNS-5, R-DNS-7, R-DNS-8)'
         askAgainAfter: '2027-03-06T10:00:00.000Z',
       }),
     ]);
+  });
+});
+
+describe("an address's history: every event about it, found by the ledger's subject keys (the audit trail)", () => {
+  it('an opt-out, a resubscribe, a complaint, a transient bounce and an admin lift all appear, in order, with a readable copy kept', async () => {
+    const e = email('trail');
+    const events = [
+      ev.optOut(e, '2026-03-10T10:00:00Z'),
+      ev.resubscribe(e, '2026-03-11T10:00:00Z'),
+      ev.complaint(e, 'ses', '2026-03-12T10:00:00Z'),
+      ev.bounce(e, 'Transient', '2026-03-13T10:00:00Z'),
+      ev.admin(
+        { type: 'email', value: e },
+        'lift',
+        { channel: 'email', purpose: 'marketing', topic: '*' },
+        '2026-03-14T10:00:00Z',
+      ),
+    ];
+    await apply(ctx, events);
+    const trail = await history(ctx, { type: 'email', value: e });
+    expect(trail.map((x) => x.eventId)).toEqual(events.map((x) => x.id));
+    for (const x of events) expect((await ledgerRow(x.id))?.subjectKeys).toEqual([keyOf('email', e)]);
+    const [answer] = await checkMany(ctx, [
+      { subject: { type: 'email', value: e }, channel: 'email', kind: 'marketing' },
+    ]);
+    expect(await revealAddress(ctx, answer!.subjectKey)).toBe(e.toLowerCase());
   });
 });
 
