@@ -1,8 +1,9 @@
 // The order that decides a scope (compareRank: the list, the senders' views and the proofs all use
 // it) and what apply() writes beside the scopes: the R-DNS-6 minor flag, whose reason is the
 // earliest event that said so, and its changelog entry, which the senders' views read.
+import { toSubject } from '@sp/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, check, compareRank, fetchOutbox, type ListEvent, minorKey } from '../src/index';
+import { apply, check, compareRank, fetchOutbox, type ListEvent, minorKey, scopeKey } from '../src/index';
 import { email, ev, openListDb, type TestDb } from './helpers';
 
 const r = (at: string, suppressed: boolean, eventId: string) => ({
@@ -44,6 +45,7 @@ describe('written by apply()', () => {
   const sale = async (e: string) =>
     check(t.ctx, { subject: { type: 'email', value: e }, channel: 'email', kind: 'sale_share' });
   const minorReason = async (e: string) => (await sale(e)).reasons.find((x) => x.reason === 'minor');
+  const keyOf = (type: 'email' | 'device', value: string) => t.ctx.keyer.keyOf(toSubject(type, value));
   const withId = <E extends ListEvent>(event: E, id: string, source = 'edge/dns'): E => ({
     ...event,
     id,
@@ -71,6 +73,12 @@ describe('written by apply()', () => {
       const res = await apply(t.ctx, [b, a]);
       expect(res).toMatchObject({ applied: [b.id, a.id], duplicates: [] });
       expect((await minorReason(f))?.eventId).toBe(a.id);
+      // The batch order does not matter.
+      const g = email('minor2b');
+      const b2 = withId(ev.dns({ email: g }, T, { minor: true }), 'B0000000-0000-4000-8000-000000000003');
+      const a2 = withId(ev.dns({ email: g }, T, { minor: true }), 'a0000000-0000-4000-8000-000000000004');
+      await apply(t.ctx, [a2, b2]);
+      expect((await minorReason(g))?.eventId).toBe(a2.id);
     });
 
     it('a later batch with an earlier request takes over the reason; a later request does not; each change is on the changelog', async () => {
@@ -95,7 +103,10 @@ describe('written by apply()', () => {
       });
       const newer = ev.dns({ email: e }, '2026-03-06T10:00:00Z', { minor: true });
       const r2 = await apply(t.ctx, [newer]);
-      expect(r2.changes.filter((c) => c.minor)).toEqual([]);
+      // The newer request changes the Do-Not-Sell entry only: no flag change is queued.
+      expect(r2.changes).toEqual([
+        expect.objectContaining({ subjectKey: key, reason: 'do-not-sell', eventId: newer.id }),
+      ]);
       expect(await minorReason(e)).toMatchObject({ eventId: first.id, since: '2026-03-05T10:00:00.000Z' });
       const older = withId(
         ev.dns({ email: e }, '2026-03-04T10:00:00Z', { minor: true }),
@@ -117,16 +128,35 @@ describe('written by apply()', () => {
     });
 
     it('a request for a minor with several identifiers flags each, queued in key order', async () => {
-      const e = email('minor4');
-      const p = `+1415${String(2000000 + Math.floor(Math.random() * 7999999))}`;
-      const req = ev.dns({ email: e, phone: p, deviceId: `dev-${crypto.randomUUID()}` }, T, { minor: true });
+      // Identifiers whose keys, in the request's order, are not in key order.
+      let e: string;
+      let dev: string;
+      do {
+        e = email('minor4');
+        dev = `dev-${crypto.randomUUID()}`;
+      } while (keyOf('email', e) < keyOf('device', dev));
+      const req = ev.dns({ email: e, deviceId: dev }, T, { minor: true });
       const res = await apply(t.ctx, [req]);
       const flags = res.changes.filter((c) => c.minor);
-      expect(flags).toHaveLength(3);
-      const keys = flags.map((c) => c.subjectKey);
-      expect(keys).toEqual([...keys].sort());
+      expect(flags.map((c) => c.subjectKey)).toEqual([keyOf('device', dev), keyOf('email', e)]);
       const seqs = res.changes.map((c) => c.seq);
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    });
+  });
+
+  describe('the batch itself', () => {
+    it('an empty batch records nothing', async () => {
+      expect(await apply(t.ctx, [])).toEqual({ applied: [], duplicates: [], changes: [] });
+    });
+
+    it('each scope change is queued under its changelog key, subject|channel|purpose|topic', async () => {
+      const e = email('keys');
+      const res = await apply(t.ctx, [ev.optOut(e, T, { topic: 'ink' }), ev.bounce(e, 'Permanent', T)]);
+      const out = await fetchOutbox(t.ctx, 10_000);
+      const queued = res.changes.map((c) => out.find((o) => Number(o.id) === c.seq)?.key);
+      expect(queued).toEqual(res.changes.map((c) => scopeKey(c)));
+      const key = res.changes[0]!.subjectKey;
+      expect(queued.sort()).toEqual([`${key}|email|all|*`, `${key}|email|marketing|ink`]);
     });
   });
 
