@@ -145,6 +145,37 @@ describe('the reasons as stored (R-DNS-5, R-DNS-6)', () => {
     ]);
   });
 
+  it('the minor flag still blocks a sale after the Do-Not-Sell entry is lifted, with its own reason only', async () => {
+    const e = email('minorlift');
+    const dns = ev.dns({ email: e }, '2026-03-01T10:00:00Z', { minor: true });
+    const lift = ev.admin(
+      mail(e),
+      'lift',
+      { channel: 'any', purpose: 'sale_share', topic: '*' },
+      '2026-03-05T10:00:00Z',
+    );
+    await apply(ctx, [dns, lift]);
+    expect(await check(ctx, { subject: mail(e), channel: 'email', kind: 'sale_share' })).toEqual({
+      allowed: false,
+      subjectKey: keyOf(e),
+      reasons: [
+        {
+          eventId: dns.id,
+          reason: 'minor',
+          source: 'test',
+          since: '2026-03-01T10:00:00.000Z',
+          channel: 'any',
+          purpose: 'sale_share',
+          topic: '*',
+          askAgainAfter: null,
+          detail: null,
+        },
+      ],
+    });
+    // Marketing is not about sale: the flag does not touch it.
+    expect((await check(ctx, { subject: mail(e), channel: 'email', kind: 'marketing' })).allowed).toBe(true);
+  });
+
   it('a minor flag recorded without its event (set by hand) still blocks a sale, dated when it was set', async () => {
     const e = email('flag');
     await ctx.db.insert(schema.subjectFlags).values({
