@@ -45,7 +45,8 @@ describe('written by apply()', () => {
   const sale = async (e: string) =>
     check(t.ctx, { subject: { type: 'email', value: e }, channel: 'email', kind: 'sale_share' });
   const minorReason = async (e: string) => (await sale(e)).reasons.find((x) => x.reason === 'minor');
-  const keyOf = (type: 'email' | 'device', value: string) => t.ctx.keyer.keyOf(toSubject(type, value));
+  const keyOf = (type: 'email' | 'customer' | 'device', value: string) =>
+    t.ctx.keyer.keyOf(toSubject(type, value));
   const withId = <E extends ListEvent>(event: E, id: string, source = 'edge/dns'): E => ({
     ...event,
     id,
@@ -129,16 +130,21 @@ describe('written by apply()', () => {
 
     it('a request for a minor with several identifiers flags each, queued in key order', async () => {
       // Identifiers whose keys, in the request's order, are not in key order.
-      let e: string;
-      let dev: string;
+      let ids: { email: string; customerId: string; deviceId: string };
+      let keys: string[];
       do {
-        e = email('minor4');
-        dev = `dev-${crypto.randomUUID()}`;
-      } while (keyOf('email', e) < keyOf('device', dev));
-      const req = ev.dns({ email: e, deviceId: dev }, T, { minor: true });
+        ids = {
+          email: email('minor4'),
+          customerId: `c-${crypto.randomUUID()}`,
+          deviceId: `d-${crypto.randomUUID()}`,
+        };
+        keys = [keyOf('email', ids.email), keyOf('customer', ids.customerId), keyOf('device', ids.deviceId)];
+        // …nor in reverse key order either.
+      } while (keys.join() === [...keys].sort().join() || keys.join() === [...keys].sort().reverse().join());
+      const req = ev.dns(ids, T, { minor: true });
       const res = await apply(t.ctx, [req]);
       const flags = res.changes.filter((c) => c.minor);
-      expect(flags.map((c) => c.subjectKey)).toEqual([keyOf('device', dev), keyOf('email', e)]);
+      expect(flags.map((c) => c.subjectKey)).toEqual([...keys].sort());
       const seqs = res.changes.map((c) => c.seq);
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     });
