@@ -179,5 +179,15 @@ describe('written by apply()', () => {
         changes: [],
       });
     });
+
+    it('the same event twice in one batch, in two letter cases, is applied once and repeated once', async () => {
+      const e = email('case2');
+      const id = crypto.randomUUID();
+      const upper = withId(ev.optOut(e, T), id.toUpperCase());
+      const lower = withId(ev.optOut(e, T), id);
+      const res = await apply(t.ctx, [upper, lower]);
+      expect(res).toMatchObject({ applied: [upper.id], duplicates: [lower.id] });
+      expect(res.changes).toHaveLength(1);
+    });
   });
 });
