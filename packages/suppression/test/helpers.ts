@@ -53,7 +53,8 @@ export async function openTestDb(opts: Partial<SuppressionContext> = {}): Promis
  * The list's database for a test file that needs only one. In a mutation run (list-db.setup.ts)
  * it is the run's one migrated database, emptied first, so that every mutant does not pay for a
  * database and its migrations; otherwise a fresh database of its own, as openTestDb. Either way
- * the file starts on an empty, fully migrated list. Mutation runs go one file at a time.
+ * the file starts on an empty, fully migrated list (no migration inserts rows; one that did would
+ * need them re-seeded here). Mutation runs go one file at a time.
  */
 export async function openListDb(opts: Partial<SuppressionContext> = {}): Promise<TestDb> {
   const url = inject('listDatabaseUrl');
