@@ -65,9 +65,9 @@ export function decide(
   if (rows.length === 0) return { allowed: true, reasons: [] }; // most recipients: nothing on the list
   // Written without sets, maps or sorting for the usual one or two rows: the local view answers
   // millions of checks with it (the rules are the ones above, nothing else).
-  const topic = q.topic && q.topic.length > 0 ? q.topic : '*';
   const kind = q.kind;
-  const confirmation = q.channel === 'sms' && q.smsOptOutConfirmation === true;
+  // Texts only: an e-mail check never reads sms entries, so the flag cannot pass anything else.
+  const confirmation = q.smsOptOutConfirmation === true;
   const candidate = (r: StateRow) =>
     !r.minor &&
     (r.channel === q.channel || r.channel === 'any') &&
@@ -76,7 +76,9 @@ export function decide(
       : kind === 'transactional'
         ? r.purpose === 'all'
         : r.purpose === 'marketing' || r.purpose === 'all') &&
-    (r.topic === topic || r.topic === '*') &&
+    // '*' entries count for every topic, a topic's own for it only. No entry has an empty topic
+    // (plan.ts writes '*'), so an absent or empty q.topic, general marketing, matches '*' only.
+    (r.topic === '*' || r.topic === q.topic) &&
     !(confirmation && r.channel === 'sms' && r.purpose === 'all');
   const reasons: CheckReason[] = [];
   blocking(rows, candidate, reasons);
@@ -99,7 +101,7 @@ export function decide(
   const order = (r: CheckReason) => `${r.channel}|${r.purpose}|${r.topic}|${r.reason}|${r.eventId}`;
   const unique = [...new Map(reasons.map((r) => [order(r), r])).values()];
   unique.sort((x, y) => (order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : 0));
-  return { allowed: unique.length === 0, reasons: unique };
+  return { allowed: false, reasons: unique };
 }
 
 /**

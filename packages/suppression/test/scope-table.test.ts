@@ -1,11 +1,11 @@
 // DESIGN.md "The list": one test per row of the scope table, plus the check rules (DESIGN.md "Check").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, check, checkMany, listDnsRequests } from '../src/index';
-import { email, ev, openTestDb, phone, type TestDb } from './helpers';
+import { email, ev, openListDb, phone, type TestDb } from './helpers';
 
 let t: TestDb;
 beforeAll(async () => {
-  t = await openTestDb();
+  t = await openListDb();
 });
 afterAll(async () => t?.close());
 
