@@ -8,6 +8,7 @@ export function strykerConfig(name) {
   const m = MODULES[name];
   // Read by mutation/vitest.config.mjs in the runner processes Stryker starts (they inherit env).
   process.env.SP_MUTATION_TESTS = m.tests.join(',');
+  process.env.SP_MUTATION_SETUP = (m.setup ?? []).join(',');
   // A pure module's tests need no Kafka or PostgreSQL: the runs skip the global setup that starts them.
   process.env.SP_MUTATION_PURE = m.pure ? '1' : '';
   return {

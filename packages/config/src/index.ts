@@ -65,3 +65,5 @@ export const keyRing = z.string().transform((s, ctx) => {
   const keys = Object.fromEntries(entries as (readonly [string, string])[]);
   return { currentKeyId: entries[0]![0], keys };
 });
+
+export { BRAND_VARIABLES, Brand, loadBrand } from './brand';

@@ -2,7 +2,7 @@
 // identifiers sealed with the subjects' data keys, what its consumers read is opened before it is
 // validated. Wrapping the bus in each composition root, rather than touching each producer, means a
 // new producer cannot forget it; the Kafka message key stays the subject key.
-import { createDb, migrateDb } from '@sp/db';
+import { createDb, type Database, migrateDb } from '@sp/db';
 import { createKeyer } from '@sp/identity';
 import type { Bus, OutgoingMessage, RawMessage } from '@sp/messaging';
 import {
@@ -89,7 +89,7 @@ export async function openSealedBus(
     peppers: { currentKeyId: string; keys: Record<string, string> };
     defaultRegion?: string;
   },
-): Promise<{ bus: Bus; dataKeys: DataKeyring; close(): Promise<void> }> {
+): Promise<{ bus: Bus; dataKeys: DataKeyring; db: Database; close(): Promise<void> }> {
   if (!opts.databaseUrl || !opts.eventKeys)
     throw new Error(
       'DATABASE_URL and EVENT_KEYS (or VAULT_KEYS) are required: events carry sealed identifiers',
@@ -102,6 +102,8 @@ export async function openSealedBus(
   return {
     bus: sealedBus(bus, { ring, keyer, defaultRegion: opts.defaultRegion }),
     dataKeys: ring,
+    /** The same connection, for the reads a service makes (the edge's preference page). */
+    db: db.db,
     close: async () => {
       await bus.close();
       await db.close();

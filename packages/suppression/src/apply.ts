@@ -57,9 +57,11 @@ export async function applyPlans(ctx: SuppressionContext, plans: Plan[]): Promis
   const unique: Plan[] = [];
   const repeated: string[] = [];
   for (const p of plans) {
-    if (seen.has(p.eventId)) repeated.push(p.eventId);
+    // The ledger's event id is a uuid: the same event in another letter case is a repeat too.
+    const id = p.eventId.toLowerCase();
+    if (seen.has(id)) repeated.push(p.eventId);
     else {
-      seen.add(p.eventId);
+      seen.add(id);
       unique.push(p);
     }
   }

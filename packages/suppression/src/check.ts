@@ -31,8 +31,8 @@ export async function check(ctx: SuppressionContext, q: CheckQuery): Promise<Che
   return r!;
 }
 
-const ms = (v: unknown): Date | null =>
-  v === null || v === undefined ? null : new Date(Math.round(Number(v)));
+// Both drivers give SQL NULL as null and booleans as booleans (check.test.ts, pglite.test.ts).
+const ms = (v: unknown): Date | null => (v === null ? null : new Date(Math.round(Number(v))));
 
 function rowsOf(result: unknown): Record<string, unknown>[] {
   if (Array.isArray(result)) return result as Record<string, unknown>[];
@@ -65,15 +65,15 @@ export async function checkMany(ctx: SuppressionContext, qs: CheckQuery[]): Prom
       channel: String(r.channel),
       purpose: String(r.purpose),
       topic: String(r.topic),
-      suppressed: r.suppressed === true || r.suppressed === 't',
+      suppressed: r.suppressed === true,
       reason: String(r.reason),
-      eventId: r.event_id === null || r.event_id === undefined ? '' : String(r.event_id),
+      eventId: r.event_id === null ? '' : String(r.event_id),
       source: String(r.source),
       occurredAt: ms(r.occurred_ms)!,
       since: ms(r.since_ms),
       askAgainAfter: ms(r.ask_ms),
       detail: (typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail) as StateRow['detail'],
-      minor: r.minor === true || r.minor === 't',
+      minor: r.minor === true,
     };
     const list = byIdx.get(row.idx) ?? [];
     list.push(row);

@@ -65,9 +65,9 @@ export function decide(
   if (rows.length === 0) return { allowed: true, reasons: [] }; // most recipients: nothing on the list
   // Written without sets, maps or sorting for the usual one or two rows: the local view answers
   // millions of checks with it (the rules are the ones above, nothing else).
-  const topic = q.topic && q.topic.length > 0 ? q.topic : '*';
   const kind = q.kind;
-  const confirmation = q.channel === 'sms' && q.smsOptOutConfirmation === true;
+  // Texts only: an e-mail check never reads sms entries, so the flag cannot pass anything else.
+  const confirmation = q.smsOptOutConfirmation === true;
   const candidate = (r: StateRow) =>
     !r.minor &&
     (r.channel === q.channel || r.channel === 'any') &&
@@ -76,7 +76,9 @@ export function decide(
       : kind === 'transactional'
         ? r.purpose === 'all'
         : r.purpose === 'marketing' || r.purpose === 'all') &&
-    (r.topic === topic || r.topic === '*') &&
+    // '*' entries count for every topic, a topic's own for it only. No entry has an empty topic
+    // (plan.ts writes '*'), so an absent or empty q.topic, general marketing, matches '*' only.
+    (r.topic === '*' || r.topic === q.topic) &&
     !(confirmation && r.channel === 'sms' && r.purpose === 'all');
   const reasons: CheckReason[] = [];
   blocking(rows, candidate, reasons);
@@ -99,22 +101,41 @@ export function decide(
   const order = (r: CheckReason) => `${r.channel}|${r.purpose}|${r.topic}|${r.reason}|${r.eventId}`;
   const unique = [...new Map(reasons.map((r) => [order(r), r])).values()];
   unique.sort((x, y) => (order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : 0));
-  return { allowed: unique.length === 0, reasons: unique };
+  return { allowed: false, reasons: unique };
 }
 
 /**
  * Among the rows `take` selects, grouped by (channel, purpose): when a group's newest row (by
- * compareRank) is suppressed, every suppressed row of the group is a reason. Rows of equal rank
+ * compareRank) is suppressed, every suppressed row of the group is a reason. A resubscribe row
+ * counts as newer only against email opt-outs. Rows of equal rank
  * agree on `suppressed` (compareRank orders by it), so which of them counts as newest is moot.
  */
+/**
+ * Reasons a confirmed resubscribe never lifts (DESIGN.md "The list"). Across scopes decide()
+ * holds it (a resubscribe to T under a complaint on '*'); on the same scope row the newest event
+ * still replaces the state, so an ingress must refuse such a resubscribe (the preference page
+ * does: preferences.ts).
+ */
+export const NOT_LIFTED_BY_RESUBSCRIBE: ReadonlySet<string> = new Set([
+  'complaint',
+  'hard-bounce',
+  'do-not-sell',
+  'do-not-sell-combined-form',
+  'admin',
+]);
+
 function blocking(rows: readonly StateRow[], take: (r: StateRow) => boolean, out: CheckReason[]): void {
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     if (!r.suppressed || !take(r)) continue;
     let newest = r;
+    // DESIGN.md: a confirmed resubscribe lifts only opt-outs, never a complaint, a bounce, a
+    // Do-Not-Sell combined-form entry or an admin suppression that shares its group.
+    const resubscribeLifts = !NOT_LIFTED_BY_RESUBSCRIBE.has(r.reason);
     for (let j = 0; j < rows.length; j++) {
       const o = rows[j]!;
       if (j === i || o.channel !== r.channel || o.purpose !== r.purpose || !take(o)) continue;
+      if (!o.suppressed && o.reason === 'resubscribe' && !resubscribeLifts) continue;
       if (compareRank(o, newest) > 0) newest = o;
     }
     if (newest.suppressed) out.push(toReason(r));

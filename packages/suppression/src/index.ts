@@ -31,7 +31,7 @@ export {
 } from './check';
 export type { Keyer, SuppressionContext } from './context';
 export { createDataKeyring, type DataKey, type DataKeyring, type MasterKeys } from './data-keys';
-export { decide, type StateRow } from './decide';
+export { decide, NOT_LIFTED_BY_RESUBSCRIBE, type StateRow } from './decide';
 export { ERASURE_EVENT_TYPE, type ErasureRequest, type ErasureResult, erase, erasureEventId } from './erase';
 export {
   type AdminAction,
@@ -90,6 +90,12 @@ export {
   type ScopeChannel,
   type ScopePurpose,
 } from './plan';
+export {
+  type EmailPreferences,
+  emailPreferences,
+  RESUBSCRIBE_LIFTS,
+  type ScopePreference,
+} from './preferences';
 export {
   type AuditRecord,
   type AuditRecordInput,

@@ -16,12 +16,12 @@ import {
   markOutboxPublished,
   revealAddress,
 } from '../src/index';
-import { email, ev, openTestDb, PEPPERS, phone, type TestDb } from './helpers';
+import { email, ev, openListDb, openTestDb, PEPPERS, phone, type TestDb } from './helpers';
 
 let a: TestDb;
 let b: TestDb;
 beforeAll(async () => {
-  [a, b] = await Promise.all([openTestDb(), openTestDb()]);
+  [a, b] = await Promise.all([openListDb(), openTestDb()]);
 });
 afterAll(async () => {
   await Promise.all([a?.close(), b?.close()]);

@@ -83,6 +83,14 @@ describe('within one channel and purpose, the newest of topic T and * decides (R
     expect(decide(q('email', 'marketing', { topic: 'weekly' }), [weekly]).allowed).toBe(false);
   });
 
+  it('a lift of the all-email block (a bounce) does not reopen marketing the person opted out of', () => {
+    const optOut = row('email', 'marketing', '*', true, '2026-03-01T10:00:00Z');
+    const bounceLift = row('email', 'all', '*', false, '2026-03-02T10:00:00Z', { reason: 'admin-lift' });
+    const a = decideAnyOrder(q('email', 'marketing'), [optOut, bounceLift]);
+    expect(a).toMatchObject({ allowed: false, reasons: [{ eventId: optOut.eventId }] });
+    expect(decideAnyOrder(q('email', 'transactional'), [optOut, bounceLift]).allowed).toBe(true);
+  });
+
   it('groups are per channel and purpose: a lift of one does not reopen another', () => {
     const anyAll = row('any', 'all', '*', true, '2026-03-01T10:00:00Z');
     const emailLift = row('email', 'all', '*', false, '2026-03-02T10:00:00Z');
@@ -126,6 +134,23 @@ describe('which entries block which message', () => {
       expect(names.filter((n) => blocks(query, n))).toEqual(names.filter((n) => blockedBy.includes(n)));
     });
   }
+
+  it('R-SMS-3: the confirmation passes the STOP entry (sms/all) only, never a marketing-only STOP or an admin block', () => {
+    // With revoke-all off (R-SMS-8) a STOP is sms/marketing: a marketing text is blocked even if
+    // it claims to be the confirmation.
+    const confirm = q('sms', 'marketing', { smsOptOutConfirmation: true });
+    expect(decide(confirm, [rows.smsMarketing])).toMatchObject({
+      allowed: false,
+      reasons: [{ eventId: rows.smsMarketing.eventId }],
+    });
+    expect(decide(confirm, [rows.anyMarketing]).allowed).toBe(false);
+    expect(decide(confirm, [rows.smsAll]).allowed).toBe(true);
+    const confirmTx = q('sms', 'transactional', { smsOptOutConfirmation: true });
+    expect(decideAnyOrder(confirmTx, [rows.smsAll, rows.anyAll])).toMatchObject({
+      allowed: false,
+      reasons: [{ eventId: rows.anyAll.eventId }],
+    });
+  });
 
   it('the confirmation pass is for texts only: an e-mail asking with it is still blocked', () => {
     const a = decide(q('email', 'transactional', { smsOptOutConfirmation: true }), [rows.emailAll]);

@@ -3,7 +3,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createDb, type DbHandle, migrateDb } from '@sp/db';
 import { createKeyer } from '@sp/identity';
 import { freshDatabase } from '@sp/testing';
+import { inject } from 'vitest';
 import type { ListEvent, SmsIntent, SuppressionContext } from '../src/index';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set in mutation runs only: a migrated database the test files share one at a time. */
+    listDatabaseUrl?: string;
+  }
+}
 
 export interface TestDb {
   h: DbHandle;
@@ -39,6 +47,28 @@ export async function openTestDb(opts: Partial<SuppressionContext> = {}): Promis
       await fresh.drop();
     },
   };
+}
+
+/**
+ * The list's database for a test file that needs only one. In a mutation run (list-db.setup.ts)
+ * it is the run's one migrated database, emptied first, so that every mutant does not pay for a
+ * database and its migrations; otherwise a fresh database of its own, as openTestDb. Either way
+ * the file starts on an empty, fully migrated list (no migration inserts rows; one that did would
+ * need them re-seeded here). Mutation runs go one file at a time.
+ */
+export async function openListDb(opts: Partial<SuppressionContext> = {}): Promise<TestDb> {
+  const url = inject('listDatabaseUrl');
+  if (!url) return openTestDb(opts);
+  const h = await createDb({ url, max: 4 });
+  // The ledger refuses TRUNCATE by trigger (append-only); a replica session fires no triggers.
+  await h.sql.transaction(async (tx) => {
+    const tables = await tx.query<{ name: string }>(
+      `select quote_ident(tablename) as name from pg_tables where schemaname = 'public'`,
+    );
+    await tx.query('set local session_replication_role = replica');
+    await tx.query(`truncate ${tables.map((t) => t.name).join(', ')} restart identity`);
+  });
+  return { h, ctx: testContext(h, opts), url, close: () => h.close() };
 }
 
 /** The same list on PGlite in memory (the schema and SQL `npm start` runs), migrated. */

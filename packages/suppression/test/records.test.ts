@@ -1,4 +1,4 @@
-// What an auditor or regulator reads back, on PGlite (the server's schema and SQL in process):
+// What an auditor or regulator reads back from the list on PostgreSQL:
 // the append-only ledger row of each event (type, source, time, subject keys, scopes, payload with
 // its evidence, no readable address), the recorded Do-Not-Sell request with the agent who made it
 // (R-DNS-4, R-DNS-7), and what a STOP in national format outside the US is keyed as (R-SMS-1).
@@ -7,16 +7,25 @@ import { type DbHandle, schema } from '@sp/db';
 import { toSubject } from '@sp/identity';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, checkMany, listDnsRequests, type SuppressionContext } from '../src/index';
+import {
+  apply,
+  checkMany,
+  history,
+  listDnsRequests,
+  revealAddress,
+  type SuppressionContext,
+} from '../src/index';
 import { planEvent } from '../src/plan';
-import { email, ev, openPgliteDb, phone } from './helpers';
+import { email, ev, openListDb, phone, type TestDb } from './helpers';
 
+let t: TestDb;
 let h: DbHandle;
 let ctx: SuppressionContext;
 beforeAll(async () => {
-  ({ h, ctx } = await openPgliteDb());
+  t = await openListDb();
+  ({ h, ctx } = t);
 });
-afterAll(async () => h?.close());
+afterAll(async () => t?.close());
 
 const ledgerRow = async (eventId: string) =>
   (await h.db.select().from(schema.ledger).where(eq(schema.ledger.eventId, eventId)))[0];
@@ -193,6 +202,114 @@ describe('the recorded Do-Not-Sell request (R-DNS-4, R-DNS-5, R-DNS-7, R-DNS-8)'
         askAgainAfter: '2027-03-06T10:00:00.000Z',
       }),
     ]);
+  });
+});
+
+describe("an address's history: every event about it, found by the ledger's subject keys (the audit trail)", () => {
+  it('an opt-out, a resubscribe, a complaint, a transient bounce and an admin lift all appear, in order, with a readable copy kept', async () => {
+    const e = email('trail');
+    const events = [
+      ev.optOut(e, '2026-03-10T10:00:00Z'),
+      ev.resubscribe(e, '2026-03-11T10:00:00Z'),
+      ev.complaint(e, 'ses', '2026-03-12T10:00:00Z'),
+      ev.bounce(e, 'Transient', '2026-03-13T10:00:00Z'),
+      ev.admin(
+        { type: 'email', value: e },
+        'lift',
+        { channel: 'email', purpose: 'marketing', topic: '*' },
+        '2026-03-14T10:00:00Z',
+      ),
+    ];
+    await apply(ctx, events);
+    const trail = await history(ctx, { type: 'email', value: e });
+    expect(trail.map((x) => x.eventId)).toEqual(events.map((x) => x.id));
+    for (const x of events) expect((await ledgerRow(x.id))?.subjectKeys).toEqual([keyOf('email', e)]);
+    const [answer] = await checkMany(ctx, [
+      { subject: { type: 'email', value: e }, channel: 'email', kind: 'marketing' },
+    ]);
+    expect(await revealAddress(ctx, answer!.subjectKey)).toBe(e.toLowerCase());
+  });
+});
+
+describe('a Do-Not-Sell request with every identifier, as the ledger and the request log keep it (R-DNS-7)', () => {
+  it('one ledger row with the four keys and the data by field, its evidence; the request with its agent, times and retention', async () => {
+    const e = email('all-ids');
+    const p = phone();
+    const agent = { name: 'Privacy Helpers LLC', permissionRef: 'perm-2026-204' };
+    const req = {
+      ...ev.dns({ email: e, phone: p, customerId: 'cust-77', deviceId: 'dev-77' }, '2026-03-08T10:00:00Z', {
+        method: 'authorized-agent',
+        agent,
+        gpc: true,
+      }),
+      evidence: { formId: 'dns-v3', ipHash: 'h:9f' },
+    };
+    const respondedAt = new Date('2026-03-08T10:00:05Z');
+    await apply({ ...ctx, clock: () => respondedAt, dnsRetentionMonths: 36 }, [req]);
+    const keys = {
+      email: keyOf('email', e),
+      phone: keyOf('phone', p),
+      customerId: ctx.keyer.keyOf(toSubject('customer', 'cust-77')),
+      deviceId: ctx.keyer.keyOf(toSubject('device', 'dev-77')),
+    };
+    const requestId = (req.data as { requestId: string }).requestId;
+    const row = await ledgerRow(req.id);
+    expect(row).toMatchObject({
+      type: 'privacy.do-not-sell.v1',
+      occurredAt: new Date('2026-03-08T10:00:00Z'),
+      subjectKeys: Object.values(keys),
+      payload: {
+        data: {
+          requestId,
+          method: 'authorized-agent',
+          gpc: true,
+          combinedForm: false,
+          agent,
+          subjectKeys: keys,
+        },
+        evidence: { formId: 'dns-v3', ipHash: 'h:9f' },
+      },
+    });
+    expect(JSON.stringify(row)).not.toMatch(/cust-77|dev-77/);
+    expect(JSON.stringify(row).toLowerCase()).not.toContain(e.toLowerCase());
+    const [rec] = await listDnsRequests(ctx, { subject: { type: 'device', value: 'dev-77' } });
+    expect(rec).toEqual({
+      requestId,
+      eventId: req.id,
+      requestedAt: '2026-03-08T10:00:00.000Z',
+      asked: ['sale_share'],
+      method: 'authorized-agent',
+      gpc: true,
+      combinedForm: false,
+      agent,
+      subjectKeys: Object.values(keys),
+      respondedAt: '2026-03-08T10:00:05.000Z',
+      response: 'honored',
+      denialReason: null,
+      retainUntil: '2029-03-08T10:00:00.000Z',
+    });
+  });
+
+  it('a retention setting below 24 months keeps the record 24 months all the same', async () => {
+    const e = email('short');
+    const req = ev.dns({ email: e }, '2026-03-09T10:00:00Z');
+    await apply({ ...ctx, dnsRetentionMonths: 6 }, [req]);
+    const [rec] = await listDnsRequests(ctx, { subject: { type: 'email', value: e } });
+    expect(rec?.retainUntil).toBe('2028-03-09T10:00:00.000Z');
+  });
+
+  it('a text keeps its MessageSid as evidence beside the keyword', async () => {
+    const p = phone();
+    const stop = {
+      ...ev.sms(p, 'opt-out', '2026-03-09T11:00:00Z', { messageSid: 'SM0001' }),
+      evidence: { sid: 'SM0001' },
+    };
+    await apply(ctx, [stop]);
+    expect((await ledgerRow(stop.id))?.payload).toEqual({
+      data: { to: '+14155550100', body: 'STOP', messageSid: 'SM0001', subjectKey: keyOf('phone', p) },
+      intent: 'opt-out',
+      evidence: { sid: 'SM0001' },
+    });
   });
 });
 

@@ -1,11 +1,11 @@
 // DESIGN.md "The list": one test per row of the scope table, plus the check rules (DESIGN.md "Check").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, check, checkMany, listDnsRequests } from '../src/index';
-import { email, ev, openTestDb, phone, type TestDb } from './helpers';
+import { email, ev, openListDb, phone, type TestDb } from './helpers';
 
 let t: TestDb;
 beforeAll(async () => {
-  t = await openTestDb();
+  t = await openListDb();
 });
 afterAll(async () => t?.close());
 
@@ -336,6 +336,50 @@ describe('scope table (DESIGN.md "The list")', () => {
     ]);
     expect(mkt!.reasons.map((r) => r.reason)).toEqual(['hard-bounce']);
     expect(sale!.allowed).toBe(false);
+  });
+});
+
+describe('a resubscribe lifts only email opt-outs (DESIGN.md "The list", issue 13)', () => {
+  // Across scopes: a resubscribe to topic T under an entry on '*'. (The same scope row is replaced
+  // by its newest event, so a resubscribe to '*' must be refused where it is asked for: the
+  // preference page does, services/standalone/test/preferences.browser.test.ts.)
+  it('never a complaint, a Do-Not-Sell combined-form entry or an admin suppression on email/marketing/*, by a topic resubscribe', async () => {
+    const complained = email();
+    const dns = email();
+    const admin = email();
+    await apply(t.ctx, [
+      ev.complaint(complained, 'arf', '2026-03-01T10:00:00Z'),
+      ev.dns({ email: dns }, '2026-03-01T10:00:00Z', { combinedForm: true }),
+      ev.admin(
+        mail(admin),
+        'suppress',
+        { channel: 'email', purpose: 'marketing', topic: '*' },
+        '2026-03-01T10:00:00Z',
+      ),
+    ]);
+    for (const e of [complained, dns, admin]) {
+      await apply(t.ctx, [ev.resubscribe(e, '2026-03-02T10:00:00Z', 'ink-deals')]);
+      const [onT, general] = await checkMany(t.ctx, [
+        { subject: mail(e), channel: 'email', kind: 'marketing', topic: 'ink-deals' },
+        { subject: mail(e), channel: 'email', kind: 'marketing' },
+      ]);
+      expect(onT!.allowed).toBe(false);
+      expect(general!.allowed).toBe(false);
+    }
+    // An email opt-out beside them is still the person's own to lift: the other entry holds.
+    const both = email();
+    await apply(t.ctx, [
+      ev.optOut(both, '2026-03-01T10:00:00Z', { topic: 'ink-deals' }),
+      ev.complaint(both, 'arf', '2026-03-01T11:00:00Z'),
+    ]);
+    await apply(t.ctx, [ev.resubscribe(both, '2026-03-02T10:00:00Z', 'ink-deals')]);
+    const r = await check(t.ctx, {
+      subject: mail(both),
+      channel: 'email',
+      kind: 'marketing',
+      topic: 'ink-deals',
+    });
+    expect(r.reasons.map((x) => x.reason)).toEqual(['complaint']);
   });
 });
 

@@ -47,7 +47,8 @@ function isDeliveryStatus(
 ): boolean {
   if (reportType === 'delivery-status' || parts.some((p) => p.type === 'message/delivery-status'))
     return true;
-  const first = (name: string) => head.get(name)?.[0]?.trim() ?? '';
+  // headerFields() trims each value and keeps only names it saw: a list is never empty.
+  const first = (name: string) => head.get(name)?.[0] ?? '';
   return (
     (head.has('return-path') && /^<?\s*>?$/.test(first('return-path'))) ||
     /mailer-daemon/i.test(first('return-path')) ||

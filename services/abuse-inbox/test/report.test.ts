@@ -13,7 +13,7 @@ import type { Fixture, FixtureContext } from './corpus/fixture';
 import { forwardedFixtures } from './corpus/forwarded';
 import { dmarcFixtures } from './corpus/optout-dmarc';
 import { sesFixtures } from './corpus/ses';
-import { ABUSE, UNSUB_DOMAIN } from './mails';
+import { ABUSE, arfReport, forwardedSpam, originalMessage, plainMail, UNSUB_DOMAIN } from './mails';
 
 const sealer = createSealer({ keys: { t1: generateSecret() }, currentKeyId: 't1' });
 const OWN = [ABUSE, 'fbl@ink.example'];
@@ -133,10 +133,124 @@ describe('a bounce that reached abuse@ is no complaint (R-AB-1)', () => {
     expect(await reasonOf(raw)).toBe('delivery-status-notification');
   });
 
-  it('without any of those signals it is read as a forward, not as a bounce', async () => {
-    expect(await reasonOf(mail('Return-Path: <postmaster@mx.example.org>'))).not.toBe(
+  it('recognized by a delivery-status part alone, and by a comment right after auto-generated', async () => {
+    // A bounce sent as multipart/mixed (no report type) that carries an RFC 3464 part.
+    const mixed = mail('X-Seq: 1', 'multipart/mixed; boundary="b"').replace(
+      /\r\n\r\nThis is the mail system[\s\S]*$/,
+      [
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'Your message could not be delivered.',
+        '--b',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.org',
+        '',
+        'Final-Recipient: rfc822; someone.else@example.org',
+        'Action: failed',
+        'Status: 5.1.1',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    expect(await reasonOf(mixed)).toBe('delivery-status-notification');
+    expect(await reasonOf(mail('Auto-Submitted: auto-generated(failure)'))).toBe(
       'delivery-status-notification',
     );
-    expect(await reasonOf(mail('Auto-Submitted: auto-replied'))).not.toBe('delivery-status-notification');
+    // A malformed multipart/report without its report type, from the mailer daemon.
+    expect(
+      await reasonOf(mail('Return-Path: <MAILER-DAEMON@mx.example.org>', 'multipart/report; boundary="b"')),
+    ).toBe('delivery-status-notification');
+  });
+
+  it('without any of those signals it is read as a forward, not as a bounce', async () => {
+    // No enclosed original: kept for an operator as such, not dropped as a bounce.
+    expect(await reasonOf(mail('Return-Path: <postmaster@mx.example.org>'))).toBe('no-original-message');
+    expect(await reasonOf(mail('Auto-Submitted: auto-replied'))).toBe('no-original-message');
+    // report-type means something on multipart/report only (RFC 6522).
+    expect(
+      await reasonOf(mail('X-Seq: 1', 'multipart/mixed; report-type=delivery-status; boundary="b"')),
+    ).toBe('no-original-message');
+  });
+});
+
+describe('who a report is about, and its evidence (R-AB-1, R-AB-2)', () => {
+  const person = () => ctx.addr('reader');
+
+  it('an ARF report sent as multipart/mixed is still a complaint by the recipient, by its feedback part', async () => {
+    const email = person();
+    const raw = arfReport({
+      original: originalMessage({ to: email, token: ctx.token({ email }) }),
+    }).replace(/multipart\/report; report-type=feedback-report;/, 'multipart/mixed;');
+    expect(raw).not.toContain('report-type');
+    const a = await read(raw);
+    expect(a.ok, JSON.stringify(a)).toBe(true);
+    expect((a as { found: Found[] }).found.map((f) => [f.kind, f.email])).toEqual([['complaint', email]]);
+  });
+
+  it('a not-spam report sent as multipart/mixed is known by its feedback part: no complaint', async () => {
+    const email = person();
+    const raw = arfReport({
+      original: originalMessage({ to: email, token: ctx.token({ email }) }),
+      feedbackType: 'not-spam',
+    }).replace(/multipart\/report; report-type=feedback-report;/, 'multipart/mixed;');
+    expect(await read(raw)).toMatchObject({ ok: false, reason: 'arf-feedback-type-not-spam' });
+  });
+
+  it('an enclosed original the parser refuses is kept for an operator, with no Message-ID taken from it', async () => {
+    const bomb = `Content-Type: multipart/mixed; boundary=a\r\n\r\n${'--a\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n'.repeat(5000)}`;
+    const a = await read(forwardedSpam(bomb));
+    expect(a).toMatchObject({ ok: false, reason: 'forward-unattributable' });
+    expect(a.evidence).not.toHaveProperty('originalMessageId');
+  });
+
+  it("the evidence names the report's and the original's Message-ID, or null when the report has none", async () => {
+    const email = person();
+    const a = await read(
+      arfReport({
+        original: originalMessage({
+          to: email,
+          token: ctx.token({ email }),
+          messageId: '<orig-7@ink.example>',
+        }),
+      }),
+    );
+    expect(a.ok).toBe(true);
+    expect(a.evidence).toMatchObject({
+      reportMessageId: expect.stringMatching(/^<arf-[a-z0-9]+@fbl\.mailbox\.example>$/),
+      originalMessageId: '<orig-7@ink.example>',
+    });
+    const forward = await read(
+      forwardedSpam(
+        originalMessage({ to: email, token: ctx.token({ email }), messageId: '<orig-8@ink.example>' }),
+      ),
+    );
+    expect(forward.ok).toBe(true);
+    expect((forward as { found: Found[] }).found.map((f) => [f.kind, f.email])).toEqual([
+      ['complaint', email],
+    ]);
+    expect(forward.evidence).toMatchObject({
+      reportMessageId: null,
+      originalMessageId: '<orig-8@ink.example>',
+    });
+  });
+
+  it('a mail with no MIME headers at all is read, and kept for an operator as having no original', async () => {
+    const raw = plainMail({ to: ABUSE, subject: 'spam again', body: 'You keep mailing me.' })
+      .replace('MIME-Version: 1.0\r\n', '')
+      .replace('Content-Type: text/plain; charset=utf-8\r\n', '');
+    expect(raw).not.toMatch(/content-type/i);
+    expect(await read(raw)).toMatchObject({
+      ok: false,
+      reason: 'no-original-message',
+      evidence: { reportMessageId: null },
+    });
+  });
+
+  it('a MIME bomb the parser refuses is kept for an operator as unparseable, not lost', async () => {
+    const raw = `Content-Type: multipart/mixed; boundary=a\r\n\r\n${'--a\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n'.repeat(5000)}`;
+    expect(await read(raw)).toEqual({ ok: false, reason: 'unparseable', evidence: {} });
   });
 });

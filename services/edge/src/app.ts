@@ -36,6 +36,7 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
     fetchCertificate: deps.fetchCertificate ?? httpsCertificateFetcher(),
     httpGet: deps.httpGet ?? (async (url) => ({ status: (await fetch(url, { redirect: 'error' })).status })),
     limits: createEdgeLimits(deps.config.limits, metrics),
+    ...(deps.preferences ? { preferences: deps.preferences } : {}),
   };
   const { config } = ctx;
   const app = Fastify({
@@ -55,13 +56,16 @@ export function buildEdge(deps: EdgeDeps): FastifyInstance {
   app.addHook('onRequest', async (req) => nameServerSpan(req.method, req.routeOptions.url));
 
   const https = config.publicBaseUrl.startsWith('https:');
+  // The brand's logo is the one thing a page loads from elsewhere (a data: URL or its https origin).
+  const logo = config.brand.logoUrl;
+  const imgSrc = logo ? `; img-src ${logo.startsWith('data:') ? 'data:' : new URL(logo).origin}` : '';
   app.decorateReply('cspNonce', '');
   app.addHook('onRequest', async (_req, reply) => {
     const nonce = randomBytes(16).toString('base64');
     reply.cspNonce = nonce;
     reply.header(
       'content-security-policy',
-      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'${imgSrc}`,
     );
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');

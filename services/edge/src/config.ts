@@ -1,5 +1,5 @@
 // The edge's configuration: the only module that reads process.env (STYLE.md 8).
-import { csv, keyRing, parseEnv, port } from '@sp/config';
+import { type Brand, csv, keyRing, loadBrand, parseEnv, port } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { ServiceEnv, type ServiceSettings, serviceSettings, topicNamer } from '@sp/runtime';
 import { z } from 'zod';
@@ -47,8 +47,12 @@ export const EdgeEnv = ServiceEnv.extend(EdgeLimitsEnv.shape).extend({
   KAFKA_CLIENT_ID: z.string().default('sp-edge'),
   /** The URL the public reaches us at (behind proxies the Twilio signature is over this one). */
   PUBLIC_BASE_URL: z.url().default('http://localhost:8080'),
-  BRAND_NAME: z.string().default('Our shop'),
-  SUPPORT_EMAIL: z.email().default('support@example.com'),
+  /**
+   * The brand (issue 13): BRAND_FILE (JSON) and/or BRAND_NAME, BRAND_LOGO_URL, BRAND_PRIMARY_COLOR,
+   * SUPPORT_EMAIL, SUPPORT_PHONE, PRIVACY_POLICY_URL, POSTAL_ADDRESS (@sp/config loadBrand). None
+   * set: the pages speak neutrally ("we") and show no header.
+   */
+  BRAND_FILE: z.string().optional(),
   /**
    * The opt-out box (/privacy/opt-out) asks for a "you have been unsubscribed" email; the
    * optout-consumer sends it at most once per address per 30 days.
@@ -91,8 +95,8 @@ export interface EdgeConfig {
   logLevel: string;
   kafka: { brokers: string[]; clientId: string };
   publicBaseUrl: string;
-  brandName: string;
-  supportEmail: string;
+  /** Name, logo, colour, support contacts, privacy policy and postal address of the pages. */
+  brand: Brand;
   /** The opt-out box's opt-outs ask for a confirmation email (OPTOUT_CONFIRMATION_EMAIL). */
   optOutConfirmationEmail: boolean;
   tokenKeys: { currentKeyId: string; keys: Record<string, string> };
@@ -142,8 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID },
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
-    brandName: e.BRAND_NAME,
-    supportEmail: e.SUPPORT_EMAIL,
+    brand: loadBrand(env),
     optOutConfirmationEmail: e.OPTOUT_CONFIRMATION_EMAIL,
     tokenKeys: e.TOKEN_KEYS,
     subjectPeppers: e.SUBJECT_PEPPERS,

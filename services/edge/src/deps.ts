@@ -1,13 +1,23 @@
 // The small bag of resources the edge's handlers get (STYLE.md 2), and the one way they publish:
 // an envelope validated by its contract, keyed by the subject key, acked before the answer.
-import { buildValidEnvelope, cleanDeep, type TopicName, ValidationError } from '@sp/contracts';
+import {
+  buildValidEnvelope,
+  cleanDeep,
+  EventTypes,
+  type TopicName,
+  Topics,
+  ValidationError,
+} from '@sp/contracts';
 import type { createKeyer, createSealer } from '@sp/identity';
 import { toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders, type Logger, type Metrics } from '@sp/observability';
-import { listRefusal } from '@sp/suppression';
+import { type EmailPreferences, listRefusal } from '@sp/suppression';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EdgeConfig } from './config';
+import { type Lang, negotiate } from './i18n';
 import type { EdgeLimits } from './limits';
+import type { PageEnv } from './pages';
 
 export type Sealer = ReturnType<typeof createSealer>;
 export type Keyer = ReturnType<typeof createKeyer>;
@@ -32,6 +42,25 @@ export interface EdgeDeps {
   fetchCertificate?: CertificateFetcher;
   /** HTTP GET used to confirm SNS subscriptions; default: global fetch. */
   httpGet?: (url: string) => Promise<{ status: number }>;
+  /**
+   * The topic registry and the list, read for the preference page (issue 13). Absent (an edge
+   * without a database), the page offers the link's topic and "all marketing email" only.
+   */
+  preferences?: PreferenceStore;
+}
+
+/** An email topic as the preference page shows it (the registry's Topic, in every language). */
+export interface PreferenceTopic {
+  id: string;
+  names: Record<string, string>;
+  descriptions: Record<string, string>;
+}
+
+export interface PreferenceStore {
+  /** The active (not archived) topics of the email channel, in the order to show them. */
+  emailTopics(): Promise<PreferenceTopic[]>;
+  /** What the list says of the person for each topic and for all marketing email. */
+  state(email: string, topicIds: readonly string[]): Promise<EmailPreferences>;
 }
 
 export interface Ctx {
@@ -45,6 +74,19 @@ export interface Ctx {
   fetchCertificate: CertificateFetcher;
   httpGet: (url: string) => Promise<{ status: number }>;
   limits: EdgeLimits;
+  preferences?: PreferenceStore;
+}
+
+/**
+ * The language and brand of a page: `?lang=` (the visible switch) or the form's `lang`, else
+ * Accept-Language. `path` is where the switch links to (GET pages only).
+ */
+export function pageEnv(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, path?: string): PageEnv {
+  const q = req.query as Record<string, unknown> | undefined;
+  const b = req.body as Record<string, unknown> | undefined;
+  const explicit = q?.lang ?? (b && typeof b === 'object' ? b.lang : undefined);
+  const lang: Lang = negotiate(req.headers['accept-language'], explicit);
+  return { brand: ctx.config.brand, lang, nonce: reply.cspNonce, ...(path ? { path } : {}) };
 }
 
 /** The subject key of a raw identifier, or null when it does not normalize. */
@@ -73,7 +115,9 @@ export interface Outgoing {
  * never a 200 followed by a dead letter holding a readable address (issue 10 items 5 and 9).
  */
 export function envelopeOf(ctx: Ctx, e: Outgoing) {
-  const built = buildValidEnvelope(e.type as TopicName, e.type, 'edge', cleanDeep(e.data), {
+  // A confirmed resubscribe travels on consent.email-optout.v1, whose contract it is part of.
+  const catalogTopic = (e.type === EventTypes.emailResubscribe ? Topics.emailOptOut : e.type) as TopicName;
+  const built = buildValidEnvelope(catalogTopic, e.type, 'edge', cleanDeep(e.data), {
     ...(e.evidence ? { evidence: cleanDeep(e.evidence) } : {}),
     occurredAt: e.occurredAt ?? ctx.clock.now(),
   });

@@ -7,7 +7,8 @@ export {
   EdgeLimitsEnv,
   loadConfig,
 } from './config';
-export type { CertificateFetcher, Clock, EdgeDeps } from './deps';
+export type { CertificateFetcher, Clock, EdgeDeps, PreferenceStore, PreferenceTopic } from './deps';
+export { listPreferences } from './preferences';
 export { type RunningEdge, runEdge } from './run';
 export {
   canonicalString,

@@ -1,5 +1,8 @@
-// The few HTML pages the public sees: small, accessible (labels, fieldsets, lang, one h1),
-// no external assets. Every interpolated value goes through `esc`.
+// The HTML pages the public sees: small, accessible (labels, fieldsets, `lang`, one h1, a visible
+// language switch), no external assets but the brand's logo, plain forms that work without
+// JavaScript. Every interpolated value goes through `esc`; every text comes from i18n.ts.
+import type { Brand } from '@sp/config';
+import { blockReasonOf, LANG_NAMES, LANGS, type Lang, MESSAGES, type Messages } from './i18n';
 
 export function esc(s: string): string {
   return s
@@ -10,82 +13,246 @@ export function esc(s: string): string {
     .replace(/'/g, '&#39;');
 }
 
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
-fieldset{border:1px solid #999;padding:1rem}label{display:block;margin:.5rem 0}
-input[type=email],input[type=tel]{width:100%;padding:.4rem;font-size:1rem}
-button{font-size:1rem;padding:.5rem 1.2rem;margin-top:1rem;cursor:pointer}
+/** What every page is rendered with. */
+export interface PageEnv {
+  brand: Brand;
+  lang: Lang;
+  nonce: string;
+  /** The path (and query, without `lang`) the language switch links to; absent: no switch (a POST answer). */
+  path?: string;
+}
+
+const DEFAULT_PRIMARY = '#1f4e79';
+
+/** Black or white, whichever reads best on `hex` (WCAG relative luminance). */
+export function textOn(hex: string): '#000000' | '#ffffff' {
+  const full = hex.length === 4 ? `#${hex[1]}${hex[1]}${hex[2]}${hex[2]}${hex[3]}${hex[3]}` : hex;
+  const channel = (i: number) => {
+    const c = Number.parseInt(full.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const l = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  // Contrast with white: 1.05/(l+0.05); with black: (l+0.05)/0.05.
+  return 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 ? '#ffffff' : '#000000';
+}
+
+function style(brand: Brand): string {
+  const primary = brand.primaryColor ?? DEFAULT_PRIMARY;
+  const on = textOn(primary);
+  return `body{font-family:system-ui,sans-serif;margin:0;line-height:1.5;color:#1a1a1a;background:#fff}
+.brand{background:${primary};color:${on};padding:.75rem 1rem}
+.brand div{max-width:40rem;margin:0 auto;display:flex;align-items:center;gap:.75rem;font-size:1.25rem;font-weight:600}
+.brand img{height:2.5rem;width:auto}
+nav.lang{max-width:40rem;margin:.5rem auto 0;padding:0 1rem;text-align:right;font-size:.95rem}
+nav.lang ul{list-style:none;margin:0;padding:0;display:inline}nav.lang li{display:inline;margin-left:.75rem}
+main{max-width:40rem;margin:0 auto;padding:0 1rem 1rem}
+footer{max-width:40rem;margin:2rem auto;padding:1rem;border-top:1px solid #ccc;font-size:.9rem;color:#333}
+a{color:#0645ad}a:focus,button:focus,input:focus{outline:3px solid #b35900;outline-offset:2px}
+fieldset{border:1px solid #767676;padding:1rem;margin:1rem 0}legend{font-weight:600;padding:0 .25rem}
+label{display:block;margin:.5rem 0}
+input[type=email],input[type=tel]{width:100%;box-sizing:border-box;padding:.4rem;font-size:1rem}
+.choice{display:grid;grid-template-columns:auto 1fr;column-gap:.75rem;align-items:start;padding:.5rem 0;border-bottom:1px solid #ddd}
+.choice:last-child{border-bottom:0}.choice input{width:1.4rem;height:1.4rem;margin:.2rem 0 0}
+.choice label{margin:0;font-weight:600}.choice p{grid-column:2;margin:.1rem 0}
+.hint{color:#444;font-size:.95rem}.locked{color:#333}.locked strong{display:block}
+button{font-size:1rem;padding:.6rem 1.2rem;margin-top:1rem;cursor:pointer;background:${primary};color:${on};border:2px solid ${primary};border-radius:4px}
 .notice{background:#eef6ee;border-left:4px solid #2a7a2a;padding:.5rem 1rem}
-.error{background:#fbeaea;border-left:4px solid #a12;padding:.5rem 1rem}`;
-
-export function layout(title: string, body: string, nonce: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${esc(title)}</title><style nonce="${nonce}">${STYLE}</style></head>
-<body><main>${body}</main></body></html>`;
+.error{background:#fbeaea;border-left:4px solid #a12;padding:.5rem 1rem}
+.masked{font-weight:600;overflow-wrap:anywhere}a[href^="tel:"]{white-space:nowrap}`;
 }
 
-export interface BrandInfo {
-  brandName: string;
-  supportEmail: string;
+function withLang(path: string, lang: Lang): string {
+  return `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`;
 }
 
-/** R-OC-3: the page a GET shows; it never opts out by itself, its button POSTs. */
-export function unsubscribeChoicePage(
-  brand: BrandInfo,
-  action: string,
-  topic: string | undefined,
-  nonce: string,
-) {
-  const topicChoice = topic
-    ? `<label><input type="radio" name="scope" value="topic" checked> Only the <strong>${esc(topic)}</strong> emails</label>`
+function contact(brand: Brand, m: Messages): string {
+  if (!brand.supportEmail && !brand.supportPhone) return esc(m.contactNone);
+  const parts: string[] = [];
+  if (brand.supportEmail) {
+    parts.push(
+      esc(m.contactEmail('\u0000')).replace(
+        '\u0000',
+        `<a href="mailto:${esc(brand.supportEmail)}">${esc(brand.supportEmail)}</a>`,
+      ),
+    );
+  }
+  if (brand.supportPhone) {
+    const tel = brand.supportPhone.replace(/[^0-9+]/g, '');
+    const link = `<a href="tel:${esc(tel)}">${esc(brand.supportPhone)}</a>`;
+    parts.push(
+      brand.supportEmail
+        ? esc(m.contactPhone('\u0000')).replace('\u0000', link)
+        : esc(m.contactEmail('\u0000')).replace('\u0000', link),
+    );
+  }
+  return `${parts.join(' ')}.`;
+}
+
+export function layout(env: PageEnv, title: string, body: string): string {
+  const { brand, lang, nonce } = env;
+  const m = MESSAGES[lang];
+  const header =
+    brand.name || brand.logoUrl
+      ? `<header class="brand"><div>${brand.logoUrl ? `<img src="${esc(brand.logoUrl)}" alt="${brand.name ? '' : 'Logo'}">` : ''}${brand.name ? `<span>${esc(brand.name)}</span>` : ''}</div></header>`
+      : '';
+  const switcher = env.path
+    ? `<nav class="lang" aria-label="${esc(m.language)}"><ul>${LANGS.map((l) =>
+        l === lang
+          ? `<li><a href="${esc(withLang(env.path!, l))}" lang="${l}" hreflang="${l}" aria-current="true"><strong>${esc(LANG_NAMES[l])}</strong></a></li>`
+          : `<li><a href="${esc(withLang(env.path!, l))}" lang="${l}" hreflang="${l}">${esc(LANG_NAMES[l])}</a></li>`,
+      ).join('')}</ul></nav>`
     : '';
-  const body = `<h1>Unsubscribe</h1>
-<form method="post" action="${esc(action)}">
-<fieldset><legend>Which emails from ${esc(brand.brandName)} do you no longer want?</legend>
-${topicChoice}
-<label><input type="radio" name="scope" value="all"${topic ? '' : ' checked'}> All marketing email</label>
-</fieldset>
-<button type="submit">Unsubscribe</button>
-</form>
-<p>Emails about your orders and your account will still reach you.</p>`;
-  return layout('Unsubscribe', body, nonce);
+  const footer = `<footer><p>${contact(brand, m)}</p>${brand.privacyPolicyUrl ? `<p><a href="${esc(brand.privacyPolicyUrl)}">${esc(m.privacyPolicy)}</a></p>` : ''}${brand.postalAddress ? `<p>${esc(brand.postalAddress)}</p>` : ''}</footer>`;
+  const fullTitle = brand.name ? `${title} – ${brand.name}` : title;
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex"><title>${esc(fullTitle)}</title><style nonce="${nonce}">${style(brand)}</style></head>
+<body>${header}${switcher}<main>${body}</main>${footer}</body></html>`;
 }
 
-export function unsubscribeDonePage(brand: BrandInfo, topic: string | undefined, nonce: string) {
-  const what = topic ? `the <strong>${esc(topic)}</strong> emails` : 'all marketing email';
-  const body = `<h1>You are unsubscribed</h1>
-<p role="status" class="notice">You will no longer receive ${what} from ${esc(brand.brandName)}.</p>
-<p>Changed your mind, or still getting mail? Write to <a href="mailto:${esc(brand.supportEmail)}">${esc(brand.supportEmail)}</a>.</p>`;
-  return layout('Unsubscribed', body, nonce);
+// --- the preference page (issue 13) ------------------------------------------------------
+
+/** "jane@example.com" -> "j•••@example.com": enough to recognise it, not to learn it. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '•••';
+  return `${email.slice(0, 1)}•••${email.slice(at)}`;
+}
+
+export interface PageTopic {
+  id: string;
+  name: string;
+  description: string;
+  /** The person may receive it now. */
+  subscribed: boolean;
+  /** Why it is stopped when the page cannot restart it (complaint, hard-bounce, ...); else undefined. */
+  lockedBy?: string;
+}
+
+export interface PreferenceView {
+  maskedEmail: string;
+  topics: PageTopic[];
+  /** Unsubscribed from all marketing email (topic *). */
+  allOff: boolean;
+  /** The reason when "all" is stopped by something the page cannot lift. */
+  allLockedBy?: string;
+  error?: string;
+}
+
+export function preferencePage(env: PageEnv, action: string, v: PreferenceView): string {
+  const m = MESSAGES[env.lang];
+  const hidden = (name: string, value: string) =>
+    `<input type="hidden" name="${name}" value="${esc(value)}">`;
+  const topics = v.topics
+    .map((t, i) => {
+      const id = `t${i}`;
+      const desc = t.description ? `<p id="${id}-d" class="hint">${esc(t.description)}</p>` : '';
+      if (t.lockedBy) {
+        return `<div class="choice locked"><span aria-hidden="true"></span><p><strong>${esc(t.name)}</strong></p>${desc}<p>${esc(m.prefsBlocked[blockReasonOf(t.lockedBy)])} ${esc(m.prefsBlockedTail)}</p></div>`;
+      }
+      const described = [t.description ? `${id}-d` : '', `${id}-s`].filter(Boolean).join(' ');
+      return `<div class="choice">${hidden('shown', t.id)}${t.subscribed ? hidden('was', t.id) : ''}<input type="checkbox" id="${id}" name="topic" value="${esc(t.id)}"${t.subscribed ? ' checked' : ''} aria-describedby="${described}"><label for="${id}">${esc(t.name)}</label>${desc}<p id="${id}-s" class="hint">${esc(t.subscribed ? m.prefsTopicOn : m.prefsTopicOff)}</p></div>`;
+    })
+    .join('\n');
+  const all = v.allLockedBy
+    ? `<p class="locked">${esc(m.prefsAllBlocked)} ${esc(m.prefsBlocked[blockReasonOf(v.allLockedBy)])} ${esc(m.prefsBlockedTail)}</p>`
+    : `${hidden('was_all', v.allOff ? '1' : '0')}<div class="choice"><input type="checkbox" id="all" name="all" value="1"${v.allOff ? ' checked' : ''} aria-describedby="all-h"><label for="all">${esc(m.prefsAllLabel)}</label><p id="all-h" class="hint">${esc(v.allOff ? m.prefsAllIsOn : m.prefsAllHint)}</p></div>`;
+  const error = v.error ? `<p class="error" role="alert">${esc(v.error)}</p>` : '';
+  // Nothing the person may change (everything held by a complaint, a bounce...): no button.
+  const changeable = !v.allLockedBy || v.topics.some((t) => !t.lockedBy);
+  const body = `<h1>${esc(m.prefsHeading)}</h1>
+<p>${esc(m.prefsFor)} <span class="masked">${esc(v.maskedEmail)}</span>.</p>
+<p>${esc(m.prefsIntro)}</p>
+${error}
+<form method="post" action="${esc(action)}">
+${hidden('lang', env.lang)}${hidden('action', 'save')}
+<fieldset><legend>${esc(m.prefsTopicsLegend)}</legend>
+${topics || `<p>${esc(m.prefsNoTopics)}</p>`}
+</fieldset>
+<fieldset><legend>${esc(m.prefsAllLegend)}</legend>
+${all}
+</fieldset>
+${changeable ? `<button type="submit">${esc(m.prefsSave)}</button>` : ''}
+</form>
+<p>${esc(m.transactionalStill)}</p>
+<p class="hint">${esc(m.prefsResubscribeNote)}</p>`;
+  return layout(env, m.prefsTitle, body);
+}
+
+/** What a save changed, for the confirmation and its undo form. */
+export interface SavedChanges {
+  stopped: string[];
+  resumed: string[];
+  allStopped: boolean;
+  allResumed: boolean;
+  /** The form that puts everything back as it was (a save with the old state as the wish). */
+  undo?: { shown: string[]; was: string[]; topic: string[]; wasAll?: boolean; all?: boolean };
+  undone?: boolean;
+}
+
+export function preferencesSavedPage(env: PageEnv, action: string, back: string, c: SavedChanges): string {
+  const m = MESSAGES[env.lang];
+  const list = (label: string, names: string[]) =>
+    names.length === 0
+      ? ''
+      : `<p>${esc(label)}</p><ul>${names.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
+  const nothing = c.stopped.length + c.resumed.length === 0 && !c.allStopped && !c.allResumed;
+  const summary = nothing
+    ? `<p>${esc(m.savedNothing)}</p>`
+    : `${c.allStopped ? `<p><strong>${esc(m.savedAllStopped)}</strong></p>` : ''}${c.allResumed ? `<p><strong>${esc(m.savedAllResumed)}</strong></p>` : ''}${list(m.savedStopped, c.stopped)}${list(m.savedResumed, c.resumed)}`;
+  const hidden = (name: string, value: string) =>
+    `<input type="hidden" name="${name}" value="${esc(value)}">`;
+  const undo =
+    c.undo && !nothing
+      ? `<form method="post" action="${esc(action)}">${hidden('lang', env.lang)}${hidden('action', 'undo')}${c.undo.shown.map((s) => hidden('shown', s)).join('')}${c.undo.was.map((s) => hidden('was', s)).join('')}${c.undo.topic.map((s) => hidden('topic', s)).join('')}${c.undo.wasAll !== undefined ? hidden('was_all', c.undo.wasAll ? '1' : '0') : ''}${c.undo.all ? hidden('all', '1') : ''}<button type="submit">${esc(m.savedUndo)}</button></form>`
+      : '';
+  const body = `<h1>${esc(c.undone ? m.undoneHeading : m.savedHeading)}</h1>
+<div role="status" class="notice">${summary}</div>
+${undo}
+<p><a href="${esc(back)}">${esc(m.savedBack)}</a></p>
+<p>${esc(m.transactionalStill)}</p>`;
+  return layout(env, m.savedTitle, body);
+}
+
+/** R-OC-2: what a one-click POST answers (a person who opens it in a browser reads it). */
+export function oneClickDonePage(env: PageEnv) {
+  const m = MESSAGES[env.lang];
+  return layout(
+    env,
+    m.oneClickTitle,
+    `<h1>${esc(m.oneClickTitle)}</h1><p role="status">${esc(m.oneClickDone)}</p>`,
+  );
 }
 
 /** R-OC-4: a bad, tampered or expired link gets a clear page with the other ways to opt out. */
-export function invalidLinkPage(brand: BrandInfo, nonce: string) {
-  const body = `<h1>This unsubscribe link is not valid</h1>
-<p class="error" role="alert">We could not read this link. It may have been cut or changed when it was copied.</p>
-<p>You can still unsubscribe:</p>
+export function invalidLinkPage(env: PageEnv) {
+  const m = MESSAGES[env.lang];
+  const { brand } = env;
+  const write = brand.supportEmail
+    ? `<li>${esc(m.invalidWrite('\u0000')).replace('\u0000', `<a href="mailto:${esc(brand.supportEmail)}?subject=Unsubscribe">${esc(brand.supportEmail)}</a>`)}</li>`
+    : '';
+  const call = brand.supportPhone ? `<li>${esc(m.invalidCall(brand.supportPhone))}</li>` : '';
+  const body = `<h1>${esc(m.invalidHeading)}</h1>
+<p class="error" role="alert">${esc(m.invalidWhy)}</p>
+<p>${esc(m.invalidStill)}</p>
 <ul>
-<li>use the unsubscribe button of your mail program, or the link in a more recent email from us;</li>
-<li>or write to <a href="mailto:${esc(brand.supportEmail)}?subject=Unsubscribe">${esc(brand.supportEmail)}</a> with the word "unsubscribe" and we will remove your address.</li>
-</ul>`;
-  return layout('Link not valid', body, nonce);
+<li>${esc(m.invalidButton)}</li>
+${write}${call}
+</ul>
+<p><a href="${esc(OPT_OUT_PATH)}?lang=${env.lang}">${esc(m.optOutTitle)}</a></p>`;
+  return layout(env, m.invalidTitle, body);
 }
 
-export function badRequestPage(message: string, nonce: string) {
+export function badRequestPage(env: PageEnv, message: string) {
+  const m = MESSAGES[env.lang];
   return layout(
-    'Request not understood',
-    `<h1>Request not understood</h1><p class="error" role="alert">${esc(message)}</p>`,
-    nonce,
+    env,
+    m.badRequestTitle,
+    `<h1>${esc(m.badRequestTitle)}</h1><p class="error" role="alert">${esc(message)}</p>`,
   );
 }
 
-export function oneClickDonePage(brand: BrandInfo, nonce: string) {
-  return layout(
-    'Unsubscribed',
-    `<h1>You are unsubscribed</h1><p role="status">${esc(brand.brandName)} will not send you this marketing email any more.</p>`,
-    nonce,
-  );
-}
+// --- Do-Not-Sell ----------------------------------------------------------------------------
 
 /** Where the Do-Not-Sell page's script posts navigator.globalPrivacyControl (the header's twin). */
 export const GPC_PATH = '/privacy/gpc';
@@ -95,17 +262,21 @@ export interface DnsFormState {
   error?: string;
   email?: string;
   phone?: string;
+  keepNewsletters?: boolean;
 }
 
 /**
- * R-DNS-8: the reference form promises both, stop selling/sharing AND stop marketing email.
+ * R-DNS-8: the reference form promises both, stop selling/sharing AND stop marketing email; only a
+ * brand whose policy allows it (doNotSellKeepsNewslettersChoice) offers to keep the newsletters.
  * R-DNS-2: a Sec-GPC request was already honored when this page renders. When the browser only
  * reports navigator.globalPrivacyControl, the script posts it and shows the notice only once the
  * edge answered 2xx (the event is then in the ledger); a refusal shows a neutral line instead.
  */
-export function doNotSellPage(brand: BrandInfo, action: string, state: DnsFormState, nonce: string) {
-  const gpcNotice = `<p id="gpc-notice" class="notice" role="status"${state.gpcHonored ? '' : ' hidden'}>Your browser's Global Privacy Control signal was honored: we have stopped selling or sharing the information linked to this browser. You do not need to do anything else for this browser.</p>`;
-  const gpcFailed = `<p id="gpc-failed" role="status" hidden>Your browser sends a Global Privacy Control signal, but we could not record it just now. Reload this page to try again, or use the form below.</p>`;
+export function doNotSellPage(env: PageEnv, action: string, state: DnsFormState) {
+  const m = MESSAGES[env.lang];
+  const { brand, nonce } = env;
+  const gpcNotice = `<p id="gpc-notice" class="notice" role="status"${state.gpcHonored ? '' : ' hidden'}>${esc(m.dnsGpcHonored)}</p>`;
+  const gpcFailed = `<p id="gpc-failed" role="status" hidden>${esc(m.dnsGpcFailed)}</p>`;
   const error = state.error ? `<p class="error" role="alert">${esc(state.error)}</p>` : '';
   const gpcScript = !state.gpcHonored
     ? `<script nonce="${nonce}">(function () {
@@ -118,48 +289,72 @@ fetch(${JSON.stringify(GPC_PATH)}, { method: 'POST', credentials: 'same-origin' 
 }, failed);
 })();</script>`
     : '';
-  const body = `<h1>Do Not Sell or Share My Personal Information</h1>
+  const choice = brand.doNotSellKeepsNewslettersChoice
+    ? `<div class="choice"><input type="checkbox" id="keep" name="keep_newsletters" value="1"${state.keepNewsletters ? ' checked' : ''}><label for="keep">${esc(m.dnsKeepNewsletters)}</label></div>`
+    : '';
+  const ways = [
+    brand.supportPhone
+      ? esc(m.dnsByPhone('\u0000')).replace(
+          '\u0000',
+          `<a href="tel:${esc(brand.supportPhone.replace(/[^0-9+]/g, ''))}">${esc(brand.supportPhone)}</a>`,
+        )
+      : '',
+    brand.supportEmail
+      ? esc(m.dnsByEmail('\u0000')).replace(
+          '\u0000',
+          `<a href="mailto:${esc(brand.supportEmail)}">${esc(brand.supportEmail)}</a>`,
+        )
+      : '',
+  ].filter(Boolean);
+  const other = esc(m.dnsAskOther('\u0000')).replace(
+    '\u0000',
+    ways.length > 0
+      ? ways.join(env.lang === 'en' ? ' or ' : env.lang === 'es' ? ' o ' : ' ou ')
+      : esc(m.dnsAgent),
+  );
+  const body = `<h1>${esc(m.dnsHeading)}</h1>
 ${gpcNotice}
 ${gpcFailed}
-<p>When you send this form, ${esc(brand.brandName)} will:</p>
+<p>${esc(m.dnsWhenSent)}</p>
 <ul>
-<li>stop selling or sharing your personal information, and</li>
-<li>stop sending you all marketing email.</li>
+<li>${esc(m.dnsStopSelling)}</li>
+<li>${esc(m.dnsStopMarketing)}</li>
 </ul>
-<p>We do not ask you to prove who you are. Give the email address and/or phone number you use with us, so we can find your records.</p>
+<p>${esc(m.dnsNoProof)}</p>
 ${error}
 <form method="post" action="${esc(action)}">
 <input type="hidden" name="gpc" id="gpc-field" value="${state.gpcHonored ? '1' : '0'}">
-<label for="email">Email address</label>
+<input type="hidden" name="lang" value="${env.lang}">
+<label for="email">${esc(m.dnsEmail)}</label>
 <input type="email" id="email" name="email" autocomplete="email" value="${esc(state.email ?? '')}">
-<label for="phone">Phone number</label>
+<label for="phone">${esc(m.dnsPhone)}</label>
 <input type="tel" id="phone" name="phone" autocomplete="tel" value="${esc(state.phone ?? '')}">
-<button type="submit">Do not sell or share my information</button>
+${choice}
+<button type="submit">${esc(m.dnsSubmit)}</button>
 </form>
-<p>You can also ask by phone or by writing to <a href="mailto:${esc(brand.supportEmail)}">${esc(brand.supportEmail)}</a>, yourself or through an authorized agent.</p>
+<p>${other}</p>
 ${gpcScript}`;
-  return layout('Do Not Sell or Share', body, nonce);
+  return layout(env, m.dnsTitle, body);
 }
 
 export function doNotSellDonePage(
-  brand: BrandInfo,
-  r: { requestId: string; email: boolean; phone: boolean; gpc: boolean },
-  nonce: string,
+  env: PageEnv,
+  r: { requestId: string; email: boolean; phone: boolean; gpc: boolean; marketing: boolean },
 ) {
-  const gpc = r.gpc
-    ? `<p class="notice">Your browser's Global Privacy Control signal was honored as well.</p>`
-    : '';
-  const ids = [r.email ? 'your email address' : '', r.phone ? 'your phone number' : '', 'this browser']
+  const m = MESSAGES[env.lang];
+  const gpc = r.gpc ? `<p class="notice">${esc(m.dnsDoneGpc)}</p>` : '';
+  const ids = [r.email ? m.dnsIds.email : '', r.phone ? m.dnsIds.phone : '', m.dnsIds.browser]
     .filter(Boolean)
     .join(', ');
-  const body = `<h1>Your request is recorded</h1>
-<p role="status" class="notice">${esc(brand.brandName)} has stopped selling or sharing the personal information linked to ${esc(ids)}${r.email ? ', and will send no more marketing email to your address' : ''}.</p>
+  const body = `<h1>${esc(m.dnsDoneHeading)}</h1>
+<p role="status" class="notice">${esc(m.dnsDone(ids, r.email && r.marketing))}</p>
 ${gpc}
-<p>Your request number is <code>${esc(r.requestId)}</code>.</p>`;
-  return layout('Request recorded', body, nonce);
+<p>${esc(m.dnsRequestNumber)} <code>${esc(r.requestId)}</code>.</p>`;
+  return layout(env, m.dnsDoneTitle, body);
 }
 
-/** The opt-out box (issue 19): the page, its snippet for the brand's site, and their POST target. */
+// --- the opt-out box (issue 19) ---------------------------------------------------------------
+
 export const OPT_OUT_PATH = '/privacy/opt-out';
 
 /**
@@ -167,9 +362,12 @@ export const OPT_OUT_PATH = '/privacy/opt-out';
  * no login, no fee). Plain HTML without script or style of its own: it posts cross-origin to the
  * edge, which answers with its result page, so it works without JavaScript on any site.
  */
-export function optOutSnippet(brand: BrandInfo, action: string): string {
+export function optOutSnippet(brand: Brand, action: string): string {
+  const label = brand.name
+    ? `Opt out of all marketing email from ${esc(brand.name)}: your email address`
+    : 'Opt out of all marketing email: your email address';
   return `<form method="post" action="${esc(action)}" class="sp-optout">
-  <label for="sp-optout-email">Opt out of all marketing email from ${esc(brand.brandName)}: your email address</label>
+  <label for="sp-optout-email">${label}</label>
   <input type="email" id="sp-optout-email" name="email" autocomplete="email" required>
   <button type="submit">Opt out</button>
   <p>Emails about your orders and your account will still reach you.</p>
@@ -181,32 +379,28 @@ export interface OptOutFormState {
   email?: string;
 }
 
-export function optOutPage(brand: BrandInfo, action: string, state: OptOutFormState, nonce: string) {
+export function optOutPage(env: PageEnv, action: string, state: OptOutFormState) {
+  const m = MESSAGES[env.lang];
   const error = state.error ? `<p class="error" role="alert">${esc(state.error)}</p>` : '';
-  const body = `<h1>Opt out of marketing email</h1>
-<p>Enter your email address and ${esc(brand.brandName)} will stop sending it all marketing email: newsletters, offers and promotions. Nothing else is asked.</p>
+  const body = `<h1>${esc(m.optOutTitle)}</h1>
+<p>${esc(m.optOutIntro)}</p>
 ${error}
 <form method="post" action="${esc(action)}">
-<label for="email">Email address</label>
+<input type="hidden" name="lang" value="${env.lang}">
+<label for="email">${esc(m.optOutLabel)}</label>
 <input type="email" id="email" name="email" autocomplete="email" required value="${esc(state.email ?? '')}">
-<button type="submit">Opt out</button>
+<button type="submit">${esc(m.optOutButton)}</button>
 </form>
-<p>Emails about your orders and your account will still reach you. You can also write to <a href="mailto:${esc(brand.supportEmail)}">${esc(brand.supportEmail)}</a> or call our customer service.</p>`;
-  return layout('Opt out of marketing email', body, nonce);
+<p>${esc(m.transactionalStill)}</p>`;
+  return layout(env, m.optOutTitle, body);
 }
 
-export function optOutDonePage(
-  brand: BrandInfo,
-  r: { email: string; confirmationEmail: boolean },
-  nonce: string,
-) {
-  const confirmation = r.confirmationEmail
-    ? `<p>We will send one email to this address to confirm it (at most one every 30 days); it carries no marketing.</p>`
-    : '';
-  const body = `<h1>You are opted out</h1>
-<p role="status" class="notice">${esc(brand.brandName)} will send no more marketing email to <strong>${esc(r.email)}</strong>.</p>
-<p>Emails about your orders and your account (order confirmations, shipping updates, password resets) will still arrive.</p>
-${confirmation}
-<p>Changed your mind, or still getting marketing email? Write to <a href="mailto:${esc(brand.supportEmail)}">${esc(brand.supportEmail)}</a>.</p>`;
-  return layout('Opted out', body, nonce);
+export function optOutDonePage(env: PageEnv, r: { email: string; confirmationEmail: boolean }) {
+  const m = MESSAGES[env.lang];
+  const confirmation = r.confirmationEmail ? `<p>${esc(m.optOutConfirmation)}</p>` : '';
+  const body = `<h1>${esc(m.optOutDoneHeading)}</h1>
+<p role="status" class="notice">${esc(m.optOutDone('\u0000')).replace('\u0000', `<strong>${esc(r.email)}</strong>`)}</p>
+<p>${esc(m.optOutDoneKinds)}</p>
+${confirmation}`;
+  return layout(env, m.optOutDoneTitle, body);
 }

@@ -15,10 +15,11 @@ import {
   topicsDependency,
   tracedBus,
 } from '@sp/runtime';
-import { createDataKeyring } from '@sp/suppression';
+import { createDataKeyring, listTopics } from '@sp/suppression';
 import type { FastifyInstance } from 'fastify';
 import { buildEdge } from './app';
 import type { EdgeConfig } from './config';
+import { listPreferences } from './preferences';
 
 export interface RunningEdge {
   /** The listening app, once started. */
@@ -72,6 +73,10 @@ export function runEdge(config: EdgeConfig, opts: RunOptions = {}): Promise<Runn
             config,
             logger: kit.logger,
             metrics: kit.metrics,
+            // The preference page reads the topic registry and the list in the same database (issue 13).
+            preferences: listPreferences({ db: db.db, keyer, defaultRegion: config.smsDefaultRegion }, () =>
+              listTopics(db.db, { channel: 'email' }),
+            ),
           });
           await a.listen({ port: config.port, host: config.host });
           app = a;

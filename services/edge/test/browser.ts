@@ -1,8 +1,9 @@
 // Headless Chromium (the machine's) driven by playwright-core, one fresh profile per context.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const ARGS = [
   '--headless',
@@ -45,3 +46,26 @@ export async function openBrowser(
     },
   };
 }
+
+/**
+ * One Chromium for a whole test file (issue 13: few launches on a loaded machine); each journey
+ * takes a fresh context of it (its own cookies, viewport, JavaScript switch, language).
+ */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
+}
+
+/** axe-core's violations on the page as it is now (WCAG 2.1 A/AA rules), by rule id and target. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(o: object): Promise<AxeResult> } }).axe;
+    return axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+  });
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
+interface AxeResult {
+  violations: { id: string; nodes: { target: string[] }[] }[];
+}
+
+export type { Browser, BrowserContext, Locator, Page } from 'playwright-core';

@@ -3,12 +3,11 @@
 // optout-consumer writes the real list, which then blocks all marketing email to the address and
 // still allows an order confirmation. The same with JavaScript off: the snippet is a plain form.
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { startOptoutConsumer } from '@sp/optout-consumer';
 import { check, history } from '@sp/suppression';
 import { freePort, uniqueName, waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser } from './browser';
+import { axeViolations, openBrowser } from './browser';
 import { type EdgeOnList, startEdgeOnList, uniqueEmail } from './helpers';
 
 let sys: EdgeOnList;
@@ -62,7 +61,7 @@ async function optOutByKeyboard(javaScriptEnabled: boolean, email: string) {
     await page.getByRole('heading', { name: 'You are opted out' }).waitFor();
     expect(new URL(page.url()).origin).toBe(new URL(sys.edge.url).origin);
     expect(await page.getByRole('status').textContent()).toBe(
-      `Ink Corner will send no more marketing email to ${email}.`,
+      `We will send no more marketing email to ${email}.`,
     );
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the person reads
     expect(await page.locator('main').innerText()).toContain(
@@ -146,19 +145,6 @@ describe('the opt-out page on the edge', () => {
     expect(await empty.text()).toContain('Please enter your email address.');
   });
 });
-
-/** axe-core's violations on the page as it is now (WCAG 2.1 A/AA rules), by rule id and target. */
-async function axeViolations(page: import('playwright-core').Page): Promise<string[]> {
-  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(o: object): Promise<AxeResult> } }).axe;
-    return axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  });
-  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-}
-interface AxeResult {
-  violations: { id: string; nodes: { target: string[] }[] }[];
-}
 
 describe('accessibility of the opt-out box (axe-core in Chromium)', () => {
   it('issue 19: the edge page, the embedded snippet and the confirmation page have no WCAG A/AA violations', async () => {

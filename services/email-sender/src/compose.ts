@@ -16,6 +16,8 @@ export interface ComposeSettings {
   publicBaseUrl: string;
   unsubscribeDomain: string;
   postalAddress: string;
+  /** The brand's name (issue 13), put before the postal address in the footer when it lacks it. */
+  brandName?: string;
   /**
    * RFC 9477 CFBL-Address (where mailbox providers send ARF reports), e.g. abuse@shop.example;
    * default abuse@ the From domain, which DKIM aligns with.
@@ -78,6 +80,11 @@ export function composeEmail(
     unsubscribeUrl: marketing ? links.https : '',
     postalAddress: s.postalAddress,
   });
+  // R-EM-7: the footer's postal line names the brand when the address alone does not.
+  const postal =
+    s.brandName && !s.postalAddress.includes(s.brandName)
+      ? `${s.brandName}, ${s.postalAddress}`
+      : s.postalAddress;
   let text = rendered.text;
   let html = rendered.html;
   const headers = [
@@ -97,13 +104,13 @@ export function composeEmail(
       if (feedbackId) headers.push({ name: CFBL_FEEDBACK_ID_HEADER, value: feedbackId });
     }
     if (!text.includes(links.https)) text += `\n\n--\nUnsubscribe: ${links.https}`;
-    if (!text.includes(s.postalAddress)) text += `\n${s.postalAddress}`;
+    if (!text.includes(s.postalAddress)) text += `\n${postal}`;
     if (html !== undefined) {
       const footer: string[] = [];
       if (!html.includes(escapeHtml(links.https))) {
         footer.push(`<a href="${escapeHtml(links.https)}">Unsubscribe</a>`);
       }
-      if (!html.includes(escapeHtml(s.postalAddress))) footer.push(escapeHtml(s.postalAddress));
+      if (!html.includes(escapeHtml(s.postalAddress))) footer.push(escapeHtml(postal));
       if (footer.length > 0) html += `\n<p style="font-size:12px;color:#666">${footer.join('<br>')}</p>`;
     }
   }

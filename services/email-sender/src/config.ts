@@ -1,6 +1,6 @@
 // The email sender's configuration: the only module that reads process.env (STYLE.md 8).
 import { fileURLToPath } from 'node:url';
-import { keyRing, parseEnv } from '@sp/config';
+import { ConfigError, keyRing, loadBrand, parseEnv } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { senderConfig, senderEnv, senderTuning } from '@sp/delivery';
 import { z } from 'zod';
@@ -30,8 +30,12 @@ export const EmailSenderEnv = senderEnv({
   EMAIL_FROM: z.string().min(3),
   PUBLIC_BASE_URL: z.url(),
   UNSUBSCRIBE_DOMAIN: z.string().min(1),
-  /** The sender's postal address, shown in every marketing mail (CAN-SPAM). */
-  POSTAL_ADDRESS: z.string().min(5),
+  /**
+   * The sender's postal address, shown in every marketing mail (CAN-SPAM 316.5, R-EM-7); else the
+   * brand file's (BRAND_FILE, issue 13). One of the two is required.
+   */
+  POSTAL_ADDRESS: z.string().min(5).optional(),
+  BRAND_FILE: z.string().optional(),
   /** RFC 9477: marketing mail names abuse@<CFBL_DOMAIN> as its CFBL-Address; default the From domain. */
   CFBL_DOMAIN: z.string().min(1).optional(),
 });
@@ -43,6 +47,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sendRequestTopic: Topics.emailSendRequest,
     outcomeTopic: Topics.deliveryOutcome,
   });
+  const brand = loadBrand(env);
+  if (!brand.postalAddress || brand.postalAddress.length < 5) {
+    throw new ConfigError(
+      "Invalid configuration:\n  POSTAL_ADDRESS: marketing mail must carry a postal address (R-EM-7): set POSTAL_ADDRESS or the brand file's postalAddress",
+    );
+  }
   return {
     ...base,
     tokenKeys: e.TOKEN_KEYS,
@@ -62,7 +72,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       from: e.EMAIL_FROM,
       publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
       unsubscribeDomain: e.UNSUBSCRIBE_DOMAIN,
-      postalAddress: e.POSTAL_ADDRESS,
+      postalAddress: brand.postalAddress,
+      ...(brand.name ? { brandName: brand.name } : {}),
       cfblAddress: e.CFBL_DOMAIN ? `abuse@${e.CFBL_DOMAIN.toLowerCase()}` : defaultCfblAddress(e.EMAIL_FROM),
     },
   };

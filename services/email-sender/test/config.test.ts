@@ -1,4 +1,7 @@
 // The sender's configuration as an operator writes it: where RFC 9477 reports go (R-AB-5).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 
@@ -19,5 +22,33 @@ describe('email sender config', () => {
     expect(loadConfig({ ...env, CFBL_DOMAIN: 'InkShop.example' }).settings.cfblAddress).toBe(
       'abuse@inkshop.example',
     );
+  });
+});
+
+describe('the postal address of marketing mail (R-EM-7) from the brand file (issue 13)', () => {
+  it('R-EM-7: BRAND_FILE gives the postal address and the name of the footer; POSTAL_ADDRESS wins; neither is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-sender-brand-'));
+    try {
+      const file = join(dir, 'brand.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          name: 'InkShop',
+          postalAddress: '1200 Harbor Example Way, Long Beach, CA 90802, USA',
+        }),
+      );
+      const { POSTAL_ADDRESS: _, ...withoutAddress } = env;
+      const fromFile = loadConfig({ ...withoutAddress, BRAND_FILE: file }).settings;
+      expect(fromFile.postalAddress).toBe('1200 Harbor Example Way, Long Beach, CA 90802, USA');
+      expect(fromFile.brandName).toBe('InkShop');
+      expect(loadConfig({ ...env, BRAND_FILE: file }).settings.postalAddress).toBe(env.POSTAL_ADDRESS);
+      expect(() => loadConfig(withoutAddress)).toThrow(
+        /POSTAL_ADDRESS: marketing mail must carry a postal address/,
+      );
+      writeFileSync(file, JSON.stringify({ name: 'InkShop', primaryColor: 'blue' }));
+      expect(() => loadConfig({ ...env, BRAND_FILE: file })).toThrow(/primaryColor: a hex colour/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

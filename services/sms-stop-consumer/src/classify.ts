@@ -73,8 +73,8 @@ export const DEFAULT_LANGUAGES: LanguageTable = {
   fr: {
     optOut: [
       'arrêt',
+      // Also "ARRÊTÉ": accents are folded, and each folded form is listed once.
       'arrete',
-      'arrêté',
       'arrett',
       'arrêter',
       'arrêtez',
@@ -85,7 +85,8 @@ export const DEFAULT_LANGUAGES: LanguageTable = {
       'annuler',
     ],
     optIn: ['début', 'commencer', 'réabonner'],
-    help: ['aide', 'info'],
+    // INFO is English's (the first language claims a keyword), and means the same here.
+    help: ['aide'],
     anchors: ['arrêt', 'arrete', 'arrêter', 'arrêtez', 'désabonner', 'désabonnement', 'désinscrire'],
   },
   es: {
@@ -102,7 +103,7 @@ export const DEFAULT_LANGUAGES: LanguageTable = {
       'fin',
     ],
     optIn: ['inicio', 'comenzar', 'reanudar'],
-    help: ['ayuda', 'info', 'información'],
+    help: ['ayuda', 'información'],
     anchors: ['parar', 'detener', 'desuscribir', 'desuscribirme'],
   },
 };
@@ -132,44 +133,46 @@ export function mergeLanguages(base: LanguageTable, overrides: LanguageOverrides
 /**
  * Free text that asks to stop (R-SMS-2), per language, matched on the normalized text (lower
  * case, accents removed, punctuation gone). Built in; the keyword sets are what is configurable.
+ * normalizeBody() joins words with exactly one space, so a space here is a word break; and as the
+ * patterns match prefixes ("stop text" covers "stop texting"), no longer form is listed beside
+ * its prefix.
  */
 const REVOCATION_PATTERNS: Record<string, RegExp[]> = {
   en: [
-    /\bstop\s+(?:all\s+)?(?:text|texting|txt|txting|messag|sending|send|contact|calling|spamm|these|this|it|now|please|pls|plz)/,
-    /\b(?:no|dont|don't|do not|never)\s+(?:more\s+)?(?:text|texts|txts|messages|msgs|sms|contact|message)/,
-    /\bno\s+more\b/,
-    /\b(?:remove|delete|take)\s+(?:me|my\s+(?:number|phone|info))\b/,
-    /\btake\s+me\s+off\b/,
-    /\b(?:unsubscribe|unsub|opt\s*-?\s*out|optout|revoke)\b/,
-    /\b(?:cancel|end)\s+(?:my\s+)?(?:subscription|texts|messages|alerts|this)\b/,
-    /\bleave\s+me\s+alone\b/,
-    /\b(?:dont|don't|do not)\s+(?:text|message|contact|send)\b/,
-    /\bnot\s+interested\b/,
-    /\bwrong\s+number\b/,
-    /\bi\s+want\s+out\b/,
-    /\bquit\s+(?:texting|messaging|sending)\b/,
+    /\bstop (?:all )?(?:text|txt|messag|send|contact|calling|spamm|these|this|it|now|please|pls|plz)/,
+    /\b(?:no|dont|don't|do not|never) (?:more )?(?:text|txts|message|msgs|sms|contact)/,
+    /\bno more\b/,
+    /\b(?:remove|delete|take) (?:me|my (?:number|phone|info))\b/,
+    /\b(?:unsubscribe|unsub|opt ?-? ?out|revoke)\b/,
+    /\b(?:cancel|end) (?:my )?(?:subscription|texts|messages|alerts|this)\b/,
+    /\bleave me alone\b/,
+    /\b(?:dont|don't|do not) send\b/,
+    /\bnot interested\b/,
+    /\bwrong number\b/,
+    /\bi want out\b/,
+    /\bquit (?:texting|messaging|sending)\b/,
   ],
   fr: [
-    /\barret(?:e|ez|er)?\s+(?:de\s+m|les\s+(?:messages|textos|sms)|svp|s'il)/,
-    /\bne\s+(?:m'|me\s+)?(?:envoyez|ecrivez|texte[sz]?|contactez)\s+plus\b/,
-    /\bje\s+ne\s+veux\s+plus\b/,
-    /\bplus\s+(?:de|d')\s*(?:messages|textos|sms|texto)\b/,
+    /\barret(?:e|ez|er)? (?:de m|les (?:messages|textos|sms)|svp|s'il)/,
+    /\bne (?:m'|me )?(?:envoyez|ecrivez|texte[sz]?|contactez) plus\b/,
+    /\bje ne veux plus\b/,
+    /\bplus (?:de|d') ?(?:messages|textos|sms|texto)\b/,
     /\b(?:desabonne[rz]?|desinscri(?:re|vez|s)|desabonnement|desinscription)\b/,
-    /\b(?:retire[rz]?|supprime[rz]?|enleve[rz]?)[\s-]+moi\b/,
-    /\bfoutez[\s-]+moi\s+la\s+paix\b/,
-    /\bpas\s+interesse/,
+    /\b(?:retire[rz]?|supprime[rz]?|enleve[rz]?)[ -]+moi\b/,
+    /\bfoutez[ -]+moi la paix\b/,
+    /\bpas interesse/,
   ],
   es: [
-    /\bno\s+(?:me\s+)?(?:(?:envie[ns]?|mande[ns]?|escriba[ns]?|contacte[ns]?)(?:\s+mas)?\b|mas\s+(?:mensajes|textos|sms))/,
-    /\bya\s+no\s+quiero\b/,
-    /\b(?:dar(?:me)?|darse)\s+de\s+baja\b/,
+    /\bno (?:me )?(?:(?:envie[ns]?|mande[ns]?|escriba[ns]?|contacte[ns]?)\b|mas (?:mensajes|textos|sms))/,
+    /\bya no quiero\b/,
+    /\bdar(?:me|se)? de baja\b/,
     /\b(?:desuscrib\w*|desinscrib\w*)\b/,
     /\b(?:borr|elimin|quit|sac|saqu)(?:a(?:me|dme|rme)|e(?:me|nme))\b/,
-    /\b(?:dejen?|deja)\s+de\s+(?:enviar|mandar|escribir)/,
-    /\bno\s+(?:estoy\s+)?interesad[oa]\b/,
-    /\bnumero\s+equivocado\b/,
-    /^(?:alto|baja)\s+(?:ya|ahi|por\s+favor|porfa|a\s+(?:esto|los\s+mensajes))\b/,
-    /\bcancela(?:r|d)?\s+(?:mi\s+)?(?:suscripcion|mensajes|alertas|textos)\b/,
+    /\b(?:dejen?|deja) de (?:enviar|mandar|escribir)/,
+    /\bno (?:estoy )?interesad[oa]\b/,
+    /\bnumero equivocado\b/,
+    /^(?:alto|baja) (?:ya|ahi|por favor|porfa|a (?:esto|los mensajes))\b/,
+    /\bcancela(?:r|d)? (?:mi )?(?:suscripcion|mensajes|alertas|textos)\b/,
   ],
 };
 
@@ -187,7 +190,7 @@ export interface CompiledKeywords {
 function fold(s: string): string {
   return s
     .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[’‘`´]/g, "'")
     .replace(/œ/g, 'oe')
@@ -198,16 +201,17 @@ function fold(s: string): string {
 /** Digits typed for letters inside a word ("st0p", "qu1t"); a number alone stays a number. */
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
 const deLeet = (word: string) =>
-  /\p{L}/u.test(word) && /\d/.test(word) ? word.replace(/[013457]/g, (d) => LEET[d] ?? d) : word;
+  /\p{L}/u.test(word) ? word.replace(/[013457]/g, (d) => LEET[d] ?? d) : word;
 
 /**
  * Reduces a message to lower-case words: accents, punctuation, emoji and extra spaces dropped,
  * digits inside words read as letters, a spelled-out "S T O P" joined.
  */
 export function normalizeBody(body: string): string {
+  // Every other character, whitespace of any kind included, becomes a space: words are split on it.
   const words = fold(body)
-    .replace(/[^\p{L}\p{N}' -]+/gu, ' ')
-    .split(/\s+/)
+    .replace(/[^\p{L}\p{N}' -]/gu, ' ')
+    .split(' ')
     .filter(Boolean)
     .map(deLeet);
   // "S T O P", "s.t.o.p please": a run of three or more single letters is one spelled-out word.
@@ -264,16 +268,17 @@ export function compileKeywords(table: LanguageTable = DEFAULT_LANGUAGES): Compi
  */
 export function editDistance(a: string, b: string, max = 1): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev2: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prev2 = prev;
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, prev2[j - 2]! + 1);
+      // A swap of the last two letters; in the first row or column a[-1] or b[-1] is undefined,
+      // which equals no letter, so the test needs no bounds of its own.
+      if (a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
       cur.push(d);
       rowMin = Math.min(rowMin, d);
     }
@@ -292,21 +297,22 @@ export function editDistance(a: string, b: string, max = 1): number {
 const FUZZY_MIN_LENGTH = 4;
 
 function nearest(word: string, keywords: Map<string, string>): string | undefined {
-  if (word.length < FUZZY_MIN_LENGTH - 1) return undefined;
   for (const [k, language] of keywords) {
     if (k.length >= FUZZY_MIN_LENGTH && !k.includes(' ') && editDistance(word, k) <= 1) return language;
   }
   return undefined;
 }
 
-const DEFAULT_COMPILED = compileKeywords(DEFAULT_LANGUAGES);
+let defaultCompiled: CompiledKeywords | undefined;
+/** The defaults, compiled on first use. */
+const defaults = () => {
+  defaultCompiled ??= compileKeywords(DEFAULT_LANGUAGES);
+  return defaultCompiled;
+};
 
-export function classifySmsMessage(
-  body: string,
-  keywords: CompiledKeywords = DEFAULT_COMPILED,
-): SmsClassification {
+export function classifySmsMessage(body: string, keywords: CompiledKeywords = defaults()): SmsClassification {
+  // An empty text ('' or emoji only) matches no keyword or phrase and is no near miss: 'none' below.
   const text = normalizeBody(body);
-  if (text === '') return { intent: 'none', via: 'none' };
   const bare = text.replace(/'/g, '');
   const exact = (set: Map<string, string>, intent: SmsIntent): SmsClassification | undefined => {
     const language = set.get(bare);
@@ -338,8 +344,9 @@ export function classifySmsMessage(
   // not a request.
   const isQuestion = /[?¿]/.test(body.trim().slice(-1)) || body.trim().startsWith('¿');
   if (!isQuestion) {
-    const first = words[0] ?? '';
-    const last = words[words.length - 1] ?? '';
+    // split() always gives at least one (here two or more) words.
+    const first = words[0]!;
+    const last = words[words.length - 1]!;
     const edge = keywords.anchors.get(first) ?? keywords.anchors.get(last);
     if (edge) return { intent: 'opt-out', language: edge, via: 'word' };
     // A short message with an opt-out word inside ("please STOP thanks"), or around a misspelt
@@ -355,6 +362,6 @@ export function classifySmsMessage(
 }
 
 /** The intent alone, on the default languages or a compiled table. */
-export function classifySms(body: string, keywords: CompiledKeywords = DEFAULT_COMPILED): SmsIntent {
+export function classifySms(body: string, keywords: CompiledKeywords = defaults()): SmsIntent {
   return classifySmsMessage(body, keywords).intent;
 }

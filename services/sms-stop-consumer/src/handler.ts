@@ -56,6 +56,9 @@ export function smsInboundHandler(deps: {
 }) {
   const replyTopic = deps.replyTopic ?? Topics.smsSendRequest;
   const keywords = deps.keywords ?? compileKeywords();
+  // What a STOP revokes (R-SMS-8: every SMS purpose, or SMS marketing only when the setting is
+  // off): someone already opted out of that gets no second confirmation (R-SMS-3).
+  const revoked = new Set(deps.list.revokeAllSms === false ? ['all', 'marketing'] : ['all']);
   return async (batch: SmsInboundMessage[]): Promise<HandlerResult> => {
     const read = batch.map((m) => intentOf(m.value.data, keywords));
     // The reading goes into the ledger with the event: a compliance officer can see that "stpo"
@@ -75,19 +78,19 @@ export function smsInboundHandler(deps: {
     );
     states.forEach((s, i) => {
       const key = s.subjectKey;
-      if (!optedOut.has(key)) {
-        optedOut.set(
-          key,
-          s.reasons.some((r) => r.channel !== 'email' && r.purpose === 'all'),
-        );
-      }
+      // Texts of one number in a batch share one answer (the check before the batch). The
+      // reasons of an SMS check are SMS or any-channel ones only.
+      optedOut.set(
+        key,
+        s.reasons.some((r) => revoked.has(r.purpose)),
+      );
       (events[i] as (typeof events)[number] & { subjectKey?: string }).subjectKey = key;
     });
 
     const replies: OutgoingMessage[] = [];
     events.forEach((e, i) => {
       const key = (e as typeof e & { subjectKey: string }).subjectKey;
-      const language = read[i]?.language;
+      const language = read[i]!.language;
       const request = (templateId: string, kind: string) => ({
         key,
         value: newEnvelope(
@@ -106,7 +109,7 @@ export function smsInboundHandler(deps: {
       });
       if (e.intent === 'help') replies.push(request(deps.templates.help, 'sms-help'));
       if (e.intent === 'opt-out') {
-        const already = optedOut.get(key) ?? false;
+        const already = optedOut.get(key) === true;
         optedOut.set(key, true);
         const answeredElsewhere = e.data.optOutType === 'STOP' || e.data.errorCode !== undefined;
         if (!already && !answeredElsewhere)

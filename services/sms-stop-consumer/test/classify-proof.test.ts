@@ -115,6 +115,7 @@ describe('free text that asks to stop is read as a phrase (R-SMS-2)', () => {
       'bon arrêtez les textos',
       'bon arreter les sms',
       'bon arrete svp',
+      'bon arret svp',
       "bon arrete s'il vous plait",
       "ne m'envoyez plus rien",
       "ne m'écrivez plus",
@@ -127,6 +128,7 @@ describe('free text that asks to stop is read as a phrase (R-SMS-2)', () => {
       'plus de sms',
       "plus d'texto",
       'je veux me désabonner',
+      'je me désabonne',
       'désabonnez moi',
       'je veux me désinscrire',
       'désinscrivez moi',
@@ -134,14 +136,24 @@ describe('free text that asks to stop is read as a phrase (R-SMS-2)', () => {
       'mon désabonnement svp',
       'ma désinscription svp',
       'retirez-moi',
+      'retire moi',
+      'retirez - moi',
       'supprimer moi',
+      'supprime-moi',
       'enlève-moi',
+      'enlevez-moi',
       'foutez-moi la paix',
+      'foutez - moi la paix',
       'pas intéressé',
     ],
     es: [
       'no me envíen',
+      'no me envíe',
       'no me mande',
+      'no me manden',
+      'no me escriba',
+      'no me contacte',
+      'no me contacten',
       'no me escriban más',
       'no más mensajes',
       'no mas textos',
@@ -149,6 +161,7 @@ describe('free text that asks to stop is read as a phrase (R-SMS-2)', () => {
       'ya no quiero',
       'darme de baja por favor',
       'quiero darse de baja',
+      'quiero dar de baja mi número',
       'desuscribirse porfa',
       'quiero desinscribirme',
       'bórrame',
@@ -190,6 +203,7 @@ describe('free text that asks to stop is read as a phrase (R-SMS-2)', () => {
     'see you at the store',
     'pas de souci à demain',
     'el precio es alto',
+    'el precio es alto ya',
   ])('an ordinary sentence is not an opt-out: %j', (body) => {
     expect(classifySmsMessage(body)).toEqual({ intent: 'none', via: 'none' });
   });
@@ -232,13 +246,36 @@ describe('an opt-out word at the edge of a longer message (R-SMS-2, R-SMS-9)', (
       language: 'en',
       via: 'misspelling',
     });
+    // Every anchor counts here, also those a phrase catches when spelt right.
+    for (const [body, language] of [
+      ['unsubscrbe now', 'en'],
+      ['unsbu pls', 'en'],
+      ['optuot pls', 'en'],
+      ['revoek it', 'en'],
+      ['desabonnr svp', 'fr'],
+      ['désabonnemnt merci', 'fr'],
+      ['désinscrir merci', 'fr'],
+      ['desuscrbir ya', 'es'],
+      ['desuscrbirme ya', 'es'],
+    ]) {
+      expect(classifySmsMessage(body!), body).toEqual({ intent: 'opt-out', language, via: 'misspelling' });
+    }
     // Four words: no longer short, and an anchor inside is not enough.
     expect(classifySmsMessage('yes please stop by')).toEqual({ intent: 'none', via: 'none' });
+  });
+
+  it('a question before the request does not make it one', () => {
+    expect(classifySmsMessage('who is this? STOP')).toEqual({
+      intent: 'opt-out',
+      language: 'en',
+      via: 'word',
+    });
   });
 
   it('a question that uses the word is not a request', () => {
     expect(classifySmsMessage('when does the sale stop?')).toEqual({ intent: 'none', via: 'none' });
     expect(classifySmsMessage('¿cuándo van a parar')).toEqual({ intent: 'none', via: 'none' });
+    expect(classifySmsMessage(' ¿cuándo van a parar')).toEqual({ intent: 'none', via: 'none' });
     expect(classifySmsMessage('stop by the store? ')).toEqual({ intent: 'none', via: 'none' });
   });
 });
@@ -249,6 +286,7 @@ describe('the pieces', () => {
     expect(normalizeBody('Cœur ÆSIR Straße')).toBe('coeur aesir strasse');
     expect(normalizeBody('don’t ‘x` `y')).toBe("don't 'x' 'y");
     expect(normalizeBody('S T O P please')).toBe('stop please');
+    expect(normalizeBody('E N D')).toBe('end');
     expect(normalizeBody('a b stop')).toBe('a b stop');
     expect(normalizeBody('st0p qu1t 4ll 5a7e3 2024')).toBe('stop quit all satee 2024');
     expect(normalizeBody('🙂🙂')).toBe('');
@@ -264,6 +302,11 @@ describe('the pieces', () => {
     expect(editDistance('abcd', 'stop')).toBe(2);
     expect(editDistance('abcdefgh', 'stop', 1)).toBe(2);
     expect(editDistance('xyzw', 'stop', 3)).toBe(4);
+    // Past the bound by length alone: the bound plus one, not the whole distance.
+    expect(editDistance('st', 'stopxx')).toBe(2);
+    // A swap needs both letters to match crosswise, not one.
+    expect(editDistance('ab', 'ca', 2)).toBe(2);
+    expect(editDistance('ba', 'ac', 2)).toBe(2);
   });
 
   it('an empty or emoji-only message asks nothing', () => {
@@ -279,16 +322,16 @@ describe('the pieces', () => {
 
   it('mergeLanguages adds opt-out, help and anchors, replaces opt-in, and adds a new language', () => {
     const merged = mergeLanguages(DEFAULT_LANGUAGES, {
-      en: { optOut: ['halt'], optIn: ['resume'], help: ['support'], anchors: ['halt'] },
-      de: { optOut: ['stopp'], help: ['hilfe'] },
+      en: { optOut: ['halt', "c'est fini"], optIn: ['resume'], help: ['support'], anchors: ['halt'] },
+      de: { optOut: ['stopp', 'stop'], help: ['hilfe'] },
       it: {},
     });
-    expect(merged.en?.optOut).toEqual([...DEFAULT_LANGUAGES.en!.optOut, 'halt']);
+    expect(merged.en?.optOut).toEqual([...DEFAULT_LANGUAGES.en!.optOut, 'halt', "c'est fini"]);
     expect(merged.en?.optIn).toEqual(['resume']);
     expect(merged.en?.help).toEqual([...DEFAULT_LANGUAGES.en!.help, 'support']);
     expect(merged.en?.anchors).toEqual([...DEFAULT_LANGUAGES.en!.anchors, 'halt']);
     expect(merged.fr).toBe(DEFAULT_LANGUAGES.fr);
-    expect(merged.de).toEqual({ optOut: ['stopp'], optIn: [], help: ['hilfe'], anchors: [] });
+    expect(merged.de).toEqual({ optOut: ['stopp', 'stop'], optIn: [], help: ['hilfe'], anchors: [] });
     expect(merged.it).toEqual({ optOut: [], optIn: [], help: [], anchors: [] });
     const compiled = compileKeywords(merged);
     expect(classifySmsMessage('halt', compiled)).toEqual({
@@ -308,6 +351,20 @@ describe('the pieces', () => {
       via: 'keyword',
     });
     expect(classifySmsMessage('hilfe', compiled)).toEqual({ intent: 'help', language: 'de', via: 'keyword' });
+    // A keyword another language already has keeps its first owner's name.
+    expect(classifySmsMessage('STOP', compiled)).toEqual({
+      intent: 'opt-out',
+      language: 'en',
+      via: 'keyword',
+    });
+    // A configured keyword with an apostrophe matches however the apostrophe is typed, or left out.
+    for (const body of ['C’EST FINI', 'cest fini']) {
+      expect(classifySmsMessage(body, compiled), body).toEqual({
+        intent: 'opt-out',
+        language: 'en',
+        via: 'keyword',
+      });
+    }
   });
 
   it('refuses a keyword that is both, naming it', () => {

@@ -3,7 +3,8 @@
 // links and the same subject keys.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseEnv, port } from '@sp/config';
+import { fileURLToPath } from 'node:url';
+import { BRAND_VARIABLES, type Brand, loadBrand, parseEnv, port } from '@sp/config';
 import { EDGE_LIMIT_VARIABLES, EdgeLimitsEnv } from '@sp/edge';
 import { generateSecret } from '@sp/identity';
 import { type LanguageTable, SmsKeywordsFile } from '@sp/sms-stop-consumer';
@@ -25,8 +26,16 @@ export const StandaloneEnv = z.object({
   DATABASE_URL: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_ACCOUNT_SID: z.string().startsWith('AC').optional(),
-  EMAIL_FROM: z.string().default('Our shop <news@shop.localhost>'),
-  POSTAL_ADDRESS: z.string().default('1 Example Street, Springfield, CA 90000, USA'),
+  /** Default: the brand's name <news@shop.localhost>. */
+  EMAIL_FROM: z.string().optional(),
+  /** Default: the brand file's postal address. */
+  POSTAL_ADDRESS: z.string().optional(),
+  /**
+   * The brand of the pages and mail (issue 13): a JSON file; unset, the seed brand
+   * (services/standalone/brand.seed.json); empty, none (neutral wording). BRAND_NAME,
+   * SUPPORT_EMAIL, SUPPORT_PHONE, ... override single fields (@sp/config loadBrand).
+   */
+  BRAND_FILE: z.string().optional(),
   SMS_FROM: z.string().default('+15005550006'),
   /** JSON file of SMS keywords per language, added to the en/fr/es defaults (R-SMS-9). */
   SMS_KEYWORDS_FILE: SmsKeywordsFile,
@@ -51,6 +60,9 @@ export const StandaloneEnv = z.object({
   PROVIDER_SYNC: z.enum(['none', 'ses']).default('none'),
 });
 export type StandaloneEnv = z.infer<typeof StandaloneEnv>;
+
+/** The seed brand `npm start` shows: support phone, Long Beach postal address (issue 13). */
+export const SEED_BRAND_FILE = fileURLToPath(new URL('../brand.seed.json', import.meta.url));
 
 const Secrets = z.object({
   apiToken: z.string(),
@@ -78,6 +90,9 @@ export interface StandaloneConfig {
   abuseRecipients: string;
   emailFrom: string;
   postalAddress: string;
+  brand: Brand;
+  /** The brand's variables as given (BRAND_FILE defaulted), for the edge and the senders. */
+  brandEnv: Record<string, string>;
   smsFrom: string;
   /** SMS keywords per language (SMS_KEYWORDS_FILE over the defaults). */
   smsLanguages: LanguageTable;
@@ -131,6 +146,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   // Checked now, so a bad value stops `npm start` before anything starts.
   parseEnv(EdgeLimitsEnv, edgeLimits);
+  const brandEnv: Record<string, string> = {};
+  for (const name of BRAND_VARIABLES) {
+    const v = env[name];
+    if (v !== undefined) brandEnv[name] = v;
+  }
+  if (brandEnv.BRAND_FILE === undefined) brandEnv.BRAND_FILE = SEED_BRAND_FILE;
+  const brand = loadBrand(brandEnv);
   const dataDir = resolve(e.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   return {
@@ -150,8 +172,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secrets: loadSecrets(dataDir, e),
     unsubscribeDomain: e.UNSUBSCRIBE_DOMAIN,
     abuseRecipients: e.ABUSE_RECIPIENTS,
-    emailFrom: e.EMAIL_FROM,
-    postalAddress: e.POSTAL_ADDRESS,
+    emailFrom: e.EMAIL_FROM ?? `${brand.name ?? 'Newsletter'} <news@shop.localhost>`,
+    postalAddress: brand.postalAddress ?? '1 Example Street, Springfield, CA 90000, USA',
+    brand,
+    brandEnv,
     smsFrom: e.SMS_FROM,
     smsLanguages: e.SMS_KEYWORDS_FILE,
     logLevel: e.LOG_LEVEL,

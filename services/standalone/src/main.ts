@@ -15,7 +15,7 @@ nothing is applied to the list and nothing is sent until a start without CONSUME
 const banner = `
 Suppression platform is running (${mode.database} database in ${config.dataDir}, ${mode.bus === 'kafka' ? 'Kafka' : 'database'} bus).
 ${maintenance}
-  public edge        ${urls.edge}      (unsubscribe pages, one-click, Twilio webhook, Do-Not-Sell)
+  public edge        ${urls.edge}      (preference page, one-click, Twilio webhook, Do-Not-Sell)
   internal API       ${urls.api}      (token: ${apiToken})
   API reference      ${urls.api}/docs
   abuse@ SMTP        ${urls.smtp}

@@ -18,7 +18,7 @@ import { Topics } from '@sp/contracts';
 import { createDb, migrateDb } from '@sp/db';
 import { createPayloadBox, loadTemplates } from '@sp/delivery';
 import { startDnsConsumer } from '@sp/dns-consumer';
-import { buildEdge, loadConfig as loadEdgeConfig } from '@sp/edge';
+import { buildEdge, listPreferences, loadConfig as loadEdgeConfig } from '@sp/edge';
 import { createEmailSender, createSesTransport, loadConfig as loadEmailConfig } from '@sp/email-sender';
 import { createSealer } from '@sp/identity';
 import { defaultListViewSettings, openListView } from '@sp/list-view';
@@ -29,7 +29,7 @@ import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
 import { assembleResources, type Stopper, startChangelogRelay, stopPhases, tracedBus } from '@sp/runtime';
 import { createSmsSender, createTwilioTransport, loadConfig as loadSmsConfig } from '@sp/sms-sender';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
-import { seedTopics } from '@sp/suppression';
+import { listTopics, seedTopics } from '@sp/suppression';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
 import { sesSuppressionAdapter, startIntegrations } from '@sp/webhooks';
 import type { StandaloneConfig } from './config';
@@ -182,6 +182,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       SES_ENDPOINT: ses.url,
       AWS_ACCESS_KEY_ID: 'standalone',
       AWS_SECRET_ACCESS_KEY: 'standalone',
+      ...cfg.brandEnv,
       EMAIL_FROM: cfg.emailFrom,
       POSTAL_ADDRESS: cfg.postalAddress,
       // RFC 9477: providers send ARF reports to the CFBL-Address, so it names our own abuse@ inbox.
@@ -234,6 +235,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     const edgeConfig = loadEdgeConfig({
       ...shared,
       ...cfg.edgeLimits,
+      ...cfg.brandEnv,
       HOST: cfg.host,
       PORT: String(edgePort),
       TWILIO_AUTH_TOKEN: cfg.secrets.twilioAuthToken,
@@ -245,6 +247,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       keyer: res.keyer,
       config: edgeConfig,
       logger: logger.child({ component: 'edge' }),
+      // The preference page: the topic registry and the list (issue 13).
+      preferences: listPreferences(res.list, () => listTopics(db.db, { channel: 'email' })),
     });
     await edge.listen({ host: cfg.host, port: edgePort });
     inputs.push(() => edge.close());
@@ -259,6 +263,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       API_TOKENS: `operator=${cfg.secrets.apiToken}:check+admin+send`,
       VAULT_KEYS: cfg.secrets.vaultKey,
       PROOF_SIGNING_KEY: cfg.secrets.proofSigningKey,
+      // Proof reports name the same brand as the pages and the mail (issue 13).
+      ...(cfg.brand.name ? { BRAND_NAME: cfg.brand.name } : {}),
     });
     const api = buildApi({
       ctx: res.list,

@@ -5,7 +5,8 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hasControlChars } from '@sp/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type Ctx, envelopeOf, publish, type SubjectType, subjectKey } from '../deps';
+import { type Ctx, envelopeOf, pageEnv, publish, type SubjectType, subjectKey } from '../deps';
+import { MESSAGES } from '../i18n';
 import { doNotSellDonePage, doNotSellPage, GPC_PATH } from '../pages';
 
 const COOKIE = 'sp_did';
@@ -39,6 +40,9 @@ const DnsForm = z.object({
   email: z.string().trim().max(320).default(''),
   phone: z.string().trim().max(40).default(''),
   gpc: z.string().optional(),
+  lang: z.string().optional(),
+  /** Only read when the brand's policy offers the choice (R-DNS-8). */
+  keep_newsletters: z.string().optional(),
 });
 
 type Subjects = { email?: string; phone?: string; customerId?: string; deviceId?: string };
@@ -87,7 +91,6 @@ function bearerMatches(header: string | undefined, expected: string): boolean {
 
 export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
   const page = { onRequest: ctx.limits.pageView };
-  const brand = { brandName: ctx.config.brandName, supportEmail: ctx.config.supportEmail };
   const secure = ctx.config.publicBaseUrl.startsWith('https:');
 
   /** The opaque device id of this browser, set on the page when absent. */
@@ -143,7 +146,7 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
     const did = deviceId(req, reply);
     const gpc = gpcHeader(req);
     if (gpc) await recordGpc(req, reply, did);
-    return html(reply, 200, doNotSellPage(brand, PAGE, { gpcHonored: gpc }, reply.cspNonce));
+    return html(reply, 200, doNotSellPage(pageEnv(ctx, req, reply, PAGE), PAGE, { gpcHonored: gpc }));
   });
 
   // The page's script posts here when the browser reports navigator.globalPrivacyControl but sent
@@ -161,36 +164,38 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
     const did = deviceId(req, reply);
     const form = DnsForm.safeParse(req.body ?? {});
     const gpc = gpcHeader(req) || (form.success && form.data.gpc === '1');
+    const env = pageEnv(ctx, req, reply);
+    const m = MESSAGES[env.lang];
     if (!form.success) {
-      return html(
-        reply,
-        400,
-        doNotSellPage(brand, PAGE, { gpcHonored: gpc, error: 'The form could not be read.' }, reply.cspNonce),
-      );
+      return html(reply, 400, doNotSellPage(env, PAGE, { gpcHonored: gpc, error: m.dnsErrors.form }));
     }
     const { email, phone } = form.data;
+    const keepNewsletters =
+      ctx.config.brand.doNotSellKeepsNewslettersChoice === true && form.data.keep_newsletters === '1';
     if (email && (hasControlChars(email) || subjectKey(ctx, 'email', email) === null)) {
       return html(
         reply,
         400,
-        doNotSellPage(
-          brand,
-          PAGE,
-          { gpcHonored: gpc, error: 'This email address does not look right.', email, phone },
-          reply.cspNonce,
-        ),
+        doNotSellPage(env, PAGE, {
+          gpcHonored: gpc,
+          error: m.dnsErrors.email,
+          email,
+          phone,
+          keepNewsletters,
+        }),
       );
     }
     if (phone && (hasControlChars(phone) || subjectKey(ctx, 'phone', phone) === null)) {
       return html(
         reply,
         400,
-        doNotSellPage(
-          brand,
-          PAGE,
-          { gpcHonored: gpc, error: 'This phone number does not look right.', email, phone },
-          reply.cspNonce,
-        ),
+        doNotSellPage(env, PAGE, {
+          gpcHonored: gpc,
+          error: m.dnsErrors.phone,
+          email,
+          phone,
+          keepNewsletters,
+        }),
       );
     }
     // Form posts are bounded per identifier too, so one address cannot flood its own history.
@@ -201,30 +206,30 @@ export function registerDoNotSell(app: FastifyInstance, ctx: Ctx) {
       return html(
         reply,
         429,
-        doNotSellPage(
-          brand,
-          PAGE,
-          {
-            gpcHonored: false,
-            error:
-              'We received several requests for this email address or phone number in the last minutes. Please try again in a few minutes.',
-            email,
-            phone,
-          },
-          reply.cspNonce,
-        ),
+        doNotSellPage(env, PAGE, {
+          gpcHonored: false,
+          error: m.dnsErrors.tooMany,
+          email,
+          phone,
+          keepNewsletters,
+        }),
       );
     }
     const subjects: Subjects = { ...(email ? { email } : {}), ...(phone ? { phone } : {}), deviceId: did };
-    const requestId = await record(req, subjects, { method: 'web-form', gpc, combinedForm: true });
+    // R-DNS-8: the combined form (sale/share AND marketing email) unless the person kept the
+    // newsletters where the brand's policy offers that choice.
+    const combinedForm = !keepNewsletters;
+    const requestId = await record(req, subjects, { method: 'web-form', gpc, combinedForm });
     return html(
       reply,
       200,
-      doNotSellDonePage(
-        brand,
-        { requestId, email: Boolean(email), phone: Boolean(phone), gpc },
-        reply.cspNonce,
-      ),
+      doNotSellDonePage(env, {
+        requestId,
+        email: Boolean(email),
+        phone: Boolean(phone),
+        gpc,
+        marketing: combinedForm,
+      }),
     );
   });
 

@@ -9,22 +9,23 @@
 import { hasControlChars } from '@sp/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { type Ctx, publish, subjectKey } from '../deps';
+import { type Ctx, pageEnv, publish, subjectKey } from '../deps';
+import { MESSAGES } from '../i18n';
 import { OPT_OUT_PATH, optOutDonePage, optOutPage, optOutSnippet } from '../pages';
 import { html } from './do-not-sell';
 
-const OptOutForm = z.object({ email: z.string().trim().max(320).default('') });
+const OptOutForm = z.object({ email: z.string().trim().max(320).default(''), lang: z.string().optional() });
 
 /** Where the brand's site embeds the form from: the Origin of a cross-origin post, kept as evidence. */
 const OriginHeader = z.string().max(300).optional().catch(undefined);
 
 export function registerOptOut(app: FastifyInstance, ctx: Ctx) {
   const page = { onRequest: ctx.limits.pageView };
-  const brand = { brandName: ctx.config.brandName, supportEmail: ctx.config.supportEmail };
+  const brand = ctx.config.brand;
   const action = `${ctx.config.publicBaseUrl}${OPT_OUT_PATH}`;
 
-  app.get(OPT_OUT_PATH, page, async (_req, reply) =>
-    html(reply, 200, optOutPage(brand, OPT_OUT_PATH, {}, reply.cspNonce)),
+  app.get(OPT_OUT_PATH, page, async (req, reply) =>
+    html(reply, 200, optOutPage(pageEnv(ctx, req, reply, OPT_OUT_PATH), OPT_OUT_PATH, {})),
   );
 
   // The HTML to paste into the brand's pages, as text to copy (README "The opt-out box").
@@ -37,27 +38,21 @@ export function registerOptOut(app: FastifyInstance, ctx: Ctx) {
 
   app.post(OPT_OUT_PATH, page, async (req, reply) => {
     const form = OptOutForm.safeParse(req.body ?? {});
+    const env = pageEnv(ctx, req, reply);
+    const m = MESSAGES[env.lang];
     const refuse = (status: number, error: string, email?: string) =>
-      html(
-        reply,
-        status,
-        optOutPage(brand, OPT_OUT_PATH, { error, ...(email ? { email } : {}) }, reply.cspNonce),
-      );
+      html(reply, status, optOutPage(env, OPT_OUT_PATH, { error, ...(email ? { email } : {}) }));
     if (!form.success) return refuse(400, 'The form could not be read. Please enter your email address.');
     const { email } = form.data;
     if (!email) return refuse(400, 'Please enter your email address.');
     const key = hasControlChars(email) ? null : subjectKey(ctx, 'email', email);
-    if (key === null) return refuse(400, 'This email address does not look right.', email);
+    if (key === null) return refuse(400, m.optOutErrors.email, email);
     // Per address as well as per IP: one address cannot be used to flood its own history. The
     // key is this form's own, so the Do-Not-Sell form's budget is not spent here.
     const limited = ctx.limits.formPost([`opt-out-box:${key}`]);
     if (!limited.allowed) {
       reply.header('retry-after', String(limited.retryAfterSeconds));
-      return refuse(
-        429,
-        'We received several requests for this email address in the last minutes. Please try again in a few minutes.',
-        email,
-      );
+      return refuse(429, m.optOutErrors.tooMany, email);
     }
     const confirm = ctx.config.optOutConfirmationEmail;
     const origin = OriginHeader.parse(req.headers.origin);
@@ -76,6 +71,6 @@ export function registerOptOut(app: FastifyInstance, ctx: Ctx) {
       },
     ]);
     ctx.logger.info({ subjectKey: key, method: 'web-form' }, 'opt-out box: email opt-out published');
-    return html(reply, 200, optOutDonePage(brand, { email, confirmationEmail: confirm }, reply.cspNonce));
+    return html(reply, 200, optOutDonePage(env, { email, confirmationEmail: confirm }));
   });
 }
