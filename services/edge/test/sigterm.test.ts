@@ -153,7 +153,12 @@ it('a consumer: SIGTERM in the middle of 20,000 opt-outs; the next process appli
     (s, m) => s + Number(m[1]),
     0,
   );
-  expect(duplicates).toBe(0);
+  // Under load the producer may retry a request that had in fact been written, leaving an event on
+  // the topic twice; such a second copy reaching the second process is a duplicate too. Anything
+  // beyond them would be a batch the first process applied without committing.
+  const ends = await withAdmin(kafkaBrokers, (a) => topicOffsets(a, `${prefix}${Topics.emailOptOut}`));
+  const secondCopies = ends.reduce((n, e) => n + Number(e.high), 0) - 20_000;
+  expect(duplicates).toBeLessThanOrEqual(secondCopies);
   await waitFor(
     'the second process ready',
     async () => (await second.ops('/readyz').catch(() => undefined))?.status === 200,
