@@ -15,7 +15,9 @@
 // runs inside the workspace too (pnpm's isolated node_modules keeps transitive packages out of a
 // service's reach). The image does not use those links: `pnpm deploy` installs the packages.
 //
-// Usage: node scripts/build.mjs [service-dir-name ...]   (all services without arguments)
+// Usage: node scripts/build.mjs [service ...]   (all services without arguments)
+//        node scripts/build.mjs --dist DIR service   (one service into DIR, without the links: the
+//        image's build step, infra/image/assemble.sh, where `pnpm deploy` installs the packages)
 import {
   cpSync,
   existsSync,
@@ -27,7 +29,7 @@ import {
   symlinkSync,
 } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -80,14 +82,14 @@ function findPackageDir(name, fromDir) {
   }
 }
 
-async function buildService(dir) {
+async function buildService(dir, distDir) {
   const { name } = readJson(join(dir, 'package.json'));
   const src = join(dir, 'src');
   const entryPoints = readdirSync(src)
     .filter((f) => ENTRY.test(f))
     .map((f) => join(src, f));
   if (entryPoints.length === 0) return null;
-  const outdir = join(dir, 'dist');
+  const outdir = distDir ?? join(dir, 'dist');
   rmSync(outdir, { recursive: true, force: true });
 
   const closure = prodClosure(name);
@@ -148,16 +150,28 @@ async function buildService(dir) {
   if (inputs.some((i) => i.split(sep).join('/').startsWith('packages/db/src/'))) {
     cpSync(join(workspace.get('@sp/db').dir, 'drizzle'), join(outdir, 'drizzle'), { recursive: true });
   }
-  for (const [pkgName, target] of externals) {
+  for (const [pkgName, target] of distDir ? [] : externals) {
     const link = join(outdir, 'node_modules', pkgName);
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(target, link, 'dir');
   }
-  return { name, entries: entryPoints.length, externals: externals.size };
+  return {
+    name,
+    entries: entryPoints.length,
+    externals: externals.size,
+    outdir: relative(process.cwd(), outdir),
+  };
 }
 
 // A service is named by its folder (webhooks) or its package name with or without @sp/ (webhooks-service).
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+const distAt = args.indexOf('--dist');
+const distDir = distAt >= 0 ? args.splice(distAt, 2)[1] : undefined;
+const wanted = args;
+if (distAt >= 0 && (!distDir || wanted.length !== 1)) {
+  console.error('usage: node scripts/build.mjs --dist DIR SERVICE');
+  process.exit(2);
+}
 const dirs = [...workspace.values()]
   .filter(({ dir }) => dirname(dir) === join(root, 'services') && existsSync(join(dir, 'src')))
   .filter(
@@ -173,10 +187,10 @@ if (wanted.length > 0 && dirs.length !== wanted.length) {
 let failed = false;
 for (const dir of dirs) {
   try {
-    const built = await buildService(dir);
+    const built = await buildService(dir, distDir && resolve(distDir));
     if (built)
       console.log(
-        `${built.name}: ${built.entries} entries, ${built.externals} npm packages -> ${relative(root, dir)}/dist`,
+        `${built.name}: ${built.entries} entries, ${built.externals} npm packages -> ${built.outdir}`,
       );
   } catch (err) {
     failed = true;

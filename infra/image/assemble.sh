@@ -9,8 +9,9 @@ set -eu
 service=${1:?usage: assemble.sh SERVICE OUT}
 out=${2:?usage: assemble.sh SERVICE OUT}
 cd "$(dirname "$0")/../.."
-node scripts/build.mjs "$service"
 rm -rf "$out"
 pnpm --filter "@sp/$service" --config.node-linker=hoisted deploy --prod --legacy --prefer-offline "$out" >/dev/null
-rm -rf "$out/node_modules/@sp" "$out/src" "$out/test" "$out/tsconfig.json" "$out/vitest.config.ts" "$out/dist/node_modules"
+# Built straight into the output (not into the workspace's dist/, which tests may be running).
+rm -rf "$out/node_modules/@sp" "$out/src" "$out/test" "$out/tsconfig.json" "$out/vitest.config.ts" "$out/dist"
+node scripts/build.mjs --dist "$out/dist" "$service"
 test -f "$out/dist/main.js"

@@ -77,9 +77,10 @@ describe('infra/Dockerfile', () => {
     expect(sourceAt).toBeGreaterThan(fetchAt);
     for (const copy of body.slice(0, fetchAt).filter((i) => i.op === 'COPY')) {
       for (const file of copy.args.split(/\s+/).slice(0, -1)) {
-        expect(['pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc'], `${file} before pnpm fetch`).toContain(
-          file,
-        );
+        expect(
+          ['pnpm-lock.yaml', 'pnpm-workspace.yaml', '.npmrc', 'patches'],
+          `${file} before pnpm fetch`,
+        ).toContain(file);
       }
     }
     const install = body.findIndex(
@@ -165,6 +166,9 @@ describe('the edge image, laid out by its build step and started as the image st
   it('holds the bundle and production npm packages, and no TypeScript of ours', () => {
     expect(existsSync(join(out, 'dist/main.js'))).toBe(true);
     expect(existsSync(join(out, 'node_modules/fastify/package.json'))).toBe(true);
+    // With the workspace's patches applied (kafkajs: no negative timeouts, see pnpm-workspace.yaml).
+    const queue = readFileSync(join(out, 'node_modules/kafkajs/src/network/requestQueue/index.js'), 'utf8');
+    expect(queue).toContain('Math.max(scheduleAt, 1)');
     expect(existsSync(join(out, 'node_modules/@sp'))).toBe(false);
     expect(existsSync(join(out, 'src'))).toBe(false);
     // Development tools stay out of a --prod deploy.
