@@ -39,7 +39,7 @@ export interface KafkaBusOptions {
   retention?: Partial<TopicRetention>;
 }
 
-export function toRecord(headers: IHeaders | undefined): Record<string, string> {
+function toRecord(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers ?? {})) {
     if (v === undefined) continue;

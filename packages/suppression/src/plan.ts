@@ -15,7 +15,7 @@ import type { ListEvent } from './events';
  * only its SHA-256 and length are kept, to match it against the provider's own message log
  * (the MessageSid is beside it).
  */
-export function smsBodyEvidence(body: string): { body: string } | { bodySha256: string; bodyLength: number } {
+function smsBodyEvidence(body: string): { body: string } | { bodySha256: string; bodyLength: number } {
   const word = body.trim().replace(/[.!?¡¿]+$/u, '');
   if (/^\p{L}{1,16}$/u.test(word)) return { body };
   return { bodySha256: createHash('sha256').update(body, 'utf8').digest('hex'), bodyLength: body.length };
@@ -37,7 +37,7 @@ export type EntryReason =
   | 'admin'
   | 'admin-lift';
 
-export interface Write {
+interface Write {
   subjectKey: string;
   channel: ScopeChannel;
   purpose: ScopePurpose;
@@ -49,7 +49,7 @@ export interface Write {
   detail: Record<string, unknown> | null;
 }
 
-export interface DnsRecord {
+interface DnsRecord {
   requestId: string;
   asked: string[];
   method: string;

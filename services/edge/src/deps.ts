@@ -9,8 +9,8 @@ import { listRefusal } from '@sp/suppression';
 import type { EdgeConfig } from './config';
 import type { EdgeLimits } from './limits';
 
-export type Sealer = ReturnType<typeof createSealer>;
-export type Keyer = ReturnType<typeof createKeyer>;
+type Sealer = ReturnType<typeof createSealer>;
+type Keyer = ReturnType<typeof createKeyer>;
 export type SubjectType = 'email' | 'phone' | 'customer' | 'device';
 
 export interface Clock {

@@ -1,7 +1,7 @@
 // The few HTML pages the public sees: small, accessible (labels, fieldsets, lang, one h1),
 // no external assets. Every interpolated value goes through `esc`.
 
-export function esc(s: string): string {
+function esc(s: string): string {
   return s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -17,7 +17,7 @@ button{font-size:1rem;padding:.5rem 1.2rem;margin-top:1rem;cursor:pointer}
 .notice{background:#eef6ee;border-left:4px solid #2a7a2a;padding:.5rem 1rem}
 .error{background:#fbeaea;border-left:4px solid #a12;padding:.5rem 1rem}`;
 
-export function layout(title: string, body: string, nonce: string): string {
+function layout(title: string, body: string, nonce: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>${esc(title)}</title><style nonce="${nonce}">${STYLE}</style></head>
@@ -69,14 +69,6 @@ export function invalidLinkPage(brand: BrandInfo, nonce: string) {
 <li>or write to <a href="mailto:${esc(brand.supportEmail)}?subject=Unsubscribe">${esc(brand.supportEmail)}</a> with the word "unsubscribe" and we will remove your address.</li>
 </ul>`;
   return layout('Link not valid', body, nonce);
-}
-
-export function badRequestPage(message: string, nonce: string) {
-  return layout(
-    'Request not understood',
-    `<h1>Request not understood</h1><p class="error" role="alert">${esc(message)}</p>`,
-    nonce,
-  );
 }
 
 export function oneClickDonePage(brand: BrandInfo, nonce: string) {

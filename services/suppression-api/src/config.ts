@@ -17,7 +17,7 @@ export type Scope = 'check' | 'admin' | 'send' | 'partner';
  * may add a person's name, never replace it). A token without a name (the older `token:scopes`
  * form, still accepted) is named `token-<first 8 hex of its SHA-256>`.
  */
-export interface ApiTokens {
+interface ApiTokens {
   scopes: Map<string, Set<Scope>>;
   names: Map<string, string>;
 }
@@ -99,7 +99,7 @@ const vaultKey = z.string().transform((s, ctx) => {
   return { keyId: s.slice(0, i), key };
 });
 
-export const ApiEnv = z.object({
+const ApiEnv = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: port.default(8081),
   LOG_LEVEL: z.string().default('info'),
@@ -155,7 +155,6 @@ export const ApiEnv = z.object({
   BRAND_NAME: z.string().min(1).max(200).default('Our shop'),
   PROOF_SIGNING_KEY: proofKey.optional(),
 });
-export type ApiEnv = z.infer<typeof ApiEnv>;
 
 export interface ApiConfig {
   host: string;
