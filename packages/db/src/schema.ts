@@ -473,3 +473,65 @@ export const partnerHashes = pgTable(
     index('partner_hashes_hash_idx').on(t.partnerId, t.hash),
   ],
 );
+
+/**
+ * The topic registry (issue 13, migration 0011): what a subscriber can be on or off, its name and
+ * description per language tag (`en` always present), default status and channels. Archived topics
+ * stay (old links and checks keep naming them) but take no new sends or links.
+ */
+export const topics = pgTable(
+  'topics',
+  {
+    /** The slug senders, links and checks use: [a-z0-9][a-z0-9-]{0,63}. */
+    id: text('id').primaryKey(),
+    /** 'email' and/or 'sms'. */
+    channels: text('channels').array().notNull(),
+    /** 'opt-in' (off until the person joins) | 'opt-out' (on until the person leaves). */
+    defaultStatus: text('default_status').notNull(),
+    archived: boolean('archived').notNull().default(false),
+    /** language tag -> display name. */
+    names: jsonb('names').$type<Record<string, string>>().notNull(),
+    /** language tag -> description. */
+    descriptions: jsonb('descriptions').$type<Record<string, string>>().notNull().default({}),
+    /** 1 at creation, +1 per change: the history row of each version. */
+    version: integer('version').notNull().default(1),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('topics_id_slug', sql`${t.id} ~ '^[a-z0-9][a-z0-9-]{0,63}$'`),
+    check(
+      'topics_channels',
+      sql`cardinality(${t.channels}) > 0 and ${t.channels} <@ array['email', 'sms']::text[]`,
+    ),
+    check('topics_default_status', sql`${t.defaultStatus} in ('opt-in', 'opt-out')`),
+    check('topics_names_en', sql`jsonb_typeof(${t.names} -> 'en') = 'string'`),
+  ],
+);
+
+/** Every change of a topic (append-only, migration 0011's trigger): who, when, before and after. */
+export const topicHistory = pgTable(
+  'topic_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topicId: text('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    /** The topic's version this change produced. */
+    version: integer('version').notNull(),
+    /** create | update | archive | unarchive */
+    action: text('action').notNull(),
+    /** The API token's name (authoritative), as admin writes record it. */
+    by: text('by').notNull(),
+    /** The person the request named, as claimed. */
+    actor: text('actor'),
+    reason: text('reason'),
+    at: tstz('at').notNull().defaultNow(),
+    before: jsonb('before'),
+    after: jsonb('after').notNull(),
+  },
+  (t) => [
+    uniqueIndex('topic_history_topic_version_unique').on(t.topicId, t.version),
+    check('topic_history_action', sql`${t.action} in ('create', 'update', 'archive', 'unarchive')`),
+  ],
+);

@@ -36,6 +36,9 @@ const newlines = (s: string) => {
 /** A quoted field may hold line breaks; one still open after this many lines is a stray quote. */
 const MAX_RECORD_LINES = 50;
 
+/** Quoted records read by one csv-parse call. */
+const BATCH_RECORDS = 500;
+
 /** Lines of the input (LF), one at a time. */
 async function* lines(input: Input): AsyncGenerator<string> {
   let rest = '';
@@ -68,32 +71,81 @@ const quotes = (s: string) => {
  */
 export async function* csvRows(input: Input): AsyncGenerator<Row | { line: number; error: string }> {
   type Out = Row | { line: number; error: string };
-  const slots: Out[] = [];
+  // Records in file order: read ones, and texts waiting to be read by csv-parse in one batch.
+  type Queued = Out | { line: number; text: string; lines: number };
+  let queue: Queued[] = [];
+  let waiting = 0;
   const take = function* (): Generator<Out> {
-    while (slots.length > 0) yield slots.shift()!;
+    if (waiting >= BATCH_RECORDS) readQueued();
+    if (waiting > 0) return;
+    const out = queue as Out[];
+    queue = [];
+    yield* out;
   };
-  // Each record is parsed on its own, so a record csv-parse reads otherwise than the quote count
-  // grouped it (a quote inside a field, a lone CR) costs that record, never its neighbours' lines.
+  const flush = function* (): Generator<Out> {
+    readQueued();
+    yield* take();
+  };
+  const options = {
+    // CRLF is already \n here; a lone CR is a character of its field, not a record of its own.
+    record_delimiter: '\n',
+    relax_column_count: true,
+    relax_quotes: true,
+  };
+  // A record read on its own, so a record csv-parse reads otherwise than the quote count grouped it
+  // (a quote inside a field, a lone CR) costs that record, never its neighbours' lines.
+  const readOne = (line: number, text: string): Out => {
+    try {
+      const rows = parse(text, options) as string[][];
+      if (rows.length === 1) return { line, fields: rows[0]! };
+      return { line, error: 'cannot read this CSV record: its quotes split it in several' };
+    } catch (err) {
+      return { line, error: `cannot read this CSV record: ${(err as Error).message ?? 'invalid'}` };
+    }
+  };
+  // The waiting records in one csv-parse call (a call costs more than a short record): kept only
+  // when csv-parse ends every record on the very line the grouping ended it, else one by one.
+  const readQueued = () => {
+    if (waiting === 0) return;
+    const texts = queue.filter((q): q is Extract<Queued, { text: string }> => 'text' in q);
+    const batch = ((): Array<{ record: string[]; info: { lines: number } }> | null => {
+      try {
+        return parse(texts.map((q) => q.text).join('\n'), { ...options, info: true }) as never;
+      } catch {
+        return null;
+      }
+    })();
+    let ends = 0;
+    const aligned =
+      batch !== null &&
+      batch.length === texts.length &&
+      texts.every((q, i) => {
+        ends += q.lines;
+        return batch[i]!.info.lines === ends;
+      });
+    let i = 0;
+    queue = queue.map((q) => {
+      if (!('text' in q)) return q;
+      const n = i++;
+      return aligned && batch ? { line: q.line, fields: batch[n]!.record } : readOne(q.line, q.text);
+    });
+    waiting = 0;
+  };
   const record = (line: number, text: string) => {
     if (text.trim() === '' && !text.includes('\n')) {
-      slots.push({ line, fields: [''] });
+      queue.push({ line, fields: [''] });
       return;
     }
-    try {
-      const rows = parse(text, {
-        // CRLF is already \n here; a lone CR is a character of its field, not a record of its own.
-        record_delimiter: '\n',
-        relax_column_count: true,
-        relax_quotes: true,
-      }) as string[][];
-      if (rows.length === 1) slots.push({ line, fields: rows[0]! });
-      else slots.push({ line, error: 'cannot read this CSV record: its quotes split it in several' });
-    } catch (err) {
-      slots.push({ line, error: `cannot read this CSV record: ${(err as Error).message ?? 'invalid'}` });
+    // No quote at all: the fields are the text between the commas, as csv-parse would read them.
+    if (!text.includes('"')) {
+      queue.push({ line, fields: text.split(',') });
+      return;
     }
+    queue.push({ line, text, lines: newlines(text) + 1 });
+    waiting++;
   };
   const unclosed = (line: number) =>
-    slots.push({ line, error: 'cannot read this CSV record: a quoted field is never closed' });
+    queue.push({ line, error: 'cannot read this CSV record: a quoted field is never closed' });
 
   // Groups lines into records; `feed` returns the lines to read again after a stray quote.
   let buf: string[] = [];
@@ -137,7 +189,7 @@ export async function* csvRows(input: Input): AsyncGenerator<Row | { line: numbe
       again.unshift(...feed(no, text));
     }
   }
-  yield* take();
+  yield* flush();
 }
 
 /** A blank line: one empty field. */

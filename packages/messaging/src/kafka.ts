@@ -3,7 +3,6 @@
 import {
   type Admin,
   type Consumer,
-  type EachBatchPayload,
   type IHeaders,
   Kafka,
   type KafkaMessage,
@@ -12,8 +11,9 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
+import { createCoalescer, type PartitionLag, type PartitionSource, startLagReporter } from './coalesce';
 import { encodeValue } from './codec';
-import { type BatchContext, processBatch, type RawMessage } from './runner';
+import { processBatch, type RawMessage } from './runner';
 import {
   type Bus,
   type ConsumerHandle,
@@ -37,7 +37,25 @@ export interface KafkaBusOptions {
   logger?: Logger;
   /** Retention of the topics this bus creates (EVENT_RETENTION_MS, DLQ_RETENTION_MS); default 7 / 30 days. */
   retention?: Partial<TopicRetention>;
+  /** How often each consumer measures its lag (gauge and an info log line); default 30 s. */
+  lagIntervalMs?: number;
 }
+
+const DEFAULT_LAG_INTERVAL_MS = 30_000;
+/** More partitions than any consumer here is assigned: every batch of a fetch is in hand at once. */
+const MAX_CONCURRENT_PARTITIONS = 256;
+/**
+ * Fetches large enough to fill a batch of a few thousand events from every partition in one
+ * round trip (kafkajs' defaults are 1 MiB a partition, 10 MiB a fetch). minBytes stays 1, so a
+ * lone event is fetched at once (R-EM-1 latency); maxWaitTimeInMs bounds an idle fetch, which a
+ * stop() waits for.
+ */
+const fetchSizes = {
+  maxBytesPerPartition: 4 * 2 ** 20,
+  maxBytes: 32 * 2 ** 20,
+  minBytes: 1,
+  maxWaitTimeInMs: 1_000,
+};
 
 function toRecord(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -181,13 +199,18 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
       sessionTimeout: 10_000,
       rebalanceTimeout: 15_000,
       heartbeatInterval: 1_000,
+      ...fetchSizes,
     });
+    const clog = copts.logger ?? log;
     let joined = false;
     let paused = false;
     let stopping = false;
     let stopped: Promise<void> | undefined;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    /** Partitions assigned to this member, by topic (from the last join). */
+    let assigned: Record<string, number[]> = {};
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
       joined = true;
+      assigned = e.payload.memberAssignment;
     });
     consumer.on(consumer.events.CRASH, (e) => {
       joined = false;
@@ -195,43 +218,90 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: copts.topics, fromBeginning: copts.fromBeginning ?? true });
-    const maxBatch = Math.max(1, copts.maxBatchSize ?? 500);
 
-    const eachBatch = async (p: EachBatchPayload) => {
-      const { batch } = p;
-      const ctx: BatchContext = {
-        heartbeat: () => p.heartbeat(),
-        abandoned: () => stopping || !p.isRunning() || p.isStale(),
-        publish,
-        setPaused: (v) => {
-          paused = v;
-        },
-      };
-      for (let i = 0; i < batch.messages.length; i += maxBatch) {
-        if (i > 0 && ctx.abandoned()) return;
-        const raws = batch.messages.slice(i, i + maxBatch).map((m) => toRaw(batch.topic, batch.partition, m));
-        const done = await processBatch(copts, ctx, raws);
-        for (const r of raws.slice(0, done)) p.resolveOffset(r.offset);
-        if (done > 0) await p.commitOffsetsIfNecessary(p.uncommittedOffsets());
-        const last = raws[done - 1];
-        if (last && copts.metrics?.lag) {
-          const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
-          copts.metrics.lag.set(
-            { group: copts.groupId, topic: batch.topic, partition: String(batch.partition) },
-            Number(lag < 0n ? 0n : lag),
-          );
+    const setLag = (topic: string, partition: number, lag: bigint) =>
+      copts.metrics?.lag?.set(
+        { group: copts.groupId, topic, partition: String(partition) },
+        Number(lag < 0n ? 0n : lag),
+      );
+    const coalescer = createCoalescer({
+      maxBatch: Math.max(1, copts.maxBatchSize ?? 500),
+      process: (ctx, raws) => processBatch(copts, ctx, raws),
+      publish,
+      stopping: () => stopping,
+      setPaused: (v) => {
+        paused = v;
+      },
+      setLag,
+    });
+
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      // Every partition of a fetch is handed over at once, so the coalescer can join them.
+      partitionsConsumedConcurrently: MAX_CONCURRENT_PARTITIONS,
+      eachBatch: async (p) => {
+        const { batch } = p;
+        if (batch.messages.length === 0) return;
+        const source: PartitionSource = {
+          topic: batch.topic,
+          partition: batch.partition,
+          highWatermark: batch.highWatermark,
+          resolveOffset: (offset) => p.resolveOffset(offset),
+          heartbeat: () => p.heartbeat(),
+          commit: () => p.commitOffsetsIfNecessary(p.uncommittedOffsets()),
+          gone: () => !p.isRunning() || p.isStale(),
+        };
+        await coalescer.submit(
+          source,
+          batch.messages.map((m) => toRaw(batch.topic, batch.partition, m)),
+        );
+      },
+    });
+
+    // Consumer lag from the broker: the committed offset of each assigned partition against its
+    // end, so messages waiting behind a paused or stuck consumer show too.
+    const lagTimer = startLagReporter({
+      intervalMs: opts.lagIntervalMs ?? DEFAULT_LAG_INTERVAL_MS,
+      measure: async () => {
+        const topics = Object.keys(assigned).filter((t) => (assigned[t]?.length ?? 0) > 0);
+        if (topics.length === 0 || stopping) return [];
+        const a = await getAdmin();
+        const committed = await a.fetchOffsets({ groupId: copts.groupId, topics });
+        const out: PartitionLag[] = [];
+        for (const topic of topics) {
+          const ends = await a.fetchTopicOffsets(topic);
+          const mine = new Set(assigned[topic]);
+          const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+          for (const end of ends) {
+            if (!mine.has(end.partition)) continue;
+            const c = BigInt(done.find((d) => d.partition === end.partition)?.offset ?? '-1');
+            const from = c >= 0n ? c : BigInt(end.low);
+            out.push({ topic, partition: end.partition, lag: BigInt(end.high) - from });
+          }
         }
-        if (done < raws.length) return;
-        await p.heartbeat();
-      }
-    };
-
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+        return out;
+      },
+      report: (lags) => {
+        for (const l of lags) setLag(l.topic, l.partition, l.lag);
+        const total = lags.reduce((n, l) => n + l.lag, 0n);
+        clog.info(
+          {
+            group: copts.groupId,
+            lag: Number(total),
+            partitions: Object.fromEntries(lags.map((l) => [`${l.topic}:${l.partition}`, Number(l.lag)])),
+          },
+          'consumer lag',
+        );
+      },
+      onError: (err) => clog.warn({ group: copts.groupId, err: String(err) }, 'consumer lag: not measured'),
+    });
 
     const handle: ConsumerHandle = {
       stop: () => {
         stopped ??= (async () => {
           stopping = true;
+          lagTimer.stop();
           // disconnect() waits for the batch in hand (which commits), then leaves the group.
           await consumer.disconnect();
           joined = false;

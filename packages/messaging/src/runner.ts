@@ -99,7 +99,8 @@ interface Entry {
 }
 
 /**
- * Processes one batch (one partition, offset order). Returns how many leading messages are
+ * Processes one batch (one topic; one or more partitions, each in offset order, one after the
+ * other). Returns how many leading messages are
  * done (handled or dead-lettered) and may be committed: all of them, or fewer when the batch
  * was abandoned because of stop() or a rebalance.
  */
@@ -317,30 +318,62 @@ export async function processBatch<T>(
         pending = batch.filter((i) => !isPoison(i));
         continue;
       }
-      // It named no message of this batch: fall back to one message at a time.
+      // It named no message of this batch: fall back to halves.
     } else if (batch.length === 1) {
       // One message: the verdict is its own.
       const only = batch[0] as Item;
       return (await deadLetter([{ raw: only.raw, cause: r.cause }])) ? raws.length : only.index;
     }
-    // Find the culprits one message at a time. When the batch already spent the retry budget
-    // on an error of unknown kind, each message gets one more try, not a budget of its own.
+    // Find the culprits by halves: a part that passes is applied, a part that fails is split,
+    // a single message that fails is dead-lettered. One poison message among thousands costs
+    // about two attempts per halving, not one per message. Parts run in offset order, so what
+    // precedes the part in hand is done. When the batch already spent the retry budget on an
+    // error of unknown kind, each part gets one more try, not a budget of its own.
     const budget = r.cause.reason === 'retries-exhausted' ? 0 : giveUpAfterMs;
-    for (const item of batch) {
-      const one = await attempt('handler', () => opts.handle([item.delivered]), budget);
-      if (one.kind === 'abandoned') return item.index;
-      if (one.kind === 'ok') applied([item], one.value);
-      else {
-        const cause =
-          one.error instanceof PoisonMessages
-            ? { reason: 'handler', error: rejectionText(one.error, item) }
-            : one.cause;
-        if (!(await deadLetter([{ raw: item.raw, cause }]))) return item.index;
+    const parts: Item[][] = halves(batch).reverse();
+    for (let part = parts.pop(); part; part = parts.pop()) {
+      const items = part;
+      const head = items[0] as Item;
+      const one = await attempt('handler', () => opts.handle(items.map((i) => i.delivered)), budget);
+      if (one.kind === 'abandoned') return head.index;
+      if (one.kind === 'ok') {
+        applied(items, one.value);
+        continue;
       }
+      if (one.error instanceof PoisonMessages) {
+        const named = one.error.poison;
+        const isNamed = (i: Item) =>
+          named.some((p) => p.message.partition === i.raw.partition && p.message.offset === i.raw.offset);
+        const rejected = items.filter(isNamed);
+        if (rejected.length > 0) {
+          const entries = rejected.map((i) => ({
+            raw: i.raw,
+            cause: { reason: 'handler', error: rejectionText(one.error as PoisonMessages, i) },
+          }));
+          if (!(await deadLetter(entries))) return head.index;
+          const rest = items.filter((i) => !isNamed(i));
+          if (rest.length > 0) parts.push(rest);
+          continue;
+        }
+      }
+      if (items.length > 1) {
+        parts.push(...halves(items).reverse());
+        continue;
+      }
+      const cause =
+        one.error instanceof PoisonMessages
+          ? { reason: 'handler', error: rejectionText(one.error, head) }
+          : one.cause;
+      if (!(await deadLetter([{ raw: head.raw, cause }]))) return head.index;
     }
     return raws.length;
   }
   return raws.length;
+}
+
+function halves<I>(items: I[]): I[][] {
+  const mid = Math.ceil(items.length / 2);
+  return [items.slice(0, mid), items.slice(mid)].filter((h) => h.length > 0);
 }
 
 function rejectionText(err: PoisonMessages, item: { raw: RawMessage }): string {

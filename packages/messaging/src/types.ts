@@ -53,15 +53,16 @@ export interface ConsumerOptions<T> {
   fromBeginning?: boolean;
   validate: Validator<T>;
   /**
-   * Applies a batch (one partition, in offset order, at most maxBatchSize messages) in one
-   * transaction. Resolving means committed: only then are the offsets committed.
+   * Applies a batch in one transaction: at most maxBatchSize messages of one topic, from one or
+   * more partitions (on Kafka, every partition of a fetch joins one batch), each partition's
+   * messages in offset order. Resolving means committed: only then are the offsets committed.
    * Throw `PoisonMessages` to dead-letter some messages and have the rest re-handled; a
-   * `ValidationError` (by name) makes the runner re-handle the batch one message at a time and
-   * dead-letter the ones that throw it. Otherwise: an outage when `isOutage(err)` says so (pause,
-   * probe until healthy, retry, without a bound: an outage is not the message's fault); poison
-   * when `isPoison(err)` or the runner's own rules (JSON, encoding) say so (re-handle one at a
-   * time, dead-letter the culprit); anything else is retried with backoff for at most
-   * `retry.giveUpAfterMs`, then dead-lettered as `retries-exhausted`.
+   * `ValidationError` (by name) makes the runner re-handle the batch in halves down to single
+   * messages and dead-letter the ones that throw it. Otherwise: an outage when `isOutage(err)`
+   * says so (pause, probe until healthy, retry, without a bound: an outage is not the message's
+   * fault); poison when `isPoison(err)` or the runner's own rules (JSON, encoding) say so
+   * (re-handle in halves, dead-letter the culprit alone); anything else is retried with backoff
+   * for at most `retry.giveUpAfterMs`, then dead-lettered as `retries-exhausted`.
    */
   handle: (batch: Delivered<T>[]) => Promise<HandlerResult>;
   isOutage?: (err: unknown) => boolean;

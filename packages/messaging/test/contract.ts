@@ -319,6 +319,40 @@ export function busContract(name: string, makeHarness: () => Promise<Harness>): 
       expect(poisoned.seen).toEqual({ 'reason=json': 1, 'reason=encoding': 1 });
     });
 
+    it('one poison message among 1,000 in a batch: the batch is split in halves, only it is dead-lettered, each other message applied once', async () => {
+      const topic = await h.topic('poison-halves');
+      const applied: number[] = [];
+      let calls = 0;
+      await consume({
+        groupId: group(),
+        topics: [topic],
+        validate: validatePing,
+        maxBatchSize: 1_000,
+        retry: fast,
+        isPoison: (err) => ((err as { code?: string }).code === '22P05' ? 'encoding' : undefined),
+        handle: async (batch) => {
+          calls++;
+          if (batch.some((d) => d.value.data.n === 537))
+            throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+          applied.push(...batch.map((d) => d.value.data.n));
+        },
+      });
+      await h.bus.publish(
+        topic,
+        Array.from({ length: 1_000 }, (_, i) => ping(i)),
+      );
+      const [dead, ...more] = await readAll(dlqTopicOf(topic), 1);
+      await waitFor('the other 999 applied', () => applied.length >= 999);
+      expect(more).toEqual([]);
+      expect(JSON.parse(String(dead?.value)).data.n).toBe(537);
+      expect(dead?.headers[DLQ_HEADERS.reason]).toBe('encoding');
+      expect(applied.sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 1_000 }, (_, i) => i).filter((n) => n !== 537),
+      );
+      // About two attempts per halving (log2 1,000 = 10), not one per message.
+      expect(calls).toBeLessThan(60);
+    });
+
     it('an error of unknown kind is retried for retry.giveUpAfterMs, then dead-lettered; what follows is applied', async () => {
       const topic = await h.topic('give-up');
       const groupId = group();

@@ -30,6 +30,8 @@ export const BaseEnv = z.object({
    * it (after salvaging an opt-out in it). Outages pause without a bound; poison goes at once.
    */
   CONSUMER_GIVE_UP_AFTER_MS: z.coerce.number().int().min(0).default(600_000),
+  /** How often each consumer measures its lag from the broker (gauge sp_consumer_lag, a log line). */
+  CONSUMER_LAG_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   /** At start, wait (with /readyz false) for missing Kafka topics instead of failing. */
   WAIT_FOR_TOPICS: flag.default(false),
   /** retention.ms of the event topics this service creates (issue 15); default 7 days. */

@@ -44,6 +44,12 @@ export function consumerMetrics(res: Pick<Resources, 'metrics'>): ConsumerMetric
   };
 }
 
+/**
+ * Events per apply() call of a list consumer unless it says otherwise (issue 12): on Kafka a batch
+ * joins every partition of a fetch, so a backlog drains in transactions of this size.
+ */
+export const LIST_CONSUMER_BATCH_SIZE = 5_000;
+
 export type ListConsumerOptions<T extends TopicName> = Omit<
   SubscribeOptions<T>,
   'isOutage' | 'isPoison' | 'probe' | 'metrics' | 'logger' | 'salvage'
@@ -60,6 +66,7 @@ export function startListConsumer<T extends TopicName>(
 ): Promise<ConsumerHandle> {
   const { handle, salvage, giveUpAfterMs, retry, ...rest } = opts;
   return subscribe(res.bus, {
+    maxBatchSize: LIST_CONSUMER_BATCH_SIZE,
     ...rest,
     // The batch runs under the trace of its first message (the webhook or API call that
     // produced it), so one trace goes from the edge through Kafka to the database write.

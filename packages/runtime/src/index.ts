@@ -1,5 +1,10 @@
 export { BaseEnv } from './config';
-export { consumerMetrics, type ListConsumerOptions, startListConsumer } from './consumer';
+export {
+  consumerMetrics,
+  LIST_CONSUMER_BATCH_SIZE,
+  type ListConsumerOptions,
+  startListConsumer,
+} from './consumer';
 export { type Stopper, stopInOrder, stopOnSignals } from './lifecycle';
 export { type ChangelogRelay, startChangelogRelay } from './relay';
 export {

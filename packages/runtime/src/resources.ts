@@ -81,6 +81,7 @@ export async function openResources(service: string, env: BaseEnv): Promise<Reso
         clientId: service,
         logger,
         retention: { eventsMs: env.EVENT_RETENTION_MS, dlqMs: env.DLQ_RETENTION_MS },
+        lagIntervalMs: env.CONSUMER_LAG_INTERVAL_MS,
       }),
     ),
     list,

@@ -18,6 +18,7 @@ export {
   markOutboxPublished,
   type OutboxMessage,
 } from './audit';
+export { isBulkPlan, writeImportedBulk } from './bulk';
 export {
   type CheckKind,
   type CheckQuery,
@@ -52,6 +53,7 @@ export {
   type ImportedEntry,
   type ImportedReasonCode,
   importEventId,
+  importedEvent,
   planImported,
   writeImported,
 } from './import';
@@ -118,5 +120,29 @@ export {
   seedPartnerOf,
 } from './seeds';
 export { queryKeys, resolveSubject, type SubjectInput, type SubjectType } from './subjects';
+export {
+  archiveTopic,
+  createTopic,
+  DEFAULT_LANGUAGE,
+  getTopic,
+  getTopics,
+  listTopics,
+  type NewTopic,
+  seedTopics,
+  TOPIC_ID_PATTERN,
+  type Topic,
+  type TopicAction,
+  type TopicAuthor,
+  type TopicChange,
+  type TopicChannel,
+  type TopicDefaultStatus,
+  TopicError,
+  type TopicPatch,
+  type TopicSnapshot,
+  topicHistory,
+  topicRefusal,
+  topicText,
+  updateTopic,
+} from './topics';
 export { isTransactionalType, TRANSACTIONAL_TYPES, TransactionalType } from './transactional';
 export { eraseAddress, openAddress, revealAddress, sealAddress } from './vault';

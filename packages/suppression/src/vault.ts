@@ -7,8 +7,8 @@ import type { SuppressionContext } from './context';
 import { keepPartnerHashes } from './partners';
 import { resolveSubject, type SubjectInput } from './subjects';
 
-export function sealAddress(key: Buffer, subjectKey: string, value: string): string {
-  const iv = randomBytes(12);
+/** `iv`: 12 random bytes of the caller's (a bulk import draws them many at a time). */
+export function sealAddress(key: Buffer, subjectKey: string, value: string, iv = randomBytes(12)): string {
   const c = createCipheriv('aes-256-gcm', key, iv);
   c.setAAD(Buffer.from(subjectKey));
   const ct = Buffer.concat([c.update(value, 'utf8'), c.final()]);

@@ -39,6 +39,8 @@ export async function startIntegrations(
   const common = {
     topics: [Topics.changelog],
     topicName: res.topicName,
+    // Smaller than the list consumers' batches: provider-sync calls provider APIs per batch.
+    maxBatchSize: 500,
     ...(opts.giveUpAfterMs !== undefined ? { giveUpAfterMs: opts.giveUpAfterMs } : {}),
   };
   const handles: ConsumerHandle[] = [{ stop: () => dispatcher.stop(), ready: () => true }];

@@ -9,6 +9,7 @@ import { ApiError, createClient } from './client';
 import type { CliEnv } from './config';
 import { formatSummary, type ImportReport, importFile } from './import';
 import { RECORD_COMMANDS, RECORD_USAGE, runRecords } from './records';
+import { TOPIC_OPTIONS, TOPIC_USAGE, TopicUsage, topicCommand } from './topic-command';
 import { WEBHOOK_OPTIONS, WEBHOOK_USAGE, WebhookUsage, webhookCommand } from './webhook-command';
 
 /**
@@ -69,6 +70,7 @@ export const COMMANDS: Record<string, string> = {
   partner list  (last download, stale and seed-hit flags)
   partner file  [--since WATERMARK] [--gzip] [--out FILE]   (with a partner token: its file)`,
   webhook: WEBHOOK_USAGE.trimEnd(),
+  topic: TOPIC_USAGE,
 };
 
 const COMMON = `<subject>: an email address, a phone number (+1 415 555 0100), customer:<id> or device:<id>;
@@ -139,6 +141,7 @@ const OPTIONS = {
   audience: { type: 'string' },
   'topic-map': { type: 'string' },
   ...WEBHOOK_OPTIONS,
+  ...TOPIC_OPTIONS,
 } as const;
 
 const METHODS = ['phone', 'email', 'letter', 'in-person'] as const;
@@ -431,7 +434,7 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
             file,
             format,
             actor,
-            batchLines: positiveInt('batch-lines', v['batch-lines'], 5000),
+            batchLines: positiveInt('batch-lines', v['batch-lines'], 10_000),
             concurrency: positiveInt('concurrency', v.concurrency, 2),
             dryRun: v['dry-run'] === true,
             formatOptions: {
@@ -638,11 +641,14 @@ export async function run(argv: string[], env: CliEnv, io: Io): Promise<number> 
       case 'webhook':
         await webhookCommand(rest, v, client, out, (s) => line(io, s));
         return EXIT.ok;
+      case 'topic':
+        await topicCommand(rest, v, actor, client, out, (s) => line(io, s));
+        return EXIT.ok;
       default:
         throw new UsageError(`unknown command: ${command}`);
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof WebhookUsage) {
+    if (err instanceof UsageError || err instanceof WebhookUsage || err instanceof TopicUsage) {
       io.stderr.write(`suppress: ${err.message}\n\n${USAGE}`);
       return EXIT.usage;
     }

@@ -11,7 +11,7 @@ export class ApiError extends Error {
 }
 
 export interface ApiClient {
-  json<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  json<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T>;
   text<T>(path: string, body: string, contentType: string): Promise<T>;
   stream(path: string): Promise<ReadableStream<Uint8Array>>;
 }
@@ -47,7 +47,7 @@ export function createClient(baseUrl: string, token: string): ApiClient {
     return res;
   }
   return {
-    async json<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    async json<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
       const res = await send(
         method,
         path,

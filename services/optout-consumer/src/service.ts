@@ -22,6 +22,8 @@ export function startOptoutConsumer(
     giveUpAfterMs?: number;
     /** Template of the opt-out box's confirmation email (services/email-sender/templates). */
     confirmationTemplate?: string;
+    /** Messages per apply() call (the list consumers' default otherwise). */
+    maxBatchSize?: number;
   } = {},
 ): Promise<ConsumerHandle> {
   return startListConsumer(res, {
@@ -34,6 +36,7 @@ export function startOptoutConsumer(
     }),
     salvage: optoutSalvage,
     ...(opts.giveUpAfterMs !== undefined ? { giveUpAfterMs: opts.giveUpAfterMs } : {}),
+    ...(opts.maxBatchSize !== undefined ? { maxBatchSize: opts.maxBatchSize } : {}),
     topicName: res.topicName,
   });
 }

@@ -42,6 +42,7 @@ Try it:
   # the CLI (pnpm suppress --help) against this API
   export SUPPRESS_API_URL=${urls.api}
   export SUPPRESS_API_TOKEN=${apiToken}
+  pnpm suppress topic list        (the topics sends and links may name; a first start made three)
 
 Ctrl-C stops it; the list is kept in ${config.dataDir}.
 `;

@@ -29,9 +29,11 @@ import { startSesEmulator, startTwilioDouble } from '@sp/provider-doubles';
 import { assembleResources, type Stopper, startChangelogRelay, stopInOrder, tracedBus } from '@sp/runtime';
 import { createSmsSender, createTwilioTransport, loadConfig as loadSmsConfig } from '@sp/sms-sender';
 import { startSmsStopConsumer } from '@sp/sms-stop-consumer';
+import { seedTopics } from '@sp/suppression';
 import { buildApi, loadConfig as loadApiConfig } from '@sp/suppression-api';
 import { sesSuppressionAdapter, startIntegrations } from '@sp/webhooks';
 import type { StandaloneConfig } from './config';
+import { DEMO_TOPICS } from './demo-topics';
 import { freePort } from './ports';
 import { sendApiDeps } from './send';
 
@@ -53,6 +55,8 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
       : await createDb({ pglite: join(cfg.dataDir, 'pglite') });
     stoppers.push(() => db.close());
     await migrateDb(db);
+    // The demo's topics on a first start (an empty registry only; README "Topics").
+    await seedTopics(db.db, DEMO_TOPICS, { by: 'npm-start', reason: 'demo topics of a first start' });
 
     const rawBus = cfg.kafkaBrokers
       ? createKafkaBus({ brokers: cfg.kafkaBrokers.split(','), clientId: 'standalone', logger })

@@ -133,9 +133,20 @@ it('starts with npm start, takes all four kinds of opt-out from outside, and kee
   expect(texts).toHaveLength(1);
   expect(texts[0]?.body).toMatch(/unsubscribed|opted out|no more/i);
 
+  // Issue 13: the first start registered the demo's topics; an operator's archival survives a restart.
+  const ids = (api: string) =>
+    (
+      JSON.parse(suppress(api, ['topic', 'list', '--all']).out) as {
+        topics: { id: string; archived: boolean }[];
+      }
+    ).topics.map((t) => `${t.id}${t.archived ? ' (archived)' : ''}`);
+  expect(ids(sys.api)).toEqual(['deals', 'product-news', 'weekly-digest']);
+  expect(suppress(sys.api, ['topic', 'archive', 'product-news']).code).toBe(0);
+
   await stop();
   const again = await start(ports);
   await expectAllSuppressed(again.api);
+  expect(ids(again.api)).toEqual(['deals', 'product-news (archived)', 'weekly-digest']);
   const history = suppress(again.api, ['history', '--email', subjects.oneClick]);
   expect(history.code).toBe(0);
   expect(history.out).toMatch(/one-click/);

@@ -16,6 +16,7 @@ import {
   EXPORT_RECORD_TYPE,
   erase,
   fileBasis,
+  getTopic,
   history,
   isStale,
   listPartners,
@@ -28,6 +29,7 @@ import {
   recordSeedHit,
   scrubHashes,
   seedPartnerOf,
+  topicRefusal,
 } from '@sp/suppression';
 import Fastify, {
   type FastifyBaseLogger,
@@ -54,6 +56,7 @@ import { decodeCursor, iterateEntries, listEntries, stats } from './queries';
 import { EXPORT_CSV_COLUMNS, LiftRequest, type ListedEntry, MAX_BATCH, MAX_LIFT_BATCH } from './schemas';
 import { type RouteSpec, routes } from './spec';
 import { subjectOf } from './subject';
+import { registerTopicRoutes } from './topic-routes';
 import { registerWebhookRoutes } from './webhook-routes';
 
 export interface ApiDeps {
@@ -637,6 +640,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   register(routes.unsubscribeLinks, async ({ body }) => {
     const b = parseBody(routes.unsubscribeLinks.body['application/json'], body);
     const email = toSubject('email', b.email, { defaultRegion: ctx.defaultRegion }).value;
+    // A link names an active email topic of the registry (issue 13), never a new one by a typo.
+    const refused = b.topic ? topicRefusal(await getTopic(ctx.db, b.topic), b.topic, 'email') : null;
+    if (refused) throw new HttpError(400, 'invalid_request', `body.topic: ${refused}`);
     const token = deps.sealer.seal({
       email,
       ...(b.topic ? { topic: b.topic } : {}),
@@ -649,6 +655,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   registerWebhookRoutes({ register, parseBody, ctx });
+  registerTopicRoutes(register, { ctx, parseBody, clock });
 
   // Proof reports (issue 15): signed with PROOF_SIGNING_KEY, or a key made for this process.
   const signer = createProofSigner(

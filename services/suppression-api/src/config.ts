@@ -127,7 +127,7 @@ const ApiEnv = z.object({
   PUBLIC_BASE_URL: z.url(),
   /** mailto unsubscribe addresses are unsubscribe+<token>@UNSUBSCRIBE_DOMAIN (the abuse inbox). */
   UNSUBSCRIBE_DOMAIN: z.string().min(3),
-  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(10_000),
   /** Largest import body in bytes (the CLI sends files in batches well below it). */
   IMPORT_BODY_LIMIT: z.coerce
     .number()

@@ -1,6 +1,7 @@
 // Import of suppressions: our CSV or NDJSON, or a provider's export (@sp/importers). Each entry
 // becomes a 'suppression.admin.v1' event carrying the provider's reason, with the file, line and
-// operator as ledger evidence, written in large set-based batches (@sp/suppression writeImported).
+// operator as ledger evidence, written in large chunks through COPY and one set-based statement
+// (@sp/suppression writeImportedBulk); the next chunk is read and planned while one is written.
 // A bad line is reported with its number and reason and never stops the import; a file that is not
 // in the chosen format is refused with one message.
 import { DEFAULT_SCOPE, FormatMismatch, type FormatOptions, readImport } from '@sp/importers';
@@ -10,7 +11,7 @@ import {
   type Plan,
   planImported,
   type SuppressionContext,
-  writeImported,
+  writeImportedBulk,
 } from '@sp/suppression';
 import { HttpError } from './errors';
 import { type ImportBodyFormat, ImportRecord, type ImportReport, MAX_REPORTED_REJECTIONS } from './schemas';
@@ -120,19 +121,28 @@ export async function importText(
     else report.rejectionsTruncated = true;
   };
   let batch: Plan[] = [];
+  // One chunk is written while the next is read and planned; chunks are written one after another.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batch.length === 0) return;
-    if (opts.dryRun) {
-      const known = await countRecorded(ctx, batch);
-      report.duplicates += known;
-      report.accepted += batch.length - known;
-    } else {
-      const done = await writeImported(ctx, batch);
-      report.accepted += done.accepted;
-      report.duplicates += done.duplicates;
-    }
+    const chunk = batch;
     batch = [];
+    await writing;
+    writing = (async () => {
+      if (opts.dryRun) {
+        const known = await countRecorded(ctx, chunk);
+        report.duplicates += known;
+        report.accepted += chunk.length - known;
+      } else {
+        const done = await writeImportedBulk(ctx, chunk);
+        report.accepted += done.accepted;
+        report.duplicates += done.duplicates;
+      }
+    })();
+    // A failed write fails the import at the next flush or at the end, never unhandled.
+    writing.catch(() => {});
   };
+  let sinceYield = 0;
 
   let lastLine = opts.firstLine - 1;
   for await (const x of fileEntries(text, opts)) {
@@ -152,8 +162,14 @@ export async function importText(
         if (batch.length >= opts.batchSize) await flush();
       }
     }
+    // Parsing a body in memory never waits on I/O: let the chunk being written make progress.
+    if (++sinceYield >= 1000) {
+      sinceYield = 0;
+      await new Promise<void>((r) => setImmediate(r));
+    }
   }
   await flush();
+  await writing;
   // Lines of the body, counted as its text has them (a quoted CSV field may span several).
   const physical = text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
   report.lines = Math.max(physical, lastLine - opts.firstLine + 1);

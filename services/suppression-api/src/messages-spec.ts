@@ -71,7 +71,8 @@ const sendDescription = (channel: 'email' | 'sms', topic: string) =>
   `The body is the \`data\` of a \`${topic}\` event (packages/contracts). \`messageId\` is the idempotency key: ` +
   'a message id is sent at most once, however often it is posted. Answers 202 only once the request is on the ' +
   'bus (acknowledged by every in-sync replica); the sender then checks the list and sends or suppresses. ' +
-  `GET /v1/messages/{id} tells which. ${
+  `GET /v1/messages/{id} tells which. A \`topic\` must be an active ${channel} topic of the registry ` +
+  `(GET /v1/topics), else 400 naming it. ${
     channel === 'email'
       ? 'Whether a message is marketing or transactional comes from its template, never from the caller (R-EM-5).'
       : 'Every SMS, transactional or not, is blocked by an SMS STOP (TCPA); marketing texts wait for quiet hours to end (R-SMS-6).'

@@ -13,7 +13,7 @@ import { stableUuid } from '@sp/delivery';
 import { toSubject } from '@sp/identity';
 import type { Bus } from '@sp/messaging';
 import { injectTraceHeaders } from '@sp/observability';
-import type { SuppressionContext } from '@sp/suppression';
+import { getTopics, type SuppressionContext, topicRefusal } from '@sp/suppression';
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { MessageOutcome } from './messages-spec';
@@ -64,6 +64,14 @@ export async function acceptSends(
   const c = contract[channel];
   const results: SendResult[] = [];
   const messages: { key: string; value: unknown; headers: Record<string, string> }[] = [];
+  // A send names an active topic of the registry for its channel (issue 13): one read per batch.
+  const registry = await getTopics(
+    ctx.db,
+    items.flatMap((item) => {
+      const topic = (item as { topic?: unknown } | null)?.topic;
+      return typeof topic === 'string' ? [topic] : [];
+    }),
+  );
   items.forEach((item, index) => {
     const parsed = c.schema.safeParse(item);
     const claimedId = (item as { messageId?: unknown } | null)?.messageId;
@@ -73,6 +81,11 @@ export async function acceptSends(
       return;
     }
     const data = parsed.data;
+    const refused = data.topic ? topicRefusal(registry.get(data.topic), data.topic, channel) : null;
+    if (refused) {
+      results.push({ index, messageId: data.messageId, status: 'rejected', error: `topic: ${refused}` });
+      return;
+    }
     try {
       const subject = toSubject(c.subjectType, data.to, { defaultRegion: ctx.defaultRegion });
       const built = buildValidEnvelope(c.topic as TopicName, c.topic, SEND_SOURCE, data, {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ErrorBody } from './schemas';
 import { type RouteSpec, routes } from './spec';
+import { topicRoutes } from './topic-routes';
 import { webhookRoutes } from './webhook-routes';
 
 type JsonSchema = Record<string, unknown>;
@@ -96,7 +97,11 @@ export const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
 
 export function buildOpenApi(opts: { serverUrl?: string } = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of [...Object.values(routes), ...Object.values(webhookRoutes)] as RouteSpec[]) {
+  for (const r of [
+    ...Object.values(routes),
+    ...Object.values(webhookRoutes),
+    ...Object.values(topicRoutes),
+  ] as RouteSpec[]) {
     const path = openApiPath(r.url);
     const item = paths[path] ?? {};
     item[r.method.toLowerCase()] = operation(r);

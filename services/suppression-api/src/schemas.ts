@@ -467,7 +467,14 @@ export type StatsResponse = z.infer<typeof StatsResponse>;
 
 export const UnsubscribeLinkRequest = z.object({
   email: z.string().min(1).max(320),
-  topic: z.string().min(1).max(200).optional(),
+  topic: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'An active email topic of the registry (GET /v1/topics), else 400; without it the link is for all marketing email.',
+    ),
   campaignId: z.string().min(1).max(200).optional(),
 });
 export type UnsubscribeLinkRequest = z.infer<typeof UnsubscribeLinkRequest>;

@@ -13,7 +13,7 @@ interface ResponseSpec {
 
 export interface RouteSpec {
   operationId: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   url: string;
   /** null: no token needed (probes, metrics, the document itself). */
   scope: Scope | null;

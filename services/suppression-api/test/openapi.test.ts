@@ -120,6 +120,19 @@ describe('OpenAPI 3.1 document', () => {
       const r = await api.call(method, path, opts);
       expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
     }
+    // Topic routes (issue 13).
+    for (const [method, path, opts] of [
+      ['POST', '/v1/topics', { json: { id: 'oa-digest', names: { en: 'Digest' } } }],
+      ['GET', '/v1/topics', {}],
+      ['GET', '/v1/topics/oa-digest?history=true', {}],
+      ['PATCH', '/v1/topics/oa-digest', { json: { defaultStatus: 'opt-in' } }],
+      ['POST', '/v1/topics/oa-digest/archive', { json: {} }],
+      ['POST', '/v1/topics/oa-digest/unarchive', { json: {} }],
+      ['GET', '/v1/topics/oa-digest/history', {}],
+    ] as const) {
+      const r = await api.call(method, path, opts);
+      expect(r.status, `${method} ${path}: ${r.text.slice(0, 300)}`).toBeLessThan(300);
+    }
     // Error answers too: 400, 401, 403, 413 are documented and have the error schema.
     expect((await api.call('POST', '/v1/check', { json: {} })).status).toBe(400);
     expect((await api.call('GET', '/v1/stats', { token: null })).status).toBe(401);
