@@ -181,7 +181,7 @@ describe.each(['development', 'production'])('infra/k8s overlay %s', (overlay) =
     }
   });
 
-  it('creates topics with the very script and topic list docker-compose uses, and migrates with src/migrate.ts', () => {
+  it('creates topics with the very script and topic list docker-compose uses, and migrates with dist/migrate.js', () => {
     const job = named(objs, 'Job', 'create-topics');
     const volume = job.spec.template.spec.volumes.find((v: Obj) => v.name === 'topics');
     const cm = named(objs, 'ConfigMap', volume.configMap.name);
@@ -191,11 +191,13 @@ describe.each(['development', 'production'])('infra/k8s overlay %s', (overlay) =
     expect(compose).toContain('./infra/topics:/infra:ro');
     const migrate = named(objs, 'Job', 'migrate').spec.template.spec.containers[0];
     expect(migrate.image).toMatch(/^suppression-platform\/suppression-api(:|$)/);
-    const script = migrate.command.at(-1);
-    expect(existsSync(`${repo}/services/suppression-api/${script}`)).toBe(true);
+    // The images run the compiled entries (scripts/build.mjs): dist/X.js is built from src/X.ts.
+    const source = (script: string) => script.replace(/^dist\/(.+)\.js$/, 'src/$1.ts');
+    expect(migrate.command).toEqual(['node', 'dist/migrate.js']);
+    expect(existsSync(`${repo}/services/suppression-api/${source(migrate.command.at(-1))}`)).toBe(true);
     // The daily retention job runs the same entry as compose's `retention` service, once.
     const retention = named(objs, 'CronJob', 'retention').spec.jobTemplate.spec.template.spec.containers[0];
-    expect(existsSync(`${repo}/services/suppression-api/${retention.command.at(-1)}`)).toBe(true);
+    expect(existsSync(`${repo}/services/suppression-api/${source(retention.command.at(-1))}`)).toBe(true);
     expect(retention.env).toContainEqual({ name: 'RETENTION_EVERY_SECONDS', value: '0' });
   });
 

@@ -36,7 +36,9 @@ function composeServices(): Map<string, Deployable> {
     // The image is the package @sp/<SERVICE>; its folder is services/<SERVICE> or, for a package
     // named apart from its folder (webhooks-service), services/<compose name>.
     const dir = existsSync(`${repo}/services/${service}`) ? service : name;
-    const script = svc.command?.find((a) => a.endsWith('.ts')) ?? 'src/main.ts';
+    // The image runs dist/X.js, compiled from src/X.ts (scripts/build.mjs); here the source runs.
+    const compiled = svc.command?.find((a) => a.endsWith('.js')) ?? 'dist/main.js';
+    const script = compiled.replace(/^dist\/(.+)\.js$/, 'src/$1.ts');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(svc.environment ?? {})) {
       env[k] = String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isProduction, productionRefusals } from './production';
 
+export { quietAwsSdkNodeNotice } from './aws';
 export { isProduction, PUBLISHED_SECRETS, productionRefusals } from './production';
 
 export class ConfigError extends Error {

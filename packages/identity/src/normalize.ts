@@ -1,5 +1,5 @@
 // Normalization of identifiers into the one spelling the subject key is computed from.
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import {
   type CountryCode,
   findPhoneNumbersInText,
@@ -56,6 +56,11 @@ export function normalizeEmail(raw: string): string {
   }
   let domain = domainToASCII(rawDomain.normalize('NFC'));
   if (domain === '') throw emailError('invalid domain');
+  // An A-label that does not decode names no domain: Node 20's domainToASCII refuses `xn--a`,
+  // Node 24's URL parser passes it through unchanged (and leaves it so in domainToUnicode).
+  if (domain.split('.').some((l) => l.startsWith('xn--') && domainToUnicode(l) === l)) {
+    throw emailError('invalid domain');
+  }
   if (domain.endsWith('.')) domain = domain.slice(0, -1);
   if (domain.length > 253) throw emailError('domain longer than 253 characters');
   const labels = domain.split('.');

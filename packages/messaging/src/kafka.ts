@@ -57,7 +57,7 @@ const fetchSizes = {
   maxWaitTimeInMs: 1_000,
 };
 
-export function toRecord(headers: IHeaders | undefined): Record<string, string> {
+function toRecord(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers ?? {})) {
     if (v === undefined) continue;

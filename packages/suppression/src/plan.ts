@@ -37,7 +37,7 @@ export type EntryReason =
   | 'admin'
   | 'admin-lift';
 
-export interface Write {
+interface Write {
   subjectKey: string;
   channel: ScopeChannel;
   purpose: ScopePurpose;
@@ -49,7 +49,7 @@ export interface Write {
   detail: Record<string, unknown> | null;
 }
 
-export interface DnsRecord {
+interface DnsRecord {
   requestId: string;
   asked: string[];
   method: string;

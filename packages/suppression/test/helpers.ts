@@ -87,8 +87,6 @@ export const email = (tag = 'p') =>
 /** A unique US mobile number per call (555-01xx range is fictional; 2xx exchanges are valid). */
 export const phone = () => `+1415${String(2000000 + Math.floor(Math.random() * 7999999)).padStart(7, '0')}`;
 
-export const at = (iso: string) => new Date(iso).toISOString();
-
 function env<T extends ListEvent['type']>(type: T, data: unknown, occurredAt: string, id = randomUUID()) {
   return { id, type, occurredAt, source: 'test', data } as unknown as Extract<ListEvent, { type: T }>;
 }

@@ -15,9 +15,9 @@ export interface Provided {
 
 type Env = Record<string, string | undefined>;
 
-export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-export const KAFKA_IMAGE = 'apache/kafka:4.1.1';
-export const POSTGRES_IMAGE = 'postgres:17';
+const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const KAFKA_IMAGE = 'apache/kafka:4.1.1';
+const POSTGRES_IMAGE = 'postgres:17';
 
 export async function kafkaAnswers(brokers: string, timeoutMs = 10_000): Promise<boolean> {
   const kafka = new Kafka({
@@ -51,7 +51,7 @@ export async function postgresAnswers(url: string): Promise<boolean> {
   }
 }
 
-export async function containerRuntimeAnswers(): Promise<boolean> {
+async function containerRuntimeAnswers(): Promise<boolean> {
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();
@@ -135,7 +135,7 @@ export async function resolvePostgresServer(env: Env = process.env): Promise<Pro
   );
 }
 
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

@@ -8,7 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 
-export const KAFKA_VERSION = '4.1.1';
+const KAFKA_VERSION = '4.1.1';
 
 export class InfraUnavailableError extends Error {
   override name = 'InfraUnavailableError';
@@ -28,7 +28,7 @@ export interface LocalKafkaOptions {
   startTimeoutMs?: number;
 }
 
-export function defaultCacheDir(): string {
+function defaultCacheDir(): string {
   return process.env.KAFKA_CACHE_DIR ?? join(homedir(), '.cache', 'suppression-platform', 'kafka');
 }
 
@@ -38,7 +38,7 @@ function commandExists(cmd: string, args: string[] = ['-version']): boolean {
 }
 
 /** Fetches kafka_2.13 and its runtime dependencies with Maven unless they are already cached. */
-export function ensureKafkaJars(cacheDir = defaultCacheDir(), version = KAFKA_VERSION): string {
+function ensureKafkaJars(cacheDir = defaultCacheDir(), version = KAFKA_VERSION): string {
   const dir = join(cacheDir, version);
   const libs = join(dir, 'libs');
   const done = join(dir, '.complete');

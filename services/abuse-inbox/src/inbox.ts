@@ -18,8 +18,8 @@ import { asksToBeRemoved, authenticateSender, headerValues } from './request';
 import { createSealedQuarantine } from './sealed-quarantine';
 import { publishSeedHits, seedRecipient } from './seeds';
 
-export type Sealer = ReturnType<typeof createSealer>;
-export type Keyer = ReturnType<typeof createKeyer>;
+type Sealer = ReturnType<typeof createSealer>;
+type Keyer = ReturnType<typeof createKeyer>;
 
 export interface InboxDeps {
   bus: Bus;

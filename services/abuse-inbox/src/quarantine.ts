@@ -18,7 +18,7 @@ export interface QuarantineEntry {
   recipients?: string[];
 }
 
-export interface QuarantineMeta {
+interface QuarantineMeta {
   reason: string;
   source: string;
   receivedAt?: Date;

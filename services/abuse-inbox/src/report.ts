@@ -10,10 +10,6 @@ import { readForwarded } from './forwarded';
 import { headerFields, type MimePart, mimeParts, parseContentType, splitMessage } from './mime';
 import { sesNotificationInMail } from './ses-mail';
 
-export type { TokenOpener } from './attribution';
-export { tokensIn } from './attribution';
-export { headerFields } from './mime';
-
 /** Someone a mail is about, and what it says of them. */
 interface Finding<K extends string> {
   kind: K;
@@ -23,10 +19,10 @@ interface Finding<K extends string> {
   /** Evidence of this finding alone (an SES feedbackId), beside the report's. */
   evidence?: Record<string, unknown>;
 }
-export type ComplaintFound = Finding<'complaint'>;
-export type BounceFound = Finding<'bounce'>;
+type ComplaintFound = Finding<'complaint'>;
+type BounceFound = Finding<'bounce'>;
 /** A removal request (ARF opt-out): an email-marketing opt-out, not a complaint. */
-export type OptOutFound = Finding<'optout'>;
+type OptOutFound = Finding<'optout'>;
 export type Found = ComplaintFound | BounceFound | OptOutFound;
 
 export type Analysis =

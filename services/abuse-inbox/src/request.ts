@@ -57,7 +57,7 @@ function fold(s: string): string {
 }
 
 /** The lines a person wrote above any quoted part (at most the first `max` non-empty ones). */
-export function ownLines(text: string, max = 6): string[] {
+function ownLines(text: string, max = 6): string[] {
   const lines: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     const l = fold(line);
@@ -108,7 +108,7 @@ export function headerValues(mail: ParsedMail, name: string): string[] {
 }
 
 /** The one address in From, or null (none, several, or unreadable). */
-export function singleFrom(mail: ParsedMail): string | null {
+function singleFrom(mail: ParsedMail): string | null {
   const list = mail.from?.value ?? [];
   const addresses = list.map((a) => a.address).filter((a): a is string => Boolean(a));
   return addresses.length === 1 && list.length === 1 ? addresses[0]! : null;
@@ -122,7 +122,7 @@ function domainOf(email: string): string {
  * The `dmarc=` result of the topmost Authentication-Results from a trusted authserv-id, when it
  * evaluated this From domain (RFC 8601: "authserv-id; method=result ptype.prop=value ...").
  */
-export function trustedDmarc(headerValues: string[], trusted: string[], fromDomain: string): string | null {
+function trustedDmarc(headerValues: string[], trusted: string[], fromDomain: string): string | null {
   for (const value of headerValues) {
     const text = value.replace(/\([^()]*\)/g, ' ').replace(/\s+/g, ' ');
     const [idPart, ...results] = text.split(';');

@@ -68,7 +68,7 @@ export interface ShareSealDeps {
 }
 
 /** The subject keys of every address and phone number the mail names, at most MAX_* of each. */
-export function subjectsIn(raw: Buffer, deps: ShareSealDeps): string[] {
+function subjectsIn(raw: Buffer, deps: ShareSealDeps): string[] {
   const subjects: string[] = [];
   const add = (type: 'email' | 'phone', value: string) => {
     try {
@@ -83,7 +83,7 @@ export function subjectsIn(raw: Buffer, deps: ShareSealDeps): string[] {
 }
 
 /** Every phone number the mail names, headers and decoded parts, E.164. */
-export function phonesInMail(raw: Buffer, defaultRegion = 'US'): string[] {
+function phonesInMail(raw: Buffer, defaultRegion = 'US'): string[] {
   const found = new Set<string>();
   for (const t of mailTexts(raw))
     for (const p of phonesIn(t, defaultRegion, MAX_PHONES)) if (found.size < MAX_PHONES) found.add(p);

@@ -23,7 +23,7 @@ function unwrappings(text: string): string[] {
 }
 
 /** The SES notification in a text (the notification or SNS envelope JSON, footer and wrapping allowed). */
-export function sesNotificationInText(text: string): SesNotification | null {
+function sesNotificationInText(text: string): SesNotification | null {
   const body = text.replace(SNS_FOOTER, '');
   const start = body.indexOf('{');
   const end = body.lastIndexOf('}');

@@ -4,13 +4,13 @@
 // (in every wrapping SNS mail uses), and our own sealed evidence so that some of them attribute.
 import fc from 'fast-check';
 
-export interface Claims {
+interface Claims {
   email: string;
   topic?: string;
   campaignId?: string;
 }
 
-export type Body =
+type Body =
   | { kind: 'text'; text: string }
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'arf'; fields: [string, string][] }
@@ -35,7 +35,7 @@ export type Body =
       headers: [string, string][];
     };
 
-export type Node =
+type Node =
   | { kind: 'leaf'; type: string; cte: string | null; headers: [string, string][]; body: Body }
   | {
       kind: 'multi';
@@ -196,7 +196,7 @@ const boundary = fc.oneof(
   anyText(20),
 );
 
-export const node: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
+const node: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.record({

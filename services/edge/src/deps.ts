@@ -19,8 +19,8 @@ import { type Lang, negotiate } from './i18n';
 import type { EdgeLimits } from './limits';
 import type { PageEnv } from './pages';
 
-export type Sealer = ReturnType<typeof createSealer>;
-export type Keyer = ReturnType<typeof createKeyer>;
+type Sealer = ReturnType<typeof createSealer>;
+type Keyer = ReturnType<typeof createKeyer>;
 export type SubjectType = 'email' | 'phone' | 'customer' | 'device';
 
 export interface Clock {

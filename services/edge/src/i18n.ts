@@ -5,7 +5,7 @@
 
 export const LANGS = ['en', 'es', 'fr'] as const;
 export type Lang = (typeof LANGS)[number];
-export const DEFAULT_LANG: Lang = 'en';
+const DEFAULT_LANG: Lang = 'en';
 
 export const LANG_NAMES: Record<Lang, string> = { en: 'English', es: 'Español', fr: 'Français' };
 

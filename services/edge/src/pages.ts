@@ -4,7 +4,7 @@
 import type { Brand } from '@sp/config';
 import { blockReasonOf, LANG_NAMES, LANGS, type Lang, MESSAGES, type Messages } from './i18n';
 
-export function esc(s: string): string {
+function esc(s: string): string {
   return s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -25,7 +25,7 @@ export interface PageEnv {
 const DEFAULT_PRIMARY = '#1f4e79';
 
 /** Black or white, whichever reads best on `hex` (WCAG relative luminance). */
-export function textOn(hex: string): '#000000' | '#ffffff' {
+function textOn(hex: string): '#000000' | '#ffffff' {
   const full = hex.length === 4 ? `#${hex[1]}${hex[1]}${hex[2]}${hex[2]}${hex[3]}${hex[3]}` : hex;
   const channel = (i: number) => {
     const c = Number.parseInt(full.slice(i, i + 2), 16) / 255;
@@ -88,7 +88,7 @@ function contact(brand: Brand, m: Messages): string {
   return `${parts.join(' ')}.`;
 }
 
-export function layout(env: PageEnv, title: string, body: string): string {
+function layout(env: PageEnv, title: string, body: string): string {
   const { brand, lang, nonce } = env;
   const m = MESSAGES[lang];
   const header =
@@ -241,15 +241,6 @@ ${write}${call}
 </ul>
 <p><a href="${esc(OPT_OUT_PATH)}?lang=${env.lang}">${esc(m.optOutTitle)}</a></p>`;
   return layout(env, m.invalidTitle, body);
-}
-
-export function badRequestPage(env: PageEnv, message: string) {
-  const m = MESSAGES[env.lang];
-  return layout(
-    env,
-    m.badRequestTitle,
-    `<h1>${esc(m.badRequestTitle)}</h1><p class="error" role="alert">${esc(message)}</p>`,
-  );
 }
 
 // --- Do-Not-Sell ----------------------------------------------------------------------------

@@ -55,7 +55,7 @@ export function canonicalString(m: SnsMessage): string {
   return out;
 }
 
-export function certUrlAllowed(raw: string, hostPattern: RegExp): URL | null {
+function certUrlAllowed(raw: string, hostPattern: RegExp): URL | null {
   let url: URL;
   try {
     url = new URL(raw);

@@ -2,6 +2,7 @@
 // the configured from address and configuration set. The endpoint is configurable so production
 // and tests (aws-ses-v2-local) run the same code.
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { quietAwsSdkNodeNotice } from '@sp/config';
 
 export interface OutgoingMail {
   from: string;
@@ -28,6 +29,7 @@ export interface SesTransportOptions {
 }
 
 export function createSesTransport(opts: SesTransportOptions): EmailTransport {
+  quietAwsSdkNodeNotice();
   const client = new SESv2Client({
     region: opts.region,
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),

@@ -13,7 +13,7 @@
 export type SmsIntent = 'opt-out' | 'opt-in' | 'help' | 'none';
 
 /** One language's keyword sets, written as people type them (any case, accents or not). */
-export interface LanguageKeywords {
+interface LanguageKeywords {
   /** Whole-message opt-out keywords (R-SMS-1, R-SMS-9). */
   optOut: string[];
   /** Whole-message opt-in keywords: exact only, never fuzzy (R-SMS-4). */

@@ -7,7 +7,7 @@ import { compileKeywords, DEFAULT_LANGUAGES, type LanguageTable, mergeLanguages 
 const Keywords = z.array(z.string().trim().min(1).max(40)).max(200);
 
 /** SMS_KEYWORDS_FILE: {"fr": {"optOut": ["..."], "optIn": [...], "help": [...], "anchors": [...]}, "de": {...}} */
-export const KeywordsFile = z.record(
+const KeywordsFile = z.record(
   z.string().regex(/^[a-z]{2,3}(?:-[a-z0-9]{2,8})?$/, 'a language code such as "fr" or "es-mx"'),
   z.strictObject({
     optOut: Keywords.optional(),

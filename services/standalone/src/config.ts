@@ -10,7 +10,7 @@ import { generateSecret } from '@sp/identity';
 import { type LanguageTable, SmsKeywordsFile } from '@sp/sms-stop-consumer';
 import { z } from 'zod';
 
-export const StandaloneEnv = z.object({
+const StandaloneEnv = z.object({
   DATA_DIR: z.string().default('.data'),
   HOST: z.string().default('127.0.0.1'),
   EDGE_PORT: port.default(8080),
@@ -59,10 +59,10 @@ export const StandaloneEnv = z.object({
   /** `ses`: mirror email/all and email/marketing (topic *) into the SES stand-in's account suppression list. */
   PROVIDER_SYNC: z.enum(['none', 'ses']).default('none'),
 });
-export type StandaloneEnv = z.infer<typeof StandaloneEnv>;
+type StandaloneEnv = z.infer<typeof StandaloneEnv>;
 
 /** The seed brand `npm start` shows: support phone, Long Beach postal address (issue 13). */
-export const SEED_BRAND_FILE = fileURLToPath(new URL('../brand.seed.json', import.meta.url));
+const SEED_BRAND_FILE = fileURLToPath(new URL('../brand.seed.json', import.meta.url));
 
 const Secrets = z.object({
   apiToken: z.string(),

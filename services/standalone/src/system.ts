@@ -13,7 +13,7 @@ import {
   loadConfig as loadInboxConfig,
 } from '@sp/abuse-inbox';
 import { startComplaintConsumer, startSeedHitConsumer } from '@sp/complaint-consumer';
-import { keyRing } from '@sp/config';
+import { keyRing, quietAwsSdkNodeNotice } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { createDb, migrateDb } from '@sp/db';
 import { createPayloadBox, loadTemplates } from '@sp/delivery';
@@ -158,6 +158,7 @@ export async function startSystem(cfg: StandaloneConfig): Promise<RunningSystem>
     // Webhooks (and, with PROVIDER_SYNC=ses, the sync into the SES stand-in's suppression list):
     // list changes out to the endpoints registered through the API (issue 14).
     if (cfg.consumers) {
+      quietAwsSdkNodeNotice();
       const sesClient = new SESv2Client({
         endpoint: ses.url,
         region: 'us-east-1',

@@ -19,7 +19,7 @@ export type Scope = 'check' | 'admin' | 'send' | 'partner';
  * may add a person's name, never replace it). A token without a name (the older `token:scopes`
  * form, still accepted) is named `token-<first 8 hex of its SHA-256>`.
  */
-export interface ApiTokens {
+interface ApiTokens {
   scopes: Map<string, Set<Scope>>;
   names: Map<string, string>;
 }
@@ -102,7 +102,7 @@ const vaultKey = z.string().transform((s, ctx) => {
 });
 
 /** The kit's base (LOG_LEVEL, TOPIC_PREFIX, OTLP, OPS_PORT, start and stop bounds) and the API's own. */
-export const ApiEnv = ServiceEnv.extend({
+const ApiEnv = ServiceEnv.extend({
   HOST: z.string().default('0.0.0.0'),
   PORT: port.default(8081),
   DATABASE_URL: z.string().min(1),
@@ -156,7 +156,6 @@ export const ApiEnv = ServiceEnv.extend({
   BRAND_NAME: z.string().min(1).max(200).default('Our shop'),
   PROOF_SIGNING_KEY: proofKey.optional(),
 });
-export type ApiEnv = z.infer<typeof ApiEnv>;
 
 export interface ApiConfig {
   /** The kit's settings (log level, topic prefix, OTLP, ops port, bounds). */

@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { Register } from './app';
 import { routes } from './spec';
 
-export const DOCS_BUNDLE_PATH = '/docs/redoc.standalone.js';
+const DOCS_BUNDLE_PATH = '/docs/redoc.standalone.js';
 
 const PAGE = `<!doctype html>
 <html lang="en">

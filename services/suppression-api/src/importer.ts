@@ -17,7 +17,7 @@ import { HttpError } from './errors';
 import { type ImportBodyFormat, ImportRecord, type ImportReport, MAX_REPORTED_REJECTIONS } from './schemas';
 import { subjectOf } from './subject';
 
-export { IMPORT_SOURCE, importEventId } from '@sp/suppression';
+export { importEventId } from '@sp/suppression';
 
 export interface ImportOptions {
   format: ImportBodyFormat;

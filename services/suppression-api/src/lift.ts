@@ -11,7 +11,7 @@ import type { LiftRequest, LiftResult } from './schemas';
 import { subjectOf } from './subject';
 
 /** Reasons that record the person's own choice: only their renewed consent (or force) lifts them. */
-export const OWN_OPTOUT_REASONS = new Set([
+const OWN_OPTOUT_REASONS = new Set([
   'email-optout',
   'sms-stop',
   'complaint',

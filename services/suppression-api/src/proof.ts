@@ -114,7 +114,7 @@ export interface ProofInput {
 }
 
 /** Formats an instant in a zone as "2026-11-25 10:39:36 America/Chicago (GMT-6)". */
-export function localTime(at: Date, zone: string): string {
+function localTime(at: Date, zone: string): string {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     year: 'numeric',

@@ -5,7 +5,7 @@ import { type Database, schema } from '@sp/db';
 import { and, asc, count, countDistinct, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { COMPLAINT_RATE_ALERT, COMPLAINT_RATE_TARGET, type ListedEntry, type StatsResponse } from './schemas';
 
-export interface Vault {
+interface Vault {
   keyId: string;
   key: Buffer;
 }
@@ -19,7 +19,7 @@ interface Cursor {
   t: string;
 }
 
-export function encodeCursor(c: Cursor): string {
+function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.s, c.k, c.c, c.p, c.t])).toString('base64url');
 }
 

@@ -2,13 +2,12 @@
 import { parseEnv } from '@sp/config';
 import { z } from 'zod';
 
-export const RetentionEnv = z.object({
+const RetentionEnv = z.object({
   DATABASE_URL: z.string().min(1),
   LOG_LEVEL: z.string().default('info'),
   /** 0 (default): one run, then exit (cron, a Kubernetes CronJob). >0: run every N seconds. */
   RETENTION_EVERY_SECONDS: z.coerce.number().int().min(0).default(0),
 });
-export type RetentionEnv = z.infer<typeof RetentionEnv>;
 
 export interface RetentionConfig {
   databaseUrl: string;

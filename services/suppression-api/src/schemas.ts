@@ -388,6 +388,7 @@ export const ExportQuery = z.strictObject({
 });
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
+/** The export's NDJSON line: a listed entry, under its own name in the OpenAPI document. @alias */
 export const ExportRow = ListedEntry;
 export const EXPORT_CSV_COLUMNS = [
   'subjectKey',

@@ -5,7 +5,7 @@ import type { Scope } from './config';
 import { messageRoutes } from './messages-spec';
 import * as S from './schemas';
 
-export interface ResponseSpec {
+interface ResponseSpec {
   description: string;
   /** media type -> schema of the body (for application/x-ndjson: the schema of one line). */
   content?: Record<string, z.ZodType>;
@@ -377,6 +377,3 @@ export const routes = {
   }),
   ...messageRoutes,
 } as const;
-
-export type Routes = typeof routes;
-export type RouteName = keyof Routes;

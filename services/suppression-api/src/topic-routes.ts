@@ -131,7 +131,7 @@ export const topicRoutes = {
   }),
 } as const;
 
-export const topicOut = (t: Topic): TopicBody => ({
+const topicOut = (t: Topic): TopicBody => ({
   id: t.id,
   channels: t.channels,
   defaultStatus: t.defaultStatus,

@@ -22,14 +22,14 @@ const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': schema }
 const notFound = { description: 'No such endpoint.', content: json(ErrorBody) };
 
 const EndpointId = z.object({ id: z.string().min(1).max(100).describe('The endpoint id (ep_…).') });
-export const NewEndpointResponse = z.object({
+const NewEndpointResponse = z.object({
   endpoint: Endpoint,
   secret: z.string().describe('The whsec_ secret receivers verify signatures with: shown here only.'),
 });
-export const EndpointsResponse = z.object({ endpoints: z.array(Endpoint) });
-export const EndpointResponse = z.object({ endpoint: Endpoint });
-export const RedeliverResponse = z.object({ endpointId: z.string(), redelivered: z.number() });
-export const DeliveriesQuery = z.strictObject({
+const EndpointsResponse = z.object({ endpoints: z.array(Endpoint) });
+const EndpointResponse = z.object({ endpoint: Endpoint });
+const RedeliverResponse = z.object({ endpointId: z.string(), redelivered: z.number() });
+const DeliveriesQuery = z.strictObject({
   endpointId: z.string().min(1).max(100),
   status: DeliveryStatus.optional().describe(
     'Only deliveries in this state (dead: the endpoint’s dead letters).',
@@ -37,7 +37,7 @@ export const DeliveriesQuery = z.strictObject({
   before: z.coerce.number().int().min(1).optional().describe('`nextBefore` of the previous page.'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
-export const DeliveriesResponse = z.object({
+const DeliveriesResponse = z.object({
   deliveries: z.array(Delivery).describe('Newest first, each with every attempt.'),
   nextBefore: z.number().nullable(),
 });

@@ -1,5 +1,6 @@
 // The process of the webhooks service, as main.ts runs it (and the tests start it).
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { quietAwsSdkNodeNotice } from '@sp/config';
 import { Topics } from '@sp/contracts';
 import { type RunningService, type RunOptions, runConsumerService } from '@sp/runtime';
 import {
@@ -12,6 +13,7 @@ import type { Config } from './config';
 
 export function providersOf(config: Config): ProviderAdapter[] {
   if (config.PROVIDER_SYNC !== 'ses') return [];
+  quietAwsSdkNodeNotice();
   const client = new SESv2Client({
     region: config.AWS_REGION,
     ...(config.SES_ENDPOINT ? { endpoint: config.SES_ENDPOINT } : {}),

@@ -25,7 +25,7 @@ export interface FixtureContext {
  */
 export type Scope = 'marketing' | 'all' | { topic: string } | 'none';
 
-export interface ExpectedEvent {
+interface ExpectedEvent {
   topic: 'complaint' | 'bounce' | 'optout';
   email: string;
   /** Fields the event's data must have (matched, not the whole object). */
@@ -35,7 +35,7 @@ export interface ExpectedEvent {
   scope: Scope;
 }
 
-export type Expected =
+type Expected =
   | { published: ExpectedEvent[]; quarantined?: never; unaffected?: string[] }
   | { quarantined: string; published?: never; unaffected?: string[] };
 

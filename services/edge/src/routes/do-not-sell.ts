@@ -15,7 +15,7 @@ const GPC_COOKIE = 'sp_gpc';
 const GPC_RECORDED_SECONDS = 24 * 3600;
 const PAGE = '/privacy/do-not-sell';
 
-export const DnsApiRequest = z.object({
+const DnsApiRequest = z.object({
   requestId: z.string().min(1).max(200).optional(),
   subjects: z
     .object({
@@ -34,7 +34,6 @@ export const DnsApiRequest = z.object({
   minor: z.boolean().optional(),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
 });
-export type DnsApiRequest = z.infer<typeof DnsApiRequest>;
 
 const DnsForm = z.object({
   email: z.string().trim().max(320).default(''),

@@ -8,7 +8,7 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import { type Ctx, publish, subjectKey } from '../deps';
 
-export const TwilioInbound = z.looseObject({
+const TwilioInbound = z.looseObject({
   From: z.string().min(1),
   To: z.string().min(1),
   Body: z.string().default(''),
@@ -19,7 +19,6 @@ export const TwilioInbound = z.looseObject({
   OptOutType: z.string().optional(),
   ErrorCode: z.string().optional(),
 });
-export type TwilioInbound = z.infer<typeof TwilioInbound>;
 
 /** Twilio's identifiers: a control character in one is never Twilio's, so the message is refused. */
 const IDENTIFIERS = ['From', 'To', 'MessageSid', 'SmsSid', 'MessagingServiceSid', 'AccountSid'] as const;
