@@ -43,5 +43,6 @@ export {
   salvageHook,
 } from './salvage';
 export { openSealedBus, sealedBus } from './sealed-bus';
+export { openSealedKafka, type SealedKafkaOptions } from './sealed-kafka';
 export { type RunningService, type RunOptions, runConsumerService } from './service';
 export { tracedBus } from './traced-bus';

@@ -3,20 +3,8 @@
 // with /readyz false, then the quarantine's prune and SMTP; on SIGTERM SMTP stops first (a mail
 // in hand is published), then the prune timer, then the bus and the pool.
 import { readFileSync } from 'node:fs';
-import { createDb, migrateDb } from '@sp/db';
-import { createKeyer } from '@sp/identity';
-import { createKafkaBus } from '@sp/messaging';
-import {
-  databaseDependency,
-  kafkaDependency,
-  type RunningKit,
-  type RunOptions,
-  runService,
-  sealedBus,
-  topicsDependency,
-  tracedBus,
-} from '@sp/runtime';
-import { createDataKeyring } from '@sp/suppression';
+import { migrateDb } from '@sp/db';
+import { openSealedKafka, type RunningKit, type RunOptions, runService } from '@sp/runtime';
 import { createAbuseInbox } from './app';
 import type { AbuseInboxConfig } from './config';
 import { inboxDepsFrom } from './inbox';
@@ -35,34 +23,15 @@ export function runAbuseInbox(
     settings: config.service,
     ...opts,
     open: async (kit) => {
-      const { databaseUrl, keys } = config.eventSealing;
-      if (!databaseUrl || !keys)
-        throw new Error(
-          'DATABASE_URL and EVENT_KEYS (or VAULT_KEYS) are required: events carry sealed identifiers',
-        );
-      const db = await createDb({ url: databaseUrl });
-      const kafka = tracedBus(
-        createKafkaBus({
-          brokers: config.kafka.brokers,
-          clientId: config.kafka.clientId,
-          logger: kit.logger,
-        }),
-      );
-      const keyer = createKeyer({
-        peppers: config.subjectPeppers.keys,
-        currentKeyId: config.subjectPeppers.currentKeyId,
+      const { db, ring, bus, dependencies, pools } = await openSealedKafka(kit.logger, {
+        ...config,
+        topics: Object.values(config.topics),
       });
-      const ring = createDataKeyring(db.db, keys);
-      const bus = sealedBus(kafka, { ring, keyer });
       let smtpPort: number | undefined;
       return {
         value: { smtpPort: () => smtpPort },
-        dependencies: [
-          databaseDependency(db),
-          kafkaDependency(kafka, config.kafka.brokers),
-          topicsDependency(kafka, Object.values(config.topics)),
-        ],
-        pools: [() => bus.close(), () => db.close()],
+        dependencies,
+        pools,
         start: async () => {
           // The data_keys table must exist before the first publish (migrations are locked and idempotent).
           await migrateDb(db);

@@ -2,20 +2,10 @@
 // traced, sealed Kafka bus (identifiers leave sealed with their subjects' data keys, issue 15),
 // a wait for the database, Kafka and the edge's topics with /readyz false, then HTTP; on SIGTERM
 // HTTP stops first (in-flight requests finish and are published), then the bus, then the pool.
-import { createDb, migrateDb } from '@sp/db';
-import { createKeyer, createSealer } from '@sp/identity';
-import { createKafkaBus } from '@sp/messaging';
-import {
-  databaseDependency,
-  kafkaDependency,
-  type RunningKit,
-  type RunOptions,
-  runService,
-  sealedBus,
-  topicsDependency,
-  tracedBus,
-} from '@sp/runtime';
-import { createDataKeyring, listTopics } from '@sp/suppression';
+import { migrateDb } from '@sp/db';
+import { createSealer } from '@sp/identity';
+import { openSealedKafka, type RunningKit, type RunOptions, runService } from '@sp/runtime';
+import { listTopics } from '@sp/suppression';
 import type { FastifyInstance } from 'fastify';
 import { buildEdge } from './app';
 import type { EdgeConfig } from './config';
@@ -32,37 +22,16 @@ export function runEdge(config: EdgeConfig, opts: RunOptions = {}): Promise<Runn
     settings: config.service,
     ...opts,
     open: async (kit) => {
-      const { databaseUrl, keys } = config.eventSealing;
-      if (!databaseUrl || !keys)
-        throw new Error(
-          'DATABASE_URL and EVENT_KEYS (or VAULT_KEYS) are required: events carry sealed identifiers',
-        );
-      const db = await createDb({ url: databaseUrl });
-      const kafka = tracedBus(
-        createKafkaBus({
-          brokers: config.kafka.brokers,
-          clientId: config.kafka.clientId,
-          logger: kit.logger,
-        }),
-      );
-      const keyer = createKeyer({
-        peppers: config.subjectPeppers.keys,
-        currentKeyId: config.subjectPeppers.currentKeyId,
-      });
-      const bus = sealedBus(kafka, {
-        ring: createDataKeyring(db.db, keys),
-        keyer,
+      const { db, keyer, bus, dependencies, pools } = await openSealedKafka(kit.logger, {
+        ...config,
+        topics: Object.values(config.topics),
         defaultRegion: config.smsDefaultRegion,
       });
       let app: FastifyInstance | undefined;
       return {
         value: { app: () => app },
-        dependencies: [
-          databaseDependency(db),
-          kafkaDependency(kafka, config.kafka.brokers),
-          topicsDependency(kafka, Object.values(config.topics)),
-        ],
-        pools: [() => bus.close(), () => db.close()],
+        dependencies,
+        pools,
         start: async () => {
           // The data_keys table must exist before the first publish (migrations are locked and idempotent).
           await migrateDb(db);
