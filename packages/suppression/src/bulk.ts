@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { now, type SuppressionContext } from './context';
 import { writeImported } from './import';
 import type { Plan } from './plan';
+import { changelogCte, stateUpsertCte } from './state-sql';
 import { sealAddress } from './vault';
 import { CHANGELOG_TOPIC } from './write';
 
@@ -40,8 +41,6 @@ const STAGE = `create temp table import_stage (
   su boolean, re text, aa timestamptz, de jsonb, payload jsonb, ty text, ct text, vkid text
 ) on commit drop`;
 
-const iso = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 // $1 recorded_at / updated_at / created_at, $2 the changelog topic. The same CTEs as writeCore.
 const WRITE = `
 with ins as (
@@ -59,31 +58,8 @@ w as (
   from import_stage x join ins on ins.event_id = x.id
   order by x.sk, x.ch, x.pu, x.tp, x.at desc, x.su desc, x.id desc
 ),
-st as (
-  insert into suppression_state as s (subject_key, channel, purpose, topic, suppressed, reason, event_id,
-    source, occurred_at, since, ask_again_after, detail, updated_at)
-  select sk, ch, pu, tp, su, re, id, source, at, case when su then at end, aa, de, $1::timestamptz
-  from w order by sk, ch, pu, tp
-  on conflict (subject_key, channel, purpose, topic) do update set
-    suppressed = excluded.suppressed, reason = excluded.reason, event_id = excluded.event_id,
-    source = excluded.source, occurred_at = excluded.occurred_at, since = excluded.since,
-    ask_again_after = excluded.ask_again_after, detail = excluded.detail, updated_at = excluded.updated_at
-  where (excluded.occurred_at, excluded.suppressed, excluded.event_id) > (s.occurred_at, s.suppressed, s.event_id)
-  returning s.*
-),
-ob as (
-  insert into outbox (topic, key, payload)
-  select $2, k, p from (
-    select subject_key || '|' || channel || '|' || purpose || '|' || topic as k,
-      jsonb_build_object(
-        'subjectKey', subject_key, 'channel', channel, 'purpose', purpose, 'topic', topic,
-        'suppressed', suppressed, 'reason', reason, 'eventId', event_id, 'source', source,
-        'occurredAt', ${iso('occurred_at')}, 'since', ${iso('since')},
-        'askAgainAfter', ${iso('ask_again_after')}, 'detail', detail) as p
-    from st) c
-  order by k
-  returning 1
-),
+${stateUpsertCte('source', '$1')},
+${changelogCte('$2', '1')},
 v as (
   insert into subject_vault (subject_key, subject_type, ciphertext, key_id, created_at)
   select distinct on (x.sk) x.sk, x.ty, x.ct, x.vkid, $1::timestamptz

@@ -7,14 +7,13 @@ import type { ChangelogEntry } from '@sp/contracts';
 import { sql } from 'drizzle-orm';
 import type { SuppressionContext } from './context';
 import type { Plan } from './plan';
+import { changelogCte, stateUpsertCte } from './state-sql';
 import { sealAddress } from './vault';
 
 export const CHANGELOG_TOPIC = 'suppression.changelog.v1';
 
 // biome-ignore lint/suspicious/noExplicitAny: a drizzle transaction of either driver.
 type Tx = { execute(q: ReturnType<typeof sql>): Promise<any> };
-
-const iso = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const STATEMENT = `
 with e as (
@@ -35,31 +34,8 @@ w as (
   join ins on ins.event_id = x.id
   order by x.sk, x.ch, x.pu, x.tp, x.at desc, x.su desc, x.id desc
 ),
-st as (
-  insert into suppression_state as s (subject_key, channel, purpose, topic, suppressed, reason, event_id,
-    source, occurred_at, since, ask_again_after, detail, updated_at)
-  select sk, ch, pu, tp, su, re, id, src, at, case when su then at end, aa, de, $4::timestamptz
-  from w order by sk, ch, pu, tp
-  on conflict (subject_key, channel, purpose, topic) do update set
-    suppressed = excluded.suppressed, reason = excluded.reason, event_id = excluded.event_id,
-    source = excluded.source, occurred_at = excluded.occurred_at, since = excluded.since,
-    ask_again_after = excluded.ask_again_after, detail = excluded.detail, updated_at = excluded.updated_at
-  where (excluded.occurred_at, excluded.suppressed, excluded.event_id) > (s.occurred_at, s.suppressed, s.event_id)
-  returning s.*
-),
-ob as (
-  insert into outbox (topic, key, payload)
-  select $5, k, p from (
-    select subject_key || '|' || channel || '|' || purpose || '|' || topic as k,
-      jsonb_build_object(
-        'subjectKey', subject_key, 'channel', channel, 'purpose', purpose, 'topic', topic,
-        'suppressed', suppressed, 'reason', reason, 'eventId', event_id, 'source', source,
-        'occurredAt', ${iso('occurred_at')}, 'since', ${iso('since')},
-        'askAgainAfter', ${iso('ask_again_after')}, 'detail', detail) as p
-    from st) c
-  order by k
-  returning id, payload
-),
+${stateUpsertCte('src', '$4')},
+${changelogCte('$5', 'id, payload')},
 v as (
   insert into subject_vault (subject_key, subject_type, ciphertext, key_id, created_at)
   select distinct on (x.sk) x.sk, x.ty, x.ct, x.kid, $4::timestamptz
