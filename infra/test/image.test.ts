@@ -4,14 +4,14 @@
 // started as the image starts it (`node dist/main.js` in the laid-out directory, no workspace
 // around it) and probed with the Dockerfile's own HEALTHCHECK command. Compose and Kubernetes
 // run only entries the build produces.
-import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort, testInfra, waitFor } from '@sp/testing';
+import { startCompiledEdge } from '@sp/edge/test-compiled';
+import { waitFor } from '@sp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -178,44 +178,25 @@ describe('the edge image, laid out by its build step and started as the image st
   });
 
   it('answers the Dockerfile HEALTHCHECK while running and fails it once stopped', async () => {
-    const [port, opsPort] = [await freePort(), await freePort()];
     const health = dockerfile()
       .stages.at(-1)
       ?.body.find((i) => i.op === 'HEALTHCHECK');
     const [cmd, ...probe] = execForm(health?.args ?? '');
     expect(cmd).toBe('node');
+    const { port, opsPort, child, stderr, exited } = await startCompiledEdge(out);
     const healthcheck = () =>
       run(process.execPath, probe, { env: { PATH: process.env.PATH ?? '', OPS_PORT: String(opsPort) } }).then(
         () => 0,
         (err: { code?: number }) => err.code ?? -1,
       );
-    let stderr = '';
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: out,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        OPS_PORT: String(opsPort),
-        LOG_LEVEL: 'warn',
-        KAFKA_BROKERS: testInfra().kafkaBrokers,
-        TOKEN_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
-        SUBJECT_PEPPERS: `p1:${randomBytes(32).toString('base64url')}`,
-        TWILIO_AUTH_TOKEN: 'image-test-twilio-token',
-        DNS_API_TOKEN: randomBytes(16).toString('hex'),
-        DATABASE_URL: testInfra().databaseUrl,
-        EVENT_KEYS: `e1:${randomBytes(32).toString('base64')}`,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       await waitFor('the image HEALTHCHECK to pass', async () => {
-        if (child.exitCode !== null) throw new Error(`edge exited ${child.exitCode}: ${stderr}`);
+        if (child.exitCode !== null) throw new Error(`edge exited ${child.exitCode}: ${stderr()}`);
         return (await healthcheck()) === 0;
+      });
+      // Live is not ready: HTTP opens once Kafka, its topics and the database are there.
+      await waitFor('the edge ready', async () => {
+        return (await fetch(`http://127.0.0.1:${opsPort}/readyz`).catch(() => null))?.status === 200;
       });
       expect((await fetch(`http://127.0.0.1:${port}/privacy/do-not-sell`)).status).toBe(200);
     } finally {
@@ -223,6 +204,6 @@ describe('the edge image, laid out by its build step and started as the image st
     }
     expect(await exited).toBe(0);
     expect(await healthcheck()).toBe(1);
-    expect(stderr).toBe('');
+    expect(stderr()).toBe('');
   });
 });

@@ -1,13 +1,13 @@
 // The compiled edge, as the image runs it: `pnpm build` (scripts/build.mjs) bundles the service
 // and the workspace packages into dist/, and plain `node dist/main.js` (no tsx, no TypeScript)
 // serves the ops endpoints and the public pages, and stops cleanly on SIGTERM.
-import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort, testInfra, waitFor } from '@sp/testing';
+import { waitFor } from '@sp/testing';
 import { beforeAll, expect, it } from 'vitest';
+import { startCompiledEdge } from './compiled-process';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const rootDir = fileURLToPath(new URL('../../..', import.meta.url));
@@ -24,34 +24,11 @@ it('the bundle carries no TypeScript and no tsx', () => {
 });
 
 it('node dist/main.js answers /healthz, /readyz and a public page, and exits 0 on SIGTERM', async () => {
-  const [port, opsPort] = [await freePort(), await freePort()];
-  let stderr = '';
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: serviceDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      OPS_PORT: String(opsPort),
-      LOG_LEVEL: 'warn',
-      KAFKA_BROKERS: testInfra().kafkaBrokers,
-      TOKEN_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
-      SUBJECT_PEPPERS: `p1:${randomBytes(32).toString('base64url')}`,
-      TWILIO_AUTH_TOKEN: 'compiled-test-twilio-token',
-      DNS_API_TOKEN: randomBytes(16).toString('hex'),
-      DATABASE_URL: testInfra().databaseUrl,
-      EVENT_KEYS: `e1:${randomBytes(32).toString('base64')}`,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { port, opsPort, child, stderr, exited } = await startCompiledEdge(serviceDir);
   try {
     const ops = `http://127.0.0.1:${opsPort}`;
     await waitFor('the compiled edge to answer /readyz', async () => {
-      if (child.exitCode !== null) throw new Error(`edge exited ${child.exitCode}: ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`edge exited ${child.exitCode}: ${stderr()}`);
       return (await fetch(`${ops}/readyz`).catch(() => null))?.status === 200;
     });
     expect((await fetch(`${ops}/healthz`)).status).toBe(200);
@@ -62,5 +39,5 @@ it('node dist/main.js answers /healthz, /readyz and a public page, and exits 0 o
     child.kill('SIGTERM');
   }
   expect(await exited).toBe(0);
-  expect(stderr).toBe('');
+  expect(stderr()).toBe('');
 });
