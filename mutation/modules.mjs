@@ -94,7 +94,11 @@ export const MODULES = {
   },
   normalize: {
     mutate: ['packages/identity/src/normalize.ts'],
-    tests: ['packages/identity/test/normalize.test.ts', 'packages/identity/test/normalize-limits.test.ts'],
+    tests: [
+      'packages/identity/test/normalize.test.ts',
+      'packages/identity/test/normalize-limits.test.ts',
+      'packages/identity/test/phones-in.test.ts',
+    ],
     break: 80,
     pure: true,
     ci: true,
