@@ -171,10 +171,12 @@ beforeAll(async () => {
   });
   stoppers.push(() => kafka.close());
   const consumers: ConsumerHandle[] = [
-    await startOptoutConsumer(res),
-    await startSmsStopConsumer(res),
-    await startDnsConsumer(res),
-    await startComplaintConsumer(res),
+    // Groups of this run's own: CI runs the suite twice at once on one broker, and members of one
+    // group reading other topics would be handed partitions they do not read.
+    await startOptoutConsumer(res, { groupId: `${prefix}optout-consumer` }),
+    await startSmsStopConsumer(res, { groupId: `${prefix}sms-stop-consumer` }),
+    await startDnsConsumer(res, { groupId: `${prefix}dns-consumer` }),
+    await startComplaintConsumer(res, { groupId: `${prefix}complaint-consumer` }),
   ];
   stoppers.push(() => Promise.all(consumers.map((c) => c.stop())));
   const relay = startChangelogRelay(res);
