@@ -41,6 +41,8 @@ beforeAll(async () => {
       SMTP_PORT: String(await freePort()),
       SES_PORT: '0',
       TWILIO_PORT: '0',
+      // Any free port: CI runs the suite on two Nodes at once, and 9464 can be taken.
+      OPS_PORT: '0',
       LOG_LEVEL: 'warn',
       // Generous: every journey and audit of this file comes from one IP.
       PAGE_RATE_LIMIT_MAX: '100000',
